@@ -1,0 +1,115 @@
+"""The Typer app: registers the commands and turns errors into exit codes, in one place.
+
+Startup stays light: command modules import only typer and the option types at import
+time; Rich, deepdiff and the core logic load inside the command that needs them.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cli import __version__
+from cli.errors import CassetteError, ExitCode
+from cli.messages import error_line
+
+
+class CassetteGroup(TyperGroup):
+    """Every way out of the program passes through `main`: one line on stderr, one code."""
+
+    def main(self, args: Sequence[str] | None = None, **extra: Any) -> Any:
+        extra["standalone_mode"] = False
+        try:
+            code = super().main(args=args, **extra)
+        except typer.TyperException as exc:  # bad flags, missing arguments (click's errors)
+            ctx = getattr(exc, "ctx", None)
+            command = ctx.command_path if ctx is not None else "cassette"
+            error_line(f"{command}: {exc.format_message()} (see '{command} --help')")
+            code = getattr(exc, "exit_code", ExitCode.ERROR)
+        except typer.Abort:
+            code = ExitCode.ERROR
+        except KeyboardInterrupt:
+            error_line("interrupted")
+            code = 130
+        except BrokenPipeError:
+            code = _quiet_broken_pipe()
+        sys.exit(int(code or 0))
+
+
+def _quiet_broken_pipe() -> int:
+    """`cassette ls | head`: the reader left; say nothing and don't let Python complain."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return ExitCode.OK
+
+
+app = typer.Typer(
+    name="cassette",
+    cls=CassetteGroup,
+    help="Read, diff, scrub, validate and edit LLM test recordings (cassettes).",
+    epilog="Try: cassette show sample_cassettes/vllm-chat-stream-tool-call.json",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def guarded(function: Callable[..., int | None]) -> Callable[..., None]:
+    """Run a command; its return value, or the CassetteError it raises, is the exit code."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = function(*args, **kwargs)
+        except CassetteError as exc:
+            error_line(str(exc))
+            code = exc.exit_code
+        raise typer.Exit(int(code or 0))
+
+    return wrapper
+
+
+def _register(module: Any, name: str) -> None:
+    examples = "\n\n".join(f"$ {example}" for example in module.EXAMPLES)
+    app.command(name=name, epilog=f"Examples:\n\n{examples}", no_args_is_help=True)(
+        guarded(module.command)
+    )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cassette {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Read, diff, scrub, validate and edit LLM test recordings (cassettes)."""
+
+
+# name -> module; the order here is the order of `cassette --help`.
+COMMANDS = {
+    "show": "cli.commands.show",
+    "ls": "cli.commands.ls",
+}
+
+for _name, _module in COMMANDS.items():
+    _register(importlib.import_module(_module), _name)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    app(args=argv, prog_name="cassette")

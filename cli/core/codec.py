@@ -1,0 +1,291 @@
+"""Bytes <-> JSON value, keeping each file's own style; and the one atomic write.
+
+Rules:
+- Reading uses orjson. Only when orjson refuses a file does the standard library get a
+  second look, so that Python's own dialect (NaN, Infinity, integers wider than 64
+  bits) still loads and a refusal can name its line and column.
+- A file's style (indent, separators, ASCII escaping, the seeds' collapsed single line,
+  line endings, byte-order mark, what follows the last brace) is detected only when
+  something is about to be written, since reading never needs it.
+- Writing uses the standard library, because orjson can neither escape to ASCII nor
+  reproduce Python's float repr. `dump(value, detect_style(raw, value)) == raw` for every
+  file a Python recorder wrote; `Style.exact` says whether that held for this file.
+- Every write goes through `write_atomic`: same-directory temp file, fsync, os.replace,
+  permissions kept, and no write at all when the bytes would not change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from cli.errors import ReadError, WriteError
+
+BOM = b"\xef\xbb\xbf"
+TEMP_PREFIX = ".cassette-tmp-"
+MAX_DEPTH = 1000  # below Python's recursion limit, far above any real recording
+_NEWLINE_INDENT = re.compile(r"\n[ \t]*")
+# orjson silently turns integers beyond 64 bits into floats, so a file with a run of 19+
+# digits after a non-digit, non-dot byte takes the slow path. `bytes.translate` maps digits
+# to "1", "." to itself and all else to "0": a C-speed scan, unlike a regex here.
+_DIGIT_MAP = bytes(
+    ord("1") if chr(byte).isdigit() and byte < 128 else byte if byte == ord(".") else ord("0")
+    for byte in range(256)
+)
+_LONG_INTEGER = b"0" + b"1" * 19
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a file was written: enough to write an edited value back the same way."""
+
+    indent: str | None = "  "  # None: everything on one line
+    collapsed: bool = False  # the seeds: pretty layout with each newline+indent folded to " "
+    ensure_ascii: bool = True
+    item_separator: str = ","
+    key_separator: str = ": "
+    line_ending: str = "\n"
+    tail: bytes = b"\n"  # whatever follows the closing brace
+    bom: bool = False
+    exact: bool = True  # dump(load(file)) reproduced the file byte for byte
+
+
+DEFAULT_STYLE = Style()  # json.dumps(obj, indent=2) + "\n", as llama-stack writes
+
+
+def loads(data: bytes, path: Path | str) -> dict[str, Any]:
+    """Parse a cassette's bytes into its top-level object, or raise a one-line ReadError."""
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    if not data.strip():
+        raise ReadError("file is empty; a cassette is a JSON object", path)
+    if _LONG_INTEGER in data.translate(_DIGIT_MAP):
+        value = _loads_slowly(data, path)
+    else:
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            value = _loads_slowly(data, path)
+    if not isinstance(value, dict):
+        kind = type(value).__name__ if value is not None else "null"
+        raise ReadError(
+            f"top-level JSON value is a {_json_kind(kind)}; a cassette is an object "
+            'with "request" and "response"',
+            path,
+        )
+    return value
+
+
+def read(path: Path | str) -> tuple[dict[str, Any], bytes]:
+    """Read and parse one file, whatever its extension. Returns (value, raw bytes)."""
+    data = read_bytes(path)
+    return loads(data, path), data
+
+
+def read_bytes(path: Path | str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except IsADirectoryError:
+        raise ReadError("is a directory, not a cassette file", path) from None
+    except FileNotFoundError:
+        raise ReadError("no such file", path) from None
+    except PermissionError:
+        raise ReadError("permission denied; cannot read it", path) from None
+    except OSError as exc:
+        raise ReadError(f"cannot read it: {exc.strerror or exc}", path) from None
+
+
+def _loads_slowly(data: bytes, path: Path | str) -> Any:
+    """The standard library's reading, for what orjson refuses: say exactly why, or load it."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}; "
+            "re-save the file as UTF-8",
+            path,
+        ) from None
+    depth = _max_depth(text)
+    if depth > MAX_DEPTH:
+        raise ReadError(
+            f"JSON nesting is {depth} levels deep; more than {MAX_DEPTH} is not a recording",
+            path,
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (the file ends too early: truncated?)" if exc.pos >= len(text.rstrip()) else ""
+        raise ReadError(
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}",
+            path,
+            line=exc.lineno,
+            column=exc.colno,
+        ) from None
+    except RecursionError:
+        raise ReadError("JSON nesting is too deep to be a recording", path) from None
+
+
+def _max_depth(text: str) -> int:
+    """Bracket depth, ignoring brackets inside strings; cheap enough for the slow path."""
+    stripped = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+    depth = deepest = 0
+    for char in stripped:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _json_kind(python_kind: str) -> str:
+    return {
+        "list": "list",
+        "str": "string",
+        "int": "number",
+        "float": "number",
+        "bool": "boolean",
+    }.get(python_kind, python_kind)
+
+
+def dump(value: Any, style: Style = DEFAULT_STYLE) -> bytes:
+    """Serialize `value` the way `style` says."""
+    if style.indent is None:
+        text = json.dumps(
+            value,
+            ensure_ascii=style.ensure_ascii,
+            separators=(style.item_separator, style.key_separator),
+        )
+    else:
+        text = json.dumps(
+            value,
+            ensure_ascii=style.ensure_ascii,
+            indent=style.indent,
+            separators=(style.item_separator, style.key_separator),
+        )
+        # JSON strings never hold a raw newline, so every "\n" here is layout.
+        if style.collapsed:
+            text = _NEWLINE_INDENT.sub(" ", text)
+        elif style.line_ending != "\n":
+            text = text.replace("\n", style.line_ending)
+    body = text.encode("utf-8", "surrogatepass")
+    return (BOM if style.bom else b"") + body + style.tail
+
+
+def detect_style(raw: bytes, value: Any) -> Style:
+    """The style that writes `value` back as `raw`; `exact=False` if none of ours does."""
+    bom = raw.startswith(BOM)
+    data = raw[len(BOM) :] if bom else raw
+    stripped = data.rstrip()
+    base = Style(
+        tail=data[len(stripped) :],
+        bom=bom,
+        ensure_ascii=data.isascii(),
+    )
+    candidates = _candidates(stripped, base)
+    if base.ensure_ascii:  # all-ASCII bytes may still be unescaped output (DEL, say)
+        candidates += [replace(c, ensure_ascii=False) for c in candidates]
+    for candidate in candidates:
+        if dump(value, candidate) == raw:
+            return candidate
+    return replace(candidates[0], exact=False)
+
+
+def _candidates(stripped: bytes, base: Style) -> list[Style]:
+    newline = stripped.find(b"\n")
+    if newline != -1:
+        line_ending = "\r\n" if stripped[newline - 1 : newline] == b"\r" else "\n"
+        after = stripped[newline + 1 :]
+        indent = after[: len(after) - len(after.lstrip(b" \t"))].decode("ascii") or "  "
+        pretty = replace(base, indent=indent, line_ending=line_ending, item_separator=",")
+        return [pretty, replace(pretty, item_separator=", ")]
+    collapsed = replace(base, indent="  ", collapsed=True, item_separator=",")
+    spaced = replace(base, indent=None, item_separator=", ", key_separator=": ")
+    compact = replace(base, indent=None, item_separator=",", key_separator=":")
+    if stripped.startswith((b"{ ", b"[ ")):
+        return [collapsed, spaced, compact]
+    if b'":' in stripped[:200] and b'": ' not in stripped[:200]:
+        return [compact, spaced, collapsed]
+    return [spaced, compact, collapsed]
+
+
+def write_atomic(path: Path | str, data: bytes, *, mode_from: Path | str | None = None) -> bool:
+    """Replace `path` with `data` atomically. Returns False (and writes nothing) if unchanged.
+
+    The new file takes the permissions of `mode_from` (default: the file being replaced).
+    A failure leaves the original untouched and no temp file behind.
+    """
+    path = Path(path)
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        raise WriteError("is a directory; refusing to replace it", path) from None
+    except OSError:
+        pass  # unreadable: let the write below report the real problem
+    source = Path(mode_from) if mode_from is not None else path
+    try:
+        mode = stat.S_IMODE(os.stat(source).st_mode)
+    except OSError:
+        mode = 0o644 & ~_umask()
+    directory = path.parent
+    if is_read_only(directory) or (path.exists() and is_read_only(path)):
+        raise WriteError("read-only file or directory; left unchanged", path)
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=directory)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_directory(directory)
+    except OSError as exc:
+        raise WriteError(f"cannot write it: {exc.strerror or exc}; left unchanged", path) from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+    return True
+
+
+def is_read_only(path: Path) -> bool:
+    """No write permission, or no write bit at all: root must not override a read-only mark."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (mode & 0o222) or not os.access(path, os.W_OK)
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

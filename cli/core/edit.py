@@ -1,0 +1,231 @@
+"""The edit pipeline every editing command shares: load, transform, rehash, write.
+
+Rules:
+- An edit is a function that changes a cassette's JSON value in place and returns the
+  list of `Change`s it made; no changes means the file is not touched at all.
+- The edit gets its own copy of the value (parsed again from the bytes), so the
+  original stays available for the rehash.
+- In a hash-named library, when the request hash changes, the file is renamed to the
+  new hash, and response ids of the form `rec-<old hash12>` follow it. A file whose name
+  did not match its hash before the edit keeps its name (we can't know its rule). A
+  rename never overwrites another file: the new name is claimed with a hard link, which
+  fails if the name exists.
+- Writes go through `codec.write_atomic` in the file's own style. Each file succeeds or
+  fails on its own; a failed file is left exactly as it was.
+- Values listed in `Change.secret` are never printed: reports and diffs mask them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+
+from cli.core import codec, hashing
+from cli.core.library import iter_paths, map_paths, relative_name
+from cli.errors import CassetteError, WriteError
+
+Edit = Callable[[dict[str, Any]], list["Change"]]
+ModeName = Literal["check", "dry_run", "in_place", "output"]
+
+
+@dataclass
+class Change:
+    pointer: str  # JSON pointer of what changed
+    description: str  # for people; must not contain a secret in full
+    secret: str | None = None  # a value that must never be printed
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: ModeName
+    output_dir: Path | None = None
+
+    @property
+    def writes(self) -> bool:
+        return self.name in ("in_place", "output")
+
+
+@dataclass
+class FileResult:
+    path: str  # as shown to the user: relative to the root it was found under
+    status: Literal["changed", "unchanged", "failed"]
+    changes: list[str] = field(default_factory=list)
+    renamed_to: str | None = None  # new file name, when rehashed
+    written_to: str | None = None  # where the bytes went (in_place/output)
+    warning: str | None = None
+    error: str | None = None
+    diff: str | None = None  # dry_run only, secrets masked
+
+
+def run(
+    edit: Edit,
+    paths: Iterable[Path],
+    mode: Mode,
+    glob: str = "*.json",
+    masker: Callable[[str], str] | None = None,
+) -> Iterator[FileResult]:
+    """Apply `edit` to every cassette under `paths`; yields one result per file, in order."""
+    roots = list(paths)
+    path_list = list(iter_paths(roots, glob))
+    job = partial(_edit_one, edit=edit, mode=mode, roots=tuple(roots), masker=masker)
+    yield from map_paths(job, path_list)
+
+
+def _edit_one(
+    path: Path,
+    *,
+    edit: Edit,
+    mode: Mode,
+    roots: tuple[Path, ...],
+    masker: Callable[[str], str] | None,
+) -> FileResult:
+    name = relative_name(path, roots)
+    try:
+        raw = codec.read_bytes(path)
+        original = codec.loads(raw, path)
+        edited = codec.loads(raw, path)  # the edit's own copy
+        changes = edit(edited)
+        if not changes or edited == original:
+            if mode.name == "output":
+                _write_output(mode, name, raw, path)
+            return FileResult(name, "unchanged", written_to=_output_name(mode, name))
+        new_name = _rehash(original, edited, path.name)
+        style = codec.detect_style(raw, original)
+        new_raw = codec.dump(edited, style)
+        result = FileResult(
+            name,
+            "changed",
+            changes=[change.description for change in changes],
+            renamed_to=new_name,
+        )
+        if not style.exact:
+            result.warning = "its formatting is irregular; rewritten as indented JSON"
+        if mode.name == "dry_run":
+            secrets = [c.secret for c in changes if c.secret]
+            result.diff = _diff(name, original, edited, secrets, masker)
+        elif mode.name == "in_place":
+            result.written_to = str(_write_in_place(path, new_raw, new_name))
+        elif mode.name == "output":
+            target = name if new_name is None else str(Path(name).with_name(new_name))
+            result.written_to = _write_output(
+                mode, target, new_raw, path, claim=new_name is not None
+            )
+        elif new_name is not None and (path.parent / new_name).exists():
+            raise WriteError(f"would be renamed to {new_name}, which already exists", path)
+        return result
+    except CassetteError as exc:
+        return FileResult(name, "failed", error=str(exc))
+
+
+def _rehash(original: dict[str, Any], edited: dict[str, Any], file_name: str) -> str | None:
+    """The file's new name if the edit changed its request hash; None to keep the name.
+
+    Also moves `rec-<hash12>` response ids to the new hash, as the recorder would have.
+    """
+    scheme = hashing.detect_scheme(file_name)
+    if scheme is None or hashing.name_matches(original, file_name) is not True:
+        return None
+    old_hash = hashing.request_hash(original, scheme)
+    new_hash = hashing.request_hash(edited, scheme)
+    if old_hash is None or new_hash is None or old_hash == new_hash:
+        return None
+    _replace_ids(edited.get("response"), hashing.rec_id(old_hash), hashing.rec_id(new_hash))
+    new_name = hashing.expected_name(edited, scheme, file_name)
+    return new_name if new_name != file_name else None
+
+
+def _replace_ids(value: Any, old: str, new: str) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "id" and item == old:
+                value[key] = new
+            else:
+                _replace_ids(item, old, new)
+    elif isinstance(value, list):
+        for item in value:
+            _replace_ids(item, old, new)
+
+
+def _write_in_place(path: Path, data: bytes, new_name: str | None) -> Path:
+    if new_name is None:
+        codec.write_atomic(path, data)
+        return path
+    target = path.with_name(new_name)
+    _create_exclusive(target, data, mode_from=path)
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        raise WriteError(
+            f"wrote {target.name} but could not remove the old name: {exc.strerror}", path
+        ) from None
+    return target
+
+
+def _create_exclusive(target: Path, data: bytes, mode_from: Path) -> None:
+    """Write a new file at `target`, atomically, failing if the name is already taken."""
+    if target.exists():
+        raise WriteError(f"the new name {target.name} already exists; not overwriting it", target)
+    if codec.is_read_only(target.parent):
+        raise WriteError("directory is not writable; left unchanged", target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=codec.TEMP_PREFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, os.stat(mode_from).st_mode & 0o7777)
+        os.link(tmp, target)  # atomic, and fails if target exists
+    except FileExistsError:
+        raise WriteError(
+            f"the new name {target.name} already exists; not overwriting it", target
+        ) from None
+    except OSError as exc:
+        raise WriteError(
+            f"cannot write it: {exc.strerror or exc}; left unchanged", target
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _output_name(mode: Mode, name: str) -> str | None:
+    return str(mode.output_dir / name) if mode.name == "output" and mode.output_dir else None
+
+
+def _write_output(mode: Mode, name: str, data: bytes, source: Path, claim: bool = False) -> str:
+    assert mode.output_dir is not None
+    target = mode.output_dir / name
+    if claim and (source.parent / target.name).exists():
+        raise WriteError(f"would be renamed to {target.name}, which already exists", source)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot create {target.parent}: {exc.strerror or exc}", target) from None
+    codec.write_atomic(target, data, mode_from=source)
+    return str(target)
+
+
+def _diff(
+    name: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    secrets: list[str],
+    masker: Callable[[str], str] | None,
+) -> str:
+    """A unified diff of the pretty JSON (even for one-line files), secrets masked."""
+    old = codec.dump(before).decode().splitlines(keepends=True)
+    new = codec.dump(after).decode().splitlines(keepends=True)
+    text = "".join(difflib.unified_diff(old, new, f"a/{name}", f"b/{name}", n=2))
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        shown = masker(secret) if masker else "***"
+        escaped = json.dumps(secret)[1:-1]  # how the secret appears inside the JSON text
+        text = text.replace(escaped, shown).replace(secret, shown)
+    return text

@@ -1,0 +1,56 @@
+"""Option and argument types shared by the commands, so each flag means one thing."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class ReportFormat(StrEnum):
+    """For commands whose findings can become CI annotations."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Cassette files, or directories searched recursively for --glob.",
+        show_default=False,
+    ),
+]
+Glob = Annotated[
+    str,
+    typer.Option("--glob", help="File-name pattern to look for inside directories."),
+]
+Format = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="text for people, json for programs."),
+]
+NoColor = Annotated[
+    bool,
+    typer.Option("--no-color", help="Plain text without colors (also: NO_COLOR=1)."),
+]
+
+# Editing commands (scrub, rename-model, retime, normalize) share these.
+InPlace = Annotated[bool, typer.Option("--in-place", help="Rewrite the files where they are.")]
+Output = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write edited copies of the whole tree under DIR."),
+]
+Check = Annotated[
+    bool, typer.Option("--check", help="Write nothing; exit 1 if anything would change.")
+]
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Write nothing; show the changes as a diff.")
+]

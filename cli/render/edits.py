@@ -1,0 +1,84 @@
+"""Reports of editing commands: a line per changed or failed file, then a summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from cli.core.edit import FileResult, Mode
+from cli.messages import error_line, note_line
+from cli.options import OutputFormat
+
+
+class EditReport:
+    """Collects results as they come; prints text as it goes, JSON at the end."""
+
+    def __init__(self, mode: Mode, format_: OutputFormat, no_color: bool) -> None:
+        self.mode = mode
+        self.format = format_
+        self.no_color = no_color
+        self.counts = {"changed": 0, "unchanged": 0, "renamed": 0, "failed": 0}
+        self.results: list[FileResult] = []
+
+    def add(self, result: FileResult) -> None:
+        self.counts[result.status] += 1
+        if result.renamed_to:
+            self.counts["renamed"] += 1
+        if self.format is OutputFormat.json:
+            if result.status != "unchanged":
+                self.results.append(result)
+            return
+        if result.status == "failed":
+            error_line(result.error or result.path)
+            return
+        if result.warning:
+            note_line(f"warning: {result.path}: {result.warning}")
+        if result.status == "unchanged":
+            return
+        verb = {"check": "would change", "dry_run": "would change"}.get(self.mode.name, "changed")
+        line = f"{verb} {result.path}"
+        if result.renamed_to:
+            line += f" -> renamed to {result.renamed_to}"
+        print(line)
+        for change in result.changes:
+            print(f"  {change}")
+        if result.diff:
+            print(result.diff, end="" if result.diff.endswith("\n") else "\n")
+
+    def finish(self) -> None:
+        if self.format is OutputFormat.json:
+            document: dict[str, Any] = {
+                "mode": self.mode.name,
+                "summary": self.counts,
+                "files": [_result_json(result) for result in self.results],
+            }
+            print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+            return
+        counts = self.counts
+        would = "would be " if self.mode.name in ("check", "dry_run") else ""
+        note_line(
+            f"{counts['changed']} {would}changed, {counts['unchanged']} unchanged, "
+            f"{counts['renamed']} {would}renamed, {counts['failed']} failed"
+        )
+
+    @property
+    def exit_code(self) -> int:
+        if self.counts["failed"]:
+            return 2
+        if self.mode.name == "check" and self.counts["changed"]:
+            return 1
+        return 0
+
+
+def _result_json(result: FileResult) -> dict[str, Any]:
+    return {
+        "path": result.path,
+        "status": result.status,
+        "changes": result.changes,
+        "renamed_to": result.renamed_to,
+        "written_to": result.written_to,
+        "warning": result.warning,
+        "error": result.error,
+        "diff": result.diff,
+    }

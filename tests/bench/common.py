@@ -1,0 +1,64 @@
+"""Shared benchmark helpers: time a command against a floor measured in the same run.
+
+Absolute times on shared machines are noise, so every figure is a ratio to a floor run
+right beside it, and each timing is the median of several runs.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CORPUS = Path(os.environ.get("CASSETTE_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))
+PYTHON = sys.executable
+CASSETTE = [PYTHON, "-m", "cli"]
+
+# The floor: a bare Python process that orjson-parses the same files.
+FLOOR_SCRIPT = """
+import os, sys, orjson
+for root in sys.argv[1:]:
+    for directory, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".json"):
+                with open(os.path.join(directory, name), "rb") as handle:
+                    orjson.loads(handle.read())
+"""
+
+
+def run_once(args: list[str], cwd: Path = REPO_ROOT) -> tuple[float, int, int]:
+    """(seconds, exit code, peak RSS of the child in KiB)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    return elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss
+
+
+def median_time(args: list[str], repeat: int = 7, cwd: Path = REPO_ROOT) -> float:
+    run_once(args, cwd)  # warm the page cache and the .pyc files
+    return statistics.median(run_once(args, cwd)[0] for _ in range(repeat))
+
+
+def floor_args(*paths: Path) -> list[str]:
+    return [PYTHON, "-c", FLOOR_SCRIPT, *map(str, paths)]
+
+
+def peak_memory_kib(args: list[str], cwd: Path = REPO_ROOT) -> int:
+    """Peak RSS in KiB of the largest process in the command's tree (workers included)."""
+    return run_once(args, cwd)[2]
+
+
+def report(name: str, seconds: float, floor: float, target: float) -> bool:
+    ratio = seconds / floor
+    verdict = "ok" if ratio <= target else "OVER TARGET"
+    print(
+        f"{name:<40} {seconds * 1000:8.0f} ms  floor {floor * 1000:6.0f} ms  "
+        f"ratio {ratio:5.2f}  (target <= {target})  {verdict}"
+    )
+    return ratio <= target

@@ -1,0 +1,70 @@
+"""Fixtures shared by every test: where the sample cassettes and the real corpus live."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    """The project's own `sample_cassettes/` (read it; copy to tmp_path before editing)."""
+    return REPO_ROOT / "sample_cassettes"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The real recordings: `$CASSETTE_CORPUS`, default `../shared/corpus` next to the repo.
+
+    Missing corpus: the test is skipped, unless `CASSETTE_REQUIRE_CORPUS=1` (CI), which
+    makes it fail so that CI never passes by skipping.
+    """
+    path = Path(os.environ.get("CASSETTE_CORPUS") or REPO_ROOT / ".." / "shared" / "corpus")
+    if not path.is_dir():
+        message = f"corpus not found at {path}; set CASSETTE_CORPUS to its directory"
+        if os.environ.get("CASSETTE_REQUIRE_CORPUS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path.resolve()
+
+
+GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="Rewrite tests/golden/ files from the current output instead of comparing.",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """`golden("show/seed-000.txt", text)`: compare text with the golden file, or rewrite it
+    under --update-goldens. Human output is checked at a fixed width, without color."""
+    update = request.config.getoption("--update-goldens")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN_DIR / name
+        if update or not path.exists():
+            if not update and os.environ.get("CI"):
+                pytest.fail(f"golden file {name} is missing; run pytest --update-goldens")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert text == path.read_text(encoding="utf-8"), f"output differs from golden {name}"
+
+    return check
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fixed width, no color: what golden files and text assertions expect."""
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
