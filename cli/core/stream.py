@@ -1,0 +1,248 @@
+"""Reassemble a cassette's response into a `Transcript`: the one entry point `transcribe`.
+
+Rules:
+- Pure and total: no printing, and no input makes it raise. A value of the wrong type
+  anywhere reads as absent; a body whose shape is not recognized becomes kind OTHER with
+  `raw` = the body. (A last-resort guard turns any slip into OTHER too.)
+- The shape is read off the items themselves: their `__type__`, else recognizable fields
+  (`object`, `candidates`, `type: "message"`, SSE event names). Never the endpoint: chat
+  chunks are sometimes recorded under /v1/completions. The first recognized item decides
+  the shape; items of another shape in the same body are skipped.
+- One module per family does the reassembling (`stream_openai`, `stream_ollama`,
+  `stream_anthropic`, `stream_gemini`), through the shared `stream_common` accumulator.
+- Errors: a recorded exception (`is_exception`), an HTTP status >= 400, an error object
+  as the body, or an error event inside an SSE stream give kind ERROR with `error` set.
+  Whatever was received before the error is still reassembled (choices, usage, ids).
+  For an exception, `ErrorInfo.type` is the exception class (`BadRequestError`) and
+  `message` the provider's own message (`exception_data.body.message`), falling back to
+  `exception_data.message` (`Error code: 400 - {...}`), then `exception_message`.
+- `chunk_count`: the items of a streamed body; for SSE bodies, the `data:` events (not
+  the strings, which come three per event). 0 for a body that is not a stream.
+- `raw` holds the body only when nothing else in the transcript represents it: kind
+  OTHER, and ERROR whose body was not a reassembled shape (an error object, null).
+- Tool invocations keep `content` as recorded (a JSON string stays a string); a tool's
+  own `error_message` sets `error` but the kind stays TOOL_RESULT. File-processor
+  results, Ollama `ps`/`pull` replies and any other typed object are OTHER.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cli.core import stream_anthropic, stream_gemini, stream_ollama, stream_openai
+from cli.core.model import Cassette, short_type, unwrap
+from cli.core.stream_common import as_dict, as_int, as_list, as_str, first_key, sse_events
+from cli.core.stream_common import sse_lines as _sse_lines
+from cli.core.transcript import ERROR, MODEL_LIST, OTHER, TOOL_RESULT, ErrorInfo, Transcript
+
+Handler = Callable[[list[Any]], Transcript]
+
+_TYPED: dict[str, str] = {
+    "ChatCompletionChunk": "chat",
+    "ChatCompletion": "chat",
+    "Completion": "completion",
+    "CreateEmbeddingResponse": "embeddings",
+    "Model": "models",
+    "GenerateResponse": "ollama",
+    "ChatResponse": "ollama",
+    "EmbedResponse": "ollama_embed",
+    "ListResponse": "ollama_list",
+    "ToolInvocationResult": "tool",
+}
+
+_ANTHROPIC_EVENTS = frozenset(
+    {
+        "message_start",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+    }
+)
+
+
+def _tool(payloads: list[Any]) -> Transcript:
+    data = payloads[0] if payloads else None
+    fields = as_dict(data)
+    error = None
+    message = as_str(fields.get("error_message"))
+    if message:
+        code = fields.get("error_code")
+        error = ErrorInfo(type=None if code is None else str(code), message=message)
+    content = fields.get("content") if isinstance(data, dict) else data
+    return Transcript(kind=TOOL_RESULT, tool_result=content, error=error)
+
+
+_HANDLERS: dict[str, Handler] = {
+    "chat": stream_openai.chat,
+    "completion": stream_openai.completion,
+    "embeddings": stream_openai.embeddings,
+    "models": stream_openai.models,
+    "ollama": stream_ollama.generate_or_chat,
+    "ollama_embed": stream_ollama.embed,
+    "ollama_list": stream_ollama.model_list,
+    "anthropic": stream_anthropic.message,
+    "gemini": stream_gemini.generate_content,
+    "interaction": stream_gemini.interaction,
+    "tool": _tool,
+}
+
+
+def transcribe(cassette: Cassette) -> Transcript:
+    """What the recorded response said, reassembled; never raises."""
+    try:
+        return _transcribe(cassette)
+    except Exception:  # the family modules are written not to raise; this is the net
+        return Transcript(kind=OTHER, raw=_response(cassette).get("body"))
+
+
+def _response(cassette: Cassette) -> dict[str, Any]:
+    data = getattr(cassette, "data", None)
+    return as_dict(data.get("response")) if isinstance(data, dict) else {}
+
+
+def _transcribe(cassette: Cassette) -> Transcript:
+    response = _response(cassette)
+    body = response.get("body")
+    transcript = _reassemble(body)
+    reassembled = transcript is not None
+    if transcript is None:
+        transcript = Transcript(kind=OTHER, raw=body)
+    elif isinstance(body, list) and transcript.kind != MODEL_LIST and not transcript.chunk_count:
+        transcript.chunk_count = len(body)
+    error = _error(response, body, transcript, reassembled)
+    if error is not None:
+        transcript.kind = ERROR
+        transcript.error = error
+        transcript.raw = None if reassembled else body
+    return transcript
+
+
+# shapes ------------------------------------------------------------------------
+
+
+def _reassemble(body: Any) -> Transcript | None:
+    lines = _sse_lines(body)
+    if lines is not None:
+        return _reassemble_sse(sse_events(lines))
+    items = body if isinstance(body, list) else [] if body is None else [body]
+    family: str | None = None
+    payloads: list[Any] = []
+    for item in items:
+        type_name, payload = unwrap(item)
+        found = _family(type_name, payload)
+        if found is not None and family in (None, found):
+            family = found
+            payloads.append(payload)
+    return _HANDLERS[family](payloads) if family is not None else None
+
+
+def _reassemble_sse(events: list[tuple[str | None, Any]]) -> Transcript | None:
+    for name, value in events:
+        data = as_dict(value)
+        kind = as_str(data.get("type")) or name or ""
+        if kind in _ANTHROPIC_EVENTS:
+            return stream_anthropic.events(events)
+        if (as_str(data.get("event_type")) or name or "").startswith(("interaction.", "content.")):
+            return stream_gemini.events(events)
+        family = _family(None, value)
+        if family is not None:  # OpenAI-style `data: {chunk}` lines
+            payloads = [data for _, data in events if _family(None, data) == family]
+            transcript = _HANDLERS[family](payloads)
+            transcript.chunk_count = len(payloads)
+            return transcript
+    return None
+
+
+def _family(type_name: Any, payload: Any) -> str | None:
+    """Which handler reads this item, or None when no handler does."""
+    if isinstance(type_name, str) and type_name:
+        return _TYPED.get(short_type(type_name) or "")
+    if not isinstance(payload, dict):
+        return None
+    kind = payload.get("object")
+    if kind in ("chat.completion.chunk", "chat.completion"):
+        return "chat"
+    if kind in ("text_completion", "completion.chunk"):
+        return "completion"
+    if kind == "model":
+        return "models"
+    if kind == "interaction" or isinstance(payload.get("outputs"), list):
+        return "interaction"
+    if kind == "list":
+        first = as_dict(next(iter(as_list(payload.get("data"))), None))
+        if "embedding" in first:
+            return "embeddings"
+        return "models" if "id" in first else None
+    if isinstance(payload.get("candidates"), list):
+        return "gemini"
+    if payload.get("type") == "message" and isinstance(payload.get("content"), list):
+        return "anthropic"
+    return _family_by_fields(payload)
+
+
+def _family_by_fields(payload: dict[str, Any]) -> str | None:
+    choices = as_list(payload.get("choices"))
+    if choices:
+        first = as_dict(choices[0])
+        return "completion" if "text" in first and "delta" not in first else "chat"
+    if "done" in payload and ("response" in payload or "message" in payload):
+        return "ollama"
+    if "embeddings" in payload and "model" in payload:
+        return "ollama_embed"
+    return None
+
+
+# errors ------------------------------------------------------------------------
+
+
+def _error(
+    response: dict[str, Any], body: Any, transcript: Transcript, reassembled: bool
+) -> ErrorInfo | None:
+    status = as_int(response.get("status"))
+    if response.get("is_exception") is True:
+        data = as_dict(response.get("exception_data"))
+        provider_body = as_dict(data.get("body"))
+        message = (
+            as_str(provider_body.get("message"))
+            or (_error_from_body(provider_body) or ErrorInfo()).message
+            or as_str(data.get("message"))
+            or as_str(response.get("exception_message"))
+        )
+        return ErrorInfo(
+            status=as_int(data.get("status_code")) or status,
+            type=as_str(data.get("type")),
+            message=message,
+        )
+    if status is not None and status >= 400:
+        error = _error_from_body(body, loose=True) or transcript.error or ErrorInfo()
+        error.status = status
+        return error
+    if not reassembled:
+        return _error_from_body(body)
+    if transcript.error is not None and transcript.kind != TOOL_RESULT:
+        return transcript.error
+    return None
+
+
+def _error_from_body(body: Any, *, loose: bool = False) -> ErrorInfo | None:
+    """An error object: `{"error": {...}}` (OpenAI, Gemini) or `{"type": "error", ...}`.
+
+    `loose` (an HTTP error status) also takes a bare `{"detail"|"message": "..."}`.
+    """
+    if not isinstance(body, dict):
+        return None
+    error = body.get("error")
+    if isinstance(error, dict):
+        label = next(
+            (error[key] for key in ("type", "status", "code") if as_str(error.get(key))), None
+        )
+        return ErrorInfo(type=label, message=as_str(error.get("message")))
+    if isinstance(error, str):
+        return ErrorInfo(message=error)
+    detail = as_str(first_key(body, "detail", "message"))
+    if body.get("type") == "error" or (loose and detail):
+        return ErrorInfo(message=detail)
+    return None

@@ -1,0 +1,145 @@
+"""cassette show: the conversation, as text, JSON, raw JSON and plain text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.commands.helpers import SAMPLES, run
+
+SEEDS = {
+    "databricks-chat-stream-sol.json": ['The Latin name for the Sun is "Sol".'],
+    "vllm-chat-stream-n2.json": [
+        "The Latin name for the Sun is Sol.",
+        "The Latin word for the Sun is Sol.",
+    ],
+    "cerebras-chat-stream-capital.json": [
+        "The name of the US capital is Washington, D.C. (short for District of Columbia)."
+    ],
+}
+
+
+@pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.json")))
+def test_show_matches_golden(name: str, golden, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(SAMPLES.parent)  # the header shows the path as given: keep it relative
+    result = run("show", f"sample_cassettes/{name}")
+    assert result.exit_code == 0, result.stderr
+    golden(f"show/{name.removesuffix('.json')}.txt", result.stdout)
+
+
+@pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize("name", list(SEEDS))
+def test_show_prints_the_reassembled_text_of_each_seed(name: str) -> None:
+    result = run("show", SAMPLES / name)
+    assert result.exit_code == 0
+    flat = " ".join(result.stdout.replace("│", " ").split())
+    for text in SEEDS[name]:
+        assert text in flat
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_show_tool_call_with_its_arguments() -> None:
+    result = run("show", SAMPLES / "vllm-chat-stream-tool-call.json")
+    assert "tool call get_weather" in result.stdout
+    assert "chatcmpl-tool-52543da3e42a4dee83901fc943dd4797" in result.stdout
+    assert '"location": "San Francisco, CA"' in result.stdout
+    assert "finish: tool_calls" in result.stdout
+
+
+def test_show_json_on_the_n2_seed_gives_two_choices() -> None:
+    result = run("show", SAMPLES / "vllm-chat-stream-n2.json", "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    choices = document["response"]["choices"]
+    assert [c["text"] for c in choices] == SEEDS["vllm-chat-stream-n2.json"]
+    assert [c["finish_reason"] for c in choices] == ["stop", "stop"]
+    assert document["summary"]["model_requested"] == "meta-llama/Llama-3.2-1B-Instruct"
+    assert document["request"]["params"] == {"n": 2}
+
+
+def test_show_json_emits_one_line_per_cassette() -> None:
+    result = run("show", SAMPLES, "--format", "json")
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(list(SAMPLES.glob("*.json")))
+    assert all(json.loads(line)["file"] for line in lines)
+
+
+def test_choice_selects_one_choice() -> None:
+    result = run("show", SAMPLES / "vllm-chat-stream-n2.json", "--choice", "1", "--plain")
+    assert "The Latin word for the Sun is Sol." in result.stdout
+    assert "The Latin name for the Sun is Sol." not in result.stdout
+
+
+def test_choice_that_does_not_exist_is_an_error() -> None:
+    result = run("show", SAMPLES / "vllm-chat-stream-n2.json", "--choice", "5")
+    assert result.exit_code == 2
+    assert "has no choice 5" in result.stderr
+
+
+def test_raw_shows_the_json() -> None:
+    result = run("show", SAMPLES / "databricks-chat-stream-sol.json", "--raw", "--no-color")
+    assert result.exit_code == 0
+    assert '"chatcmpl_2c653de2-afd4-4075-bc8d-8200562a191b"' in result.stdout
+
+
+def test_plain_leaves_out_ids_and_times() -> None:
+    result = run("show", SAMPLES / "databricks-chat-stream-sol.json", "--plain")
+    assert 'The Latin name for the Sun is "Sol".' in result.stdout
+    assert "chatcmpl_" not in result.stdout
+    assert "1758326497" not in result.stdout
+
+
+BAD_FILES = {
+    "empty.json": b"",
+    "truncated.json": b'{"request": {"method": "POST"',
+    "list.json": b"[]",
+    "latin1.json": b'{"a": "\xe9"}',
+    "no-response.json": b'{"request": {}}',
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_FILES))
+def test_bad_input_is_one_line_exit_2_no_traceback(name: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_bytes(BAD_FILES[name])
+    result = run("show", path)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert str(path) in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    library.mkdir()
+    (library / "a-bad.json").write_bytes(b"{")
+    (library / "b-good.json").write_bytes((SAMPLES / "vllm-chat-stream-n2.json").read_bytes())
+    result = run("show", library, "--plain")
+    assert result.exit_code == 2
+    assert "a-bad.json" in result.stderr
+    assert "The Latin word for the Sun is Sol." in result.stdout
+
+
+def test_unknown_flag_is_one_line_exit_2() -> None:
+    result = run("show", "--frobnicate", SAMPLES)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert "--frobnicate" in result.stderr
+
+
+def test_missing_path_is_reported(tmp_path: Path) -> None:
+    result = run("show", tmp_path / "nope.json")
+    assert result.exit_code == 2
+    assert "nope.json: no such file" in result.stderr
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_show_runs_over_the_whole_corpus(corpus_dir: Path) -> None:
+    result = run("show", corpus_dir)
+    assert result.exit_code == 0, result.stderr[:2000]
+    assert result.stderr == ""
+    assert result.stdout.count("╭─ ") >= 524
