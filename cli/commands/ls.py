@@ -47,8 +47,10 @@ def command(
     no_color: NoColor = False,
     glob: Glob = "*.json",
 ) -> int:
-    """List cassettes, one row each: endpoint, model, streamed or not, choices, chunks,
-    tokens in and out, finish reasons and the first user message, then a totals row.
+    """List cassettes, one row each, with a totals row.
+
+    Each row gives the endpoint, model, streamed or not, choices, chunks, input and output
+    tokens, finish reasons and the first user message. Filters narrow the list.
     """
     from cli.core.library import iter_paths, map_paths, relative_name
     from cli.core.summary import matches_filters, sort_summaries

@@ -31,9 +31,11 @@ def command(
     no_color: NoColor = False,
     glob: Glob = "*.json",
 ) -> int:
-    """Show the conversation in each cassette: request messages, tools, parameters, and
-    every choice reassembled from its chunks (text, reasoning, tool calls with their
-    arguments, finish reason) with its usage. Several paths are shown one after another.
+    """Show the conversation recorded in each cassette.
+
+    Prints the request (messages by role, tools, sampling parameters) and every choice of
+    the response reassembled from its chunks: text, reasoning, tool calls with their
+    arguments, finish reason, and usage. Several paths are shown one after another.
     """
     import orjson
 

@@ -1,0 +1,119 @@
+"""cassette ls: one row per cassette, filters, sorting, totals, JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.commands.helpers import SAMPLES, run
+
+
+def ls_json(*args: str | Path) -> dict:
+    result = run("ls", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_ls_rows_and_totals_on_the_samples() -> None:
+    document = ls_json(SAMPLES)
+    rows = {row["file"]: row for row in document["cassettes"]}
+    assert len(rows) == len(list(SAMPLES.glob("*.json")))
+    n2 = rows["vllm-chat-stream-n2.json"]
+    assert (n2["choices"], n2["chunks"], n2["streaming"]) == (2, 22, True)
+    assert n2["finish_reasons"] == ["stop", "stop"]
+    sol = rows["databricks-chat-stream-sol.json"]
+    assert (sol["input_tokens"], sol["output_tokens"]) == (20, 11)
+    assert sol["first_message"] == "What's the name of the Sun in latin?"
+    totals = document["totals"]
+    assert totals["files"] == len(rows)
+    assert totals["choices"] == sum(row["choices"] for row in rows.values())
+    assert totals["streamed"] == sum(row["streaming"] for row in rows.values())
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_ls_text_matches_golden(golden, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(SAMPLES.parent)
+    result = run("ls", "sample_cassettes")
+    assert result.exit_code == 0
+    golden("ls/sample_cassettes.txt", result.stdout)
+    assert result.stdout.splitlines()[-1].startswith(f"{len(list(SAMPLES.glob('*.json')))} files")
+
+
+def test_filters() -> None:
+    by_model = ls_json(SAMPLES, "--model", "meta-llama/*")["cassettes"]
+    assert {"vllm-chat-stream-n2.json", "vllm-chat-stream-tool-call.json"} <= {
+        row["file"] for row in by_model
+    }
+    assert all(row["model_requested"].startswith("meta-llama/") for row in by_model)
+    assert len(by_model) < len(ls_json(SAMPLES)["cassettes"])
+    by_endpoint = ls_json(SAMPLES, "--endpoint", "/v1/embeddings")["cassettes"]
+    assert [row["file"] for row in by_endpoint] == ["openai-embeddings.json"]
+    by_provider = ls_json(SAMPLES, "--provider", "CEREBRAS")["cassettes"]
+    assert [row["file"] for row in by_provider] == ["cerebras-chat-stream-capital.json"]
+
+
+def test_sort_by_chunks_puts_the_longest_stream_first() -> None:
+    rows = ls_json(SAMPLES, "--sort", "chunks")["cassettes"]
+    chunks = [row["chunks"] for row in rows]
+    assert chunks == sorted(chunks, reverse=True)
+
+
+def test_bad_sort_key_is_a_usage_error() -> None:
+    result = run("ls", SAMPLES, "--sort", "colour")
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_bad_file_is_reported_and_the_rest_listed(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_bytes(b'{"request": ')
+    (tmp_path / "good.json").write_bytes((SAMPLES / "vllm-chat-stream-n2.json").read_bytes())
+    result = run("ls", tmp_path, "--format", "json")
+    assert result.exit_code == 2
+    assert "bad.json" in result.stderr and "truncated" in result.stderr
+    assert [row["file"] for row in json.loads(result.stdout)["cassettes"]] == ["good.json"]
+
+
+def _own_choice_count(data: dict) -> int | None:
+    """Choices counted independently of the tool, for OpenAI chat and completions only."""
+    body = data["response"]["body"]
+    items = body if isinstance(body, list) else [body]
+    indexes = set()
+    for item in items:
+        if not (isinstance(item, dict) and str(item.get("__type__", "")).startswith("openai")):
+            return None
+        payload = item["__data__"]
+        if "choices" not in payload:
+            return None
+        indexes.update(choice["index"] for choice in payload["choices"])
+    return len(indexes)
+
+
+def test_ls_counts_on_the_whole_corpus(corpus_dir: Path) -> None:
+    document = ls_json(corpus_dir)
+    files = sorted(corpus_dir.rglob("*.json"))
+    datas = {f.relative_to(corpus_dir).as_posix(): orjson.loads(f.read_bytes()) for f in files}
+    rows = {row["file"]: row for row in document["cassettes"]}
+    assert set(rows) == set(datas)
+    assert document["totals"]["files"] == len(files) == 524
+    streamed = sum(1 for d in datas.values() if d["response"]["is_streaming"] is True)
+    assert document["totals"]["streamed"] == streamed
+    checked = 0
+    for name, data in datas.items():
+        expected = _own_choice_count(data)
+        if expected is not None:
+            assert rows[name]["choices"] == expected, name
+            checked += 1
+    assert checked > 250
+    assert document["totals"]["choices"] == sum(row["choices"] for row in rows.values())
+
+
+def test_ls_text_over_the_corpus_has_a_row_per_file(corpus_dir: Path) -> None:
+    result = run("ls", corpus_dir)
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 + 524 + 1
+    assert lines[-1].startswith("524 files")
