@@ -10,28 +10,36 @@ Rules:
 - Writing uses the standard library, because orjson can neither escape to ASCII nor
   reproduce Python's float repr. `dump(value, detect_style(raw, value)) == raw` for every
   file a Python recorder wrote; `Style.exact` says whether that held for this file.
-- Every write goes through `write_atomic`: same-directory temp file, fsync, os.replace,
-  permissions kept, and no write at all when the bytes would not change.
+- Writing the bytes to disk is `cli.core.atomic`'s job (re-exported here).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from cli.errors import ReadError, WriteError
+from cli.core.atomic import TEMP_PREFIX, create_exclusive, is_read_only, write_atomic
+from cli.errors import ReadError
+
+__all__ = [
+    "TEMP_PREFIX",
+    "Style",
+    "create_exclusive",
+    "detect_style",
+    "dump",
+    "is_read_only",
+    "loads",
+    "read",
+    "read_bytes",
+    "write_atomic",
+]
 
 BOM = b"\xef\xbb\xbf"
-TEMP_PREFIX = ".cassette-tmp-"
 MAX_DEPTH = 1000  # below Python's recursion limit, far above any real recording
 _NEWLINE_INDENT = re.compile(r"\n[ \t]*")
 # orjson silently turns integers beyond 64 bits into floats, so a file with a run of 19+
@@ -217,75 +225,3 @@ def _candidates(stripped: bytes, base: Style) -> list[Style]:
     if b'":' in stripped[:200] and b'": ' not in stripped[:200]:
         return [compact, spaced, collapsed]
     return [spaced, compact, collapsed]
-
-
-def write_atomic(path: Path | str, data: bytes, *, mode_from: Path | str | None = None) -> bool:
-    """Replace `path` with `data` atomically. Returns False (and writes nothing) if unchanged.
-
-    The new file takes the permissions of `mode_from` (default: the file being replaced).
-    A failure leaves the original untouched and no temp file behind.
-    """
-    path = Path(path)
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    except IsADirectoryError:
-        raise WriteError("is a directory; refusing to replace it", path) from None
-    except OSError:
-        pass  # unreadable: let the write below report the real problem
-    source = Path(mode_from) if mode_from is not None else path
-    try:
-        mode = stat.S_IMODE(os.stat(source).st_mode)
-    except OSError:
-        mode = 0o644 & ~_umask()
-    directory = path.parent
-    if is_read_only(directory) or (path.exists() and is_read_only(path)):
-        raise WriteError("read-only file or directory; left unchanged", path)
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=directory)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-        tmp_name = None
-        _fsync_directory(directory)
-    except OSError as exc:
-        raise WriteError(f"cannot write it: {exc.strerror or exc}; left unchanged", path) from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-    return True
-
-
-def is_read_only(path: Path) -> bool:
-    """No write permission, or no write bit at all: root must not override a read-only mark."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return not (mode & 0o222) or not os.access(path, os.W_OK)
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
