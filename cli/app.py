@@ -105,6 +105,10 @@ def root(
 COMMANDS = {
     "show": "cli.commands.show",
     "ls": "cli.commands.ls",
+    "rename-model": "cli.commands.rename_model",
+    "retime": "cli.commands.retime",
+    "normalize": "cli.commands.normalize",
+    "merge": "cli.commands.merge",
 }
 
 for _name, _module in COMMANDS.items():

@@ -68,3 +68,39 @@ def cli_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
+def _copy_writable(source: Path, target: Path) -> Path:
+    """Copy a file or a tree to `target`, writable: the corpus is read-only on disk and
+    shutil keeps modes, so plain copies of it can't be edited in place."""
+    import shutil
+
+    if source.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        return target
+    shutil.copytree(source, target, copy_function=shutil.copyfile)
+    for directory, _, _ in os.walk(target):
+        os.chmod(directory, 0o755)
+    return target
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` by relative path, with its bytes."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def copy_writable():
+    """`copy_writable(source, target)`: a writable copy of a file or tree (see _copy_writable)."""
+    return _copy_writable
+
+
+@pytest.fixture
+def snapshot():
+    """`snapshot(root)`: {relative path: bytes} of every file under root."""
+    return _snapshot

@@ -2,14 +2,16 @@
 
 Rules:
 - An edit is a function that changes a cassette's JSON value in place and returns the
-  list of `Change`s it made; no changes means the file is not touched at all.
+  list of `Change`s it made; no changes means the file is not touched at all. An edit
+  that needs the file's name or arguments is a `Bound`.
 - The edit gets its own copy of the value (parsed again from the bytes), so the
   original stays available for the rehash.
 - In a hash-named library, when the request hash changes, the file is renamed to the
   new hash, and response ids of the form `rec-<old hash12>` follow it. A file whose name
   did not match its hash before the edit keeps its name (we can't know its rule). A
   rename never overwrites another file: the new name is claimed with a hard link, which
-  fails if the name exists.
+  fails if the name exists. A `models-<hash>-<digest8>.json` name whose digest8 matched
+  its model ids before the edit gets the digest8 of the new ids, by the same algorithm.
 - Writes go through `codec.write_atomic` in the file's own style. Each file succeeds or
   fails on its own; a failed file is left exactly as it was.
 - Values listed in `Change.secret` are never printed: reports and diffs mask them.
@@ -34,6 +36,31 @@ from cli.errors import CassetteError, WriteError
 
 Edit = Callable[[dict[str, Any]], list["Change"]]
 ModeName = Literal["check", "dry_run", "in_place", "output"]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """An edit with its arguments, for edits that want more than `edit(data)`.
+
+    `takes_name`: called as `function(data, name, **kwargs)` with the file's name.
+    Every file is parsed, even one that can't change: a broken file is always reported.
+    A class rather than attributes on a partial: multiprocessing pickles partials
+    without their attributes.
+    """
+
+    function: Callable[..., list[Change]]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    takes_name: bool = False
+
+    def __call__(self, data: dict[str, Any], name: str) -> list[Change]:
+        if self.takes_name:
+            return self.function(data, name, **self.kwargs)
+        return self.function(data, **self.kwargs)
+
+
+def named(function: Callable[..., list[Change]], /, **kwargs: Any) -> Bound:
+    """Bind an edit that is called as `function(data, name, **kwargs)`."""
+    return Bound(function, kwargs, takes_name=True)
 
 
 @dataclass
@@ -66,7 +93,7 @@ class FileResult:
 
 
 def run(
-    edit: Edit,
+    edit: Edit | Bound,
     paths: Iterable[Path],
     mode: Mode,
     glob: str = "*.json",
@@ -82,7 +109,7 @@ def run(
 def _edit_one(
     path: Path,
     *,
-    edit: Edit,
+    edit: Edit | Bound,
     mode: Mode,
     roots: tuple[Path, ...],
     masker: Callable[[str], str] | None,
@@ -92,20 +119,24 @@ def _edit_one(
         raw = codec.read_bytes(path)
         original = codec.loads(raw, path)
         edited = codec.loads(raw, path)  # the edit's own copy
-        changes = edit(edited)
+        changes = edit(edited, path.name) if isinstance(edit, Bound) else edit(edited)
         if not changes or edited == original:
             if mode.name == "output":
                 _write_output(mode, name, raw, path)
             return FileResult(name, "unchanged", written_to=_output_name(mode, name))
         new_name = _rehash(original, edited, path.name)
-        style = codec.detect_style(raw, original)
-        new_raw = codec.dump(edited, style)
         result = FileResult(
             name,
             "changed",
             changes=[change.description for change in changes],
             renamed_to=new_name,
         )
+        if mode.name == "check":  # writes nothing: skip making the bytes, the costly part
+            if new_name is not None and (path.parent / new_name).exists():
+                raise WriteError(f"would be renamed to {new_name}, which already exists", path)
+            return result
+        style = codec.detect_style(raw, original)
+        new_raw = codec.dump(edited, style)
         if not style.exact:
             result.warning = "its formatting is irregular; rewritten as indented JSON"
         if mode.name == "dry_run":
@@ -118,10 +149,12 @@ def _edit_one(
             result.written_to = _write_output(
                 mode, target, new_raw, path, claim=new_name is not None
             )
-        elif new_name is not None and (path.parent / new_name).exists():
+        elif new_name is not None and (path.parent / new_name).exists():  # dry_run
             raise WriteError(f"would be renamed to {new_name}, which already exists", path)
         return result
     except CassetteError as exc:
+        if exc.path is None:  # raised by the edit, which doesn't know the file
+            exc.path = str(path)
         return FileResult(name, "failed", error=str(exc))
 
 
@@ -133,13 +166,30 @@ def _rehash(original: dict[str, Any], edited: dict[str, Any], file_name: str) ->
     scheme = hashing.detect_scheme(file_name)
     if scheme is None or hashing.name_matches(original, file_name) is not True:
         return None
+    new_name: str | None = file_name
     old_hash = hashing.request_hash(original, scheme)
     new_hash = hashing.request_hash(edited, scheme)
-    if old_hash is None or new_hash is None or old_hash == new_hash:
-        return None
-    _replace_ids(edited.get("response"), hashing.rec_id(old_hash), hashing.rec_id(new_hash))
-    new_name = hashing.expected_name(edited, scheme, file_name)
+    if old_hash is not None and new_hash is not None and old_hash != new_hash:
+        _replace_ids(edited.get("response"), hashing.rec_id(old_hash), hashing.rec_id(new_hash))
+        new_name = hashing.expected_name(edited, scheme, file_name)
+    if new_name is not None:
+        new_name = _redigest(original, edited, new_name)
     return new_name if new_name != file_name else None
+
+
+def _redigest(original: dict[str, Any], edited: dict[str, Any], name: str) -> str:
+    """A model list's digest8 follows its ids (renamed models), with the algorithm that
+    made the old one; a digest8 that didn't match before is left as it is."""
+    digest = hashing.name_digest(name)
+    if digest is None:
+        return name
+    for algorithm in ("sha256", "sha1"):
+        if hashing.model_list_digest(original, algorithm) == digest:
+            fresh = hashing.model_list_digest(edited, algorithm)
+            if fresh is None:
+                return name
+            return name.removesuffix(f"-{digest}.json") + f"-{fresh}.json"
+    return name
 
 
 def _replace_ids(value: Any, old: str, new: str) -> None:

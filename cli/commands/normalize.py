@@ -1,0 +1,55 @@
+"""cassette normalize: rewrite ids and timestamps the way llama-stack's 2026 recorder does."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from cli.options import Check, DryRun, Format, Glob, InPlace, NoColor, Output, OutputFormat, Paths
+
+EXAMPLES = [
+    "cassette normalize sample_cassettes --dry-run",
+    "cassette normalize sample_cassettes --check --format json",
+    "cassette normalize sample_cassettes --hash-scheme 2026 -o normalized",
+]
+
+
+class HashScheme(StrEnum):
+    auto = "auto"
+    v2025 = "2025"
+    v2026 = "2026"
+
+
+def command(
+    paths: Paths,
+    hash_scheme: Annotated[
+        HashScheme,
+        typer.Option(
+            "--hash-scheme",
+            help="Hash for rec- ids. auto: the file name's hash, else 2026 if the "
+            "cassette has test_id, else 2025.",
+        ),
+    ] = HashScheme.auto,
+    in_place: InPlace = False,
+    output: Output = None,
+    check: Check = False,
+    dry_run: DryRun = False,
+    format_: Format = OutputFormat.text,
+    no_color: NoColor = False,
+    glob: Glob = "*.json",
+) -> int:
+    """Normalize responses as llama-stack's recorder does, to keep re-record diffs small.
+
+    Response ids become rec-<hash12> (the request hash the file is replayed by), created
+    becomes 0, Ollama's created_at 1970-01-01T00:00:00.000000Z and its durations 0.
+    Model lists keep their ids and created.
+    """
+    from cli.commands.editing import choose_mode, run_edit_command
+    from cli.core.edit import named
+    from cli.core.normalize import normalize
+
+    mode = choose_mode(in_place, output, check, dry_run)
+    edit = named(normalize, scheme=hash_scheme.value)
+    return run_edit_command(edit, paths, glob, mode, format_, no_color)

@@ -1,0 +1,79 @@
+"""cassette rename-model: rename a model in requests and responses, keeping replay working."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from cli.options import Check, DryRun, Format, Glob, InPlace, NoColor, Output, OutputFormat, Paths
+
+EXAMPLES = [
+    "cassette rename-model meta-llama/Llama-3.2-1B-Instruct llama3.2:1b sample_cassettes --dry-run",
+    "cassette rename-model --match glob 'meta-llama/*' llama-local sample_cassettes --check",
+    "cassette rename-model llama-3.3-70b llama3.3 sample_cassettes -o renamed --format json",
+]
+
+
+class MatchKind(StrEnum):
+    exact = "exact"
+    glob = "glob"
+
+
+class Scope(StrEnum):
+    request = "request"
+    response = "response"
+    all = "all"
+
+
+def command(
+    old: Annotated[
+        str,
+        typer.Argument(help="The model to rename (a glob with --match glob).", show_default=False),
+    ],
+    new: Annotated[str, typer.Argument(help="Its new name.", show_default=False)],
+    paths: Paths,
+    match: Annotated[
+        MatchKind,
+        typer.Option("--match", help="exact: OLD is a model name; glob: OLD is a pattern."),
+    ] = MatchKind.exact,
+    scope: Annotated[
+        Scope,
+        typer.Option("--scope", help="Rename in the request, the response, or both."),
+    ] = Scope.all,
+    include_model_lists: Annotated[
+        bool,
+        typer.Option(
+            "--include-model-lists", help="Also rename entries of /v1/models and /api/tags lists."
+        ),
+    ] = False,
+    in_place: InPlace = False,
+    output: Output = None,
+    check: Check = False,
+    dry_run: DryRun = False,
+    format_: Format = OutputFormat.text,
+    no_color: NoColor = False,
+    glob: Glob = "*.json",
+) -> int:
+    """Rename a model in every cassette that uses it.
+
+    Changes request.model, the body's model and the model of every response chunk; a
+    hash-named file moves to its new request hash, so replay still finds it. Say where
+    the edits go: --in-place, -o DIR, --check or --dry-run.
+    """
+    from cli.commands.editing import choose_mode, run_edit_command
+    from cli.core.edit import Bound
+    from cli.core.rename import check_names, rename_model
+
+    check_names(old, new, match.value)
+    mode = choose_mode(in_place, output, check, dry_run)
+    options = {
+        "old": old,
+        "new": new,
+        "match": match.value,
+        "scope": scope.value,
+        "include_model_lists": include_model_lists,
+    }
+    edit = Bound(rename_model, options)
+    return run_edit_command(edit, paths, glob, mode, format_, no_color)

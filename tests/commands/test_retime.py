@@ -1,0 +1,140 @@
+"""cassette retime: flag rules, --epoch on the samples, shift and unshift, failures."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli.core import codec
+from cli.core.retime import EPOCH_ISO
+from tests.commands.helpers import run
+
+pytestmark = pytest.mark.usefixtures("cli_env")
+TIMES = ("created", "created_at")
+
+
+@pytest.fixture
+def samples(tmp_path: Path, sample_dir: Path, copy_writable) -> Path:
+    return copy_writable(sample_dir, tmp_path / "samples")
+
+
+def without(value: Any, keys: tuple[str, ...]) -> Any:
+    if isinstance(value, dict):
+        return {k: without(v, keys) for k, v in value.items() if k not in keys}
+    if isinstance(value, list):
+        return [without(v, keys) for v in value]
+    return value
+
+
+def found(value: Any, key: str) -> list[Any]:
+    if isinstance(value, dict):
+        return [v for k, v in value.items() if k == key] + [
+            x for v in value.values() for x in found(v, key)
+        ]
+    if isinstance(value, list):
+        return [x for v in value for x in found(v, key)]
+    return []
+
+
+def test_help_has_examples() -> None:
+    result = run("retime", "--help")
+    assert result.exit_code == 0 and "cassette retime sample_cassettes" in result.stdout
+
+
+def test_epoch_sets_every_created_to_0_and_nothing_else(
+    samples: Path, sample_dir: Path, snapshot
+) -> None:
+    result = run("retime", samples, "--epoch", "--in-place")
+    assert result.exit_code == 0, result.stderr
+    for path in sorted(samples.glob("*.json")):
+        before, after = codec.read(sample_dir / path.name)[0], codec.read(path)[0]
+        assert without(after, TIMES) == without(before, TIMES), path.name
+        response = after["response"]
+        assert all(value == 0 for value in found(response, "created") if not _model(response))
+        assert all(value == EPOCH_ISO for value in found(response, "created_at"))
+    ignore = []
+    for pointer in ("/response/body/*/__data__", "/response/body/__data__"):
+        for key in ("created", "created_at", "time_info/created"):
+            ignore += ["--ignore", f"{pointer}/{key}"]
+    assert run("diff", "--strict", sample_dir, samples, *ignore).exit_code == 0
+    assert run("diff", "--strict", sample_dir, samples).exit_code == 1
+
+
+def _model(response: dict[str, Any]) -> bool:
+    body = response.get("body")
+    return isinstance(body, list) and any(
+        isinstance(i, dict) and i.get("__data__", {}).get("object") == "model" for i in body
+    )
+
+
+def test_shift_and_back_via_the_cli_is_byte_identical(samples: Path, snapshot) -> None:
+    before = snapshot(samples)
+    forward = run("retime", samples, "--shift", "+2h", "--in-place")
+    assert forward.exit_code == 0 and "changed" in forward.stdout
+    assert snapshot(samples) != before
+    assert run("retime", samples, "--shift", "-7200", "--in-place").exit_code == 0
+    assert snapshot(samples) == before
+
+
+def test_start_and_json_output(samples: Path) -> None:
+    result = run(
+        "retime", samples / "vllm-chat-stream-n2.json", "--start", "2025-01-01T00:00:00Z",
+        "--dry-run", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0
+    [entry] = json.loads(result.stdout)["files"]
+    assert any(" -> 1735689600" in change for change in entry["changes"])
+
+
+def test_zero_durations_alone(samples: Path) -> None:
+    result = run("retime", samples, "--zero-durations", "--check")
+    assert result.exit_code == 1
+    assert "ollama-generate-stream.json" in result.stdout and "_duration" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [[], ["--epoch", "--shift", "1h"], ["--epoch", "--start", "0"], ["--shift", "soon"],
+     ["--start", "someday"]],
+)  # fmt: skip
+def test_flag_mistakes_are_one_line_usage_errors(samples: Path, flags: list[str]) -> None:
+    result = run("retime", samples, *flags, "--check")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_an_invalid_file_fails_alone(samples: Path) -> None:
+    bad = samples / "zz-broken.json"
+    bad.write_text("[1, 2]\n")
+    result = run("retime", samples, "--epoch", "--in-place")
+    assert result.exit_code == 2
+    assert [line for line in result.stderr.splitlines() if "zz-broken.json" in line]
+    assert bad.read_text() == "[1, 2]\n"
+    assert (
+        codec.read(samples / "vllm-chat-stream-n2.json")[0]["response"]["body"][0]["__data__"][
+            "created"
+        ]
+        == 0
+    )
+
+
+def test_a_read_only_file_is_left_as_it_was(samples: Path) -> None:
+    locked = samples / "openai-chat-nonstream.json"
+    locked.chmod(0o444)
+    before = locked.read_bytes()
+    result = run("retime", samples, "--epoch", "--in-place")
+    assert result.exit_code == 2 and locked.read_bytes() == before
+
+
+def test_a_file_with_nothing_to_change_is_not_rewritten(samples: Path) -> None:
+    assert run("retime", samples, "--epoch", "--in-place").exit_code == 0
+    path = samples / "vllm-chat-stream-n2.json"
+    os.utime(path, (1_000_000, 1_000_000))
+    before = path.read_bytes()
+    result = run("retime", samples, "--epoch", "--in-place")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert path.read_bytes() == before and path.stat().st_mtime == 1_000_000
