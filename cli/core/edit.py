@@ -19,11 +19,9 @@ Rules:
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -131,9 +129,9 @@ def _edit_one(
             changes=[change.description for change in changes],
             renamed_to=new_name,
         )
+        if new_name is not None and mode.name in ("check", "dry_run"):
+            _refuse_collision(path, new_name)
         if mode.name == "check":  # writes nothing: skip making the bytes, the costly part
-            if new_name is not None and (path.parent / new_name).exists():
-                raise WriteError(f"would be renamed to {new_name}, which already exists", path)
             return result
         style = codec.detect_style(raw, original)
         new_raw = codec.dump(edited, style)
@@ -149,13 +147,16 @@ def _edit_one(
             result.written_to = _write_output(
                 mode, target, new_raw, path, claim=new_name is not None
             )
-        elif new_name is not None and (path.parent / new_name).exists():  # dry_run
-            raise WriteError(f"would be renamed to {new_name}, which already exists", path)
         return result
     except CassetteError as exc:
         if exc.path is None:  # raised by the edit, which doesn't know the file
             exc.path = str(path)
         return FileResult(name, "failed", error=str(exc))
+
+
+def _refuse_collision(path: Path, new_name: str) -> None:
+    if (path.parent / new_name).exists():
+        raise WriteError(f"would be renamed to {new_name}, which already exists", path)
 
 
 def _rehash(original: dict[str, Any], edited: dict[str, Any], file_name: str) -> str | None:
@@ -209,7 +210,7 @@ def _write_in_place(path: Path, data: bytes, new_name: str | None) -> Path:
         codec.write_atomic(path, data)
         return path
     target = path.with_name(new_name)
-    _create_exclusive(target, data, mode_from=path)
+    codec.create_exclusive(target, data, mode_from=path)
     try:
         os.unlink(path)
     except OSError as exc:
@@ -217,33 +218,6 @@ def _write_in_place(path: Path, data: bytes, new_name: str | None) -> Path:
             f"wrote {target.name} but could not remove the old name: {exc.strerror}", path
         ) from None
     return target
-
-
-def _create_exclusive(target: Path, data: bytes, mode_from: Path) -> None:
-    """Write a new file at `target`, atomically, failing if the name is already taken."""
-    if target.exists():
-        raise WriteError(f"the new name {target.name} already exists; not overwriting it", target)
-    if codec.is_read_only(target.parent):
-        raise WriteError("directory is not writable; left unchanged", target.parent)
-    fd, tmp = tempfile.mkstemp(prefix=codec.TEMP_PREFIX, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, os.stat(mode_from).st_mode & 0o7777)
-        os.link(tmp, target)  # atomic, and fails if target exists
-    except FileExistsError:
-        raise WriteError(
-            f"the new name {target.name} already exists; not overwriting it", target
-        ) from None
-    except OSError as exc:
-        raise WriteError(
-            f"cannot write it: {exc.strerror or exc}; left unchanged", target
-        ) from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
 
 
 def _output_name(mode: Mode, name: str) -> str | None:
