@@ -16,7 +16,6 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -55,9 +54,12 @@ def _walk(root: Path, glob: str) -> Iterator[Path]:
         for name in sorted(filenames):
             if name.startswith(TEMP_PREFIX):
                 continue
-            relative = (base / name).relative_to(root).as_posix()
-            if fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(relative, glob):
-                yield base / name
+            path = base / name
+            # The relative path is built only when the name alone doesn't match (speed).
+            if fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(
+                path.relative_to(root).as_posix(), glob
+            ):
+                yield path
 
 
 def relative_name(path: Path, roots: Iterable[Path | str]) -> str:
@@ -92,5 +94,7 @@ def map_paths(
         yield from map(function, path_list)
         return
     chunksize = max(1, min(64, len(path_list) // (count * 8) or 1))
+    from concurrent.futures import ProcessPoolExecutor  # ~12 ms; most runs never need it
+
     with ProcessPoolExecutor(max_workers=count) as pool:
         yield from pool.map(function, path_list, chunksize=chunksize)

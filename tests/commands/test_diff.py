@@ -1,0 +1,337 @@
+"""cassette diff: exit codes, text (golden) and JSON output, libraries, and git textconv."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.commands.helpers import REPO_ROOT, SAMPLES, run
+from tests.core.test_diff import (
+    N2,
+    SOL,
+    TOOL,
+    load,
+    rechunked,
+    with_arguments,
+    with_new_ids,
+    with_text,
+    write,
+)
+
+JSON = ("--format", "json")
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the samples as `sample_cassettes/`, and the current directory
+    there, so that paths in the output are short and the same on every machine."""
+    shutil.copytree(SAMPLES, tmp_path / "sample_cassettes")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def sample(name: str) -> str:
+    return f"sample_cassettes/{name}"
+
+
+# two files -------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("cli_env", "work")
+def test_a_cassette_against_itself_has_no_differences(golden) -> None:
+    result = run("diff", sample(SOL), sample(SOL))
+    assert result.exit_code == 0
+    assert "no differences" in result.stdout
+    assert result.stderr == ""
+    golden("diff/identical.txt", result.stdout)
+
+
+@pytest.mark.usefixtures("cli_env", "work")
+def test_seed_000_vs_001(golden) -> None:
+    result = run("diff", sample(SOL), sample(N2))
+    assert result.exit_code == 1
+    out = result.stdout
+    assert (
+        "~ model: databricks-meta-llama-3-3-70b-instruct -> meta-llama/Llama-3.2-1B-Instruct" in out
+    )
+    assert "+ n: 2" in out
+    assert "+ choice 1: The Latin word for the Sun is Sol." in out
+    assert '~ choice 0 text: The Latin name for the Sun is [-"Sol".-]{+Sol.+}' in out
+    golden("diff/seed-000-vs-001.txt", out)
+
+
+def test_seed_000_vs_001_json() -> None:
+    result = run("diff", SAMPLES / SOL, SAMPLES / N2, *JSON)
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert set(document) == {"old", "new", "strict", "ignore", "summary", "files"}
+    assert document["summary"] == {
+        "added": 0,
+        "removed": 0,
+        "changed": 1,
+        "unchanged": 0,
+        "renamed": 0,
+        "errors": 0,
+    }
+    (entry,) = document["files"]
+    assert set(entry) == {"old", "new", "status", "renamed", "changes", "omitted", "error"}
+    assert entry["status"] == "changed"
+    text = next(c for c in entry["changes"] if c["field"] == "choice 0 text")
+    assert set(text) == {"section", "field", "kind", "old", "new", "path", "words"}
+    assert ["-", '"Sol".'] in text["words"] and ["+", "Sol."] in text["words"]
+
+
+@pytest.mark.parametrize("variant", [with_new_ids, rechunked], ids=["new-ids", "rechunked"])
+def test_noise_is_ignored_by_default_and_seen_with_strict(tmp_path: Path, variant) -> None:
+    copy = write(tmp_path / "copy.json", variant(load(SOL)))
+    assert run("diff", SAMPLES / SOL, copy).exit_code == 0
+    strict = run("diff", SAMPLES / SOL, copy, "--strict", *JSON)
+    assert strict.exit_code == 1
+    changes = json.loads(strict.stdout)["files"][0]["changes"]
+    assert all(change["section"] == "json" for change in changes)
+    assert all(change["field"].startswith("/response/body/") for change in changes)
+
+
+@pytest.mark.usefixtures("cli_env", "work")
+def test_a_changed_tool_argument_is_named(golden) -> None:
+    write(Path("paris.json"), with_arguments(load(TOOL), {"location": "Paris"}))
+    result = run("diff", sample(TOOL), "paris.json")
+    assert result.exit_code == 1
+    assert 'location: "San Francisco, CA" -> "Paris"' in result.stdout
+    golden("diff/tool-argument.txt", result.stdout)
+
+
+@pytest.mark.usefixtures("cli_env", "work")
+def test_strict_lists_raw_json_pointers(golden) -> None:
+    write(Path("rerecorded.json"), with_new_ids(load(TOOL)))
+    result = run("diff", sample(TOOL), "rerecorded.json", "--strict")
+    assert result.exit_code == 1
+    assert "/response/body/0/__data__/id" in result.stdout
+    golden("diff/strict-new-ids.txt", result.stdout)
+
+
+def test_ignore_skips_a_pointer(tmp_path: Path) -> None:
+    warmer = load(TOOL)
+    warmer["request"]["body"]["temperature"] = 0.9
+    copy = write(tmp_path / "warmer.json", warmer)
+    assert run("diff", SAMPLES / TOOL, copy).exit_code == 1
+    ignore = ("--ignore", "/request/body/temperature")
+    assert run("diff", SAMPLES / TOOL, copy, *ignore).exit_code == 0
+    result = run("diff", SAMPLES / TOOL, copy, *ignore, "--ignore", "/x/*/y", "--strict", *JSON)
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["ignore"] == ["/request/body/temperature", "/x/*/y"]
+    assert document["files"] == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("missing.json", SAMPLES / SOL), "missing.json: no such file"),
+        ((SAMPLES, "missing"), "missing: no such file or directory"),
+        ((SAMPLES, SAMPLES / SOL), "two files or two directories"),
+        ((SAMPLES / SOL, SAMPLES / SOL, "--ignore", "request/body"), "not a JSON pointer"),
+    ],
+)
+def test_errors_are_one_line_and_exit_2(tmp_path: Path, monkeypatch, args, message) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("diff", *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_json_file_that_is_not_a_cassette_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "other.json").write_text('{"hello": "world"}')
+    result = run("diff", SAMPLES / SOL, tmp_path / "other.json")
+    assert result.exit_code == 2
+    assert '"request" is missing' in result.stderr
+
+
+@pytest.mark.usefixtures("work")
+def test_examples_run() -> None:
+    from cli.commands.diff import EXAMPLES
+
+    assert 1 <= len(EXAMPLES) <= 3
+    for example in EXAMPLES:
+        args = example.split()[1:]
+        assert run(*[a.strip("'") for a in args]).exit_code in (0, 1), example
+
+
+# libraries -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_libraries(tmp_path: Path) -> tuple[Path, Path]:
+    """old: 000, 001, 002, 003. new: 000 changed, 001 renamed into a folder, 002 removed,
+    003 as it was, and a model list added."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    for name in (SOL, N2, "cerebras-chat-stream-capital.json", TOOL):
+        shutil.copy(SAMPLES / name, old / name)
+    new.mkdir()
+    (new / "moved").mkdir()
+    write(new / SOL, with_text(load(SOL), '"Sol"', '"Helios"'))
+    shutil.copy(SAMPLES / N2, new / "moved" / N2)
+    shutil.copy(SAMPLES / TOOL, new / TOOL)
+    shutil.copy(SAMPLES / "openai-model-list.json", new / "openai-model-list.json")
+    return old, new
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_library_text(two_libraries, golden, monkeypatch) -> None:
+    monkeypatch.chdir(two_libraries[0].parent)
+    result = run("diff", "old", "new")
+    assert result.exit_code == 1
+    golden("diff/library.txt", result.stdout)
+    stat = run("diff", "old", "new", "--stat")
+    assert stat.exit_code == 1
+    assert stat.stdout == "1 added, 1 removed, 1 changed, 2 unchanged, 1 renamed\n"
+
+
+def test_library_json(two_libraries) -> None:
+    old, new = two_libraries
+    result = run("diff", old, new, *JSON)
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["summary"] == {
+        "added": 1,
+        "removed": 1,
+        "changed": 1,
+        "unchanged": 2,
+        "renamed": 1,
+        "errors": 0,
+    }
+    entries = {(f["old"], f["new"]): (f["status"], f["renamed"]) for f in document["files"]}
+    assert entries == {
+        (SOL, SOL): ("changed", False),
+        (N2, f"moved/{N2}"): ("unchanged", True),
+        ("cerebras-chat-stream-capital.json", None): ("removed", False),
+        (None, "openai-model-list.json"): ("added", False),
+    }
+    stat = json.loads(run("diff", old, new, "--stat", *JSON).stdout)
+    assert "files" not in stat and stat["summary"] == document["summary"]
+
+
+def test_identical_libraries(two_libraries) -> None:
+    old, _ = two_libraries
+    result = run("diff", old, old)
+    assert result.exit_code == 0
+    assert "no differences" in result.stdout
+
+
+@pytest.mark.corpus
+def test_corpus_against_an_edited_copy(corpus_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, copy)
+    names = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*.json"))
+    removed, renamed = names[0], names[1]
+    changed = next(name for name in names[2:] if _streamed_text_chunk(copy / name) is not None)
+    (copy / removed).unlink()
+    renamed_to = str(Path(renamed).with_name("renamed-" + Path(renamed).name))
+    (copy / renamed).rename(copy / renamed_to)
+    data = json.loads((copy / changed).read_text())
+    chunk = _streamed_text_chunk(copy / changed)
+    assert chunk is not None
+    data["response"]["body"][chunk]["__data__"]["choices"][0]["delta"]["content"] += " Edited."
+    write(copy / changed, data)
+    shutil.copy(SAMPLES / TOOL, copy / "added.json")
+
+    result = run("diff", corpus_dir, copy, *JSON)
+    assert result.exit_code == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert document["summary"] == {
+        "added": 1,
+        "removed": 1,
+        "changed": 1,
+        "unchanged": len(names) - 2,
+        "renamed": 1,
+        "errors": 0,
+    }
+    entries = {(f["old"], f["new"]): (f["status"], f["renamed"]) for f in document["files"]}
+    assert entries == {
+        (removed, None): ("removed", False),
+        (None, "added.json"): ("added", False),
+        (renamed, renamed_to): ("unchanged", True),
+        (changed, changed): ("changed", False),
+    }
+    (edited,) = [f for f in document["files"] if f["status"] == "changed"]
+    assert [c["field"] for c in edited["changes"]] == ["choice 0 text"]
+    words = edited["changes"][0]["words"]
+    assert any(op == "+" and "Edited." in text for op, text in words)
+
+
+def _streamed_text_chunk(path: Path) -> int | None:
+    """The position of the first streamed chat chunk with text in choice 0, if any."""
+    data = json.loads(path.read_text())
+    body = data["response"].get("body")
+    if not isinstance(body, list):
+        return None
+    for position, item in enumerate(body):
+        payload = item.get("__data__") if isinstance(item, dict) else None
+        choices = payload.get("choices") if isinstance(payload, dict) else None
+        if not payload or payload.get("object") != "chat.completion.chunk" or not choices:
+            continue
+        if choices[0].get("index") == 0 and (choices[0].get("delta") or {}).get("content"):
+            return position
+    return None
+
+
+@pytest.mark.corpus
+def test_corpus_against_a_reindented_copy_uses_workers(corpus_dir: Path, tmp_path: Path) -> None:
+    """Every file's bytes differ, so every pair is parsed and compared (on the pool)."""
+    copy = tmp_path / "corpus"
+    for path in corpus_dir.rglob("*.json"):
+        target = copy / path.relative_to(corpus_dir)
+        write(target, json.loads(path.read_text()))
+    result = run("diff", corpus_dir, copy, "--stat", *JSON)
+    assert result.exit_code == 0, result.stdout
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["unchanged"] == sum(1 for _ in corpus_dir.rglob("*.json"))
+
+
+# git textconv ----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_diff_through_show_plain_shows_the_conversation(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),  # no user or system git config leaks in
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
+
+    git("init", "-q")
+    git("config", "diff.cassette.textconv", f"{sys.executable} -m cli show --plain")
+    (repo / ".gitattributes").write_text("*.json diff=cassette\n")
+    shutil.copy(SAMPLES / SOL, repo / "sol.json")
+    git("add", ".")
+    git("commit", "-q", "-m", "record")
+    write(repo / "sol.json", with_text(load(SOL), '"Sol"', '"Helios"'))
+
+    diff = git("diff")
+    assert '-The Latin name for the Sun is "Sol".' in diff
+    assert '+The Latin name for the Sun is "Helios".' in diff
+    assert "__data__" not in diff and "chatcmpl" not in diff
+    raw = git("diff", "--no-textconv")
+    assert "__data__" in raw  # without the driver, git shows the JSON
