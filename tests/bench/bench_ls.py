@@ -1,6 +1,6 @@
 """Benchmark: `cassette ls` and `cassette --version` against their floors, in one run.
 
-Run: .venv/bin/python tests/bench/bench_ls.py
+Run: .venv/bin/python -m tests.bench.bench_ls
 - ls over the corpus vs a bare Python process that orjson-parses the same files (target <= 1.5)
 - --version vs `python -c "import typer"` (target <= 1.3)
 """

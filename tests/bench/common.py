@@ -18,6 +18,10 @@ CORPUS = Path(os.environ.get("CASSETTE_CORPUS", REPO_ROOT.parent / "shared" / "c
 PYTHON = sys.executable
 CASSETTE = [PYTHON, "-m", "cli"]
 
+# Installed users have compiled .pyc files; without them every run would recompile the
+# package and the figures would measure the compiler.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 # The floor: a bare Python process that orjson-parses the same files.
 FLOOR_SCRIPT = """
 import os, sys, orjson
