@@ -105,6 +105,7 @@ def root(
 COMMANDS = {
     "show": "cli.commands.show",
     "ls": "cli.commands.ls",
+    "validate": "cli.commands.validate",
     "diff": "cli.commands.diff",
     "rename-model": "cli.commands.rename_model",
     "retime": "cli.commands.retime",

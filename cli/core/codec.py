@@ -16,6 +16,7 @@ Rules:
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -72,6 +73,20 @@ DEFAULT_STYLE = Style()  # json.dumps(obj, indent=2) + "\n", as llama-stack writ
 
 def loads(data: bytes, path: Path | str) -> dict[str, Any]:
     """Parse a cassette's bytes into its top-level object, or raise a one-line ReadError."""
+    value = parse(data, path)
+    if not isinstance(value, dict):
+        kind = type(value).__name__ if value is not None else "null"
+        raise ReadError(
+            f"top-level JSON value is a {_json_kind(kind)}; a cassette is an object "
+            'with "request" and "response"',
+            path,
+        )
+    return value
+
+
+def parse(data: bytes, path: Path | str) -> Any:
+    """Any JSON value from bytes, or a one-line ReadError: `loads` without the object check,
+    for `validate`, which reports a non-object as its own finding."""
     if data.startswith(BOM):
         data = data[len(BOM) :]
     if not data.strip():
@@ -83,13 +98,6 @@ def loads(data: bytes, path: Path | str) -> dict[str, Any]:
             value = orjson.loads(data)
         except orjson.JSONDecodeError:
             value = _loads_slowly(data, path)
-    if not isinstance(value, dict):
-        kind = type(value).__name__ if value is not None else "null"
-        raise ReadError(
-            f"top-level JSON value is a {_json_kind(kind)}; a cassette is an object "
-            'with "request" and "response"',
-            path,
-        )
     return value
 
 
@@ -104,13 +112,29 @@ def read_bytes(path: Path | str) -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
     except IsADirectoryError:
-        raise ReadError("is a directory, not a cassette file", path) from None
+        raise ReadError(_directory_problem(path), path) from None
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise ReadError("is a symbolic link to a missing file", path) from None
         raise ReadError("no such file", path) from None
+    except NotADirectoryError:
+        raise ReadError(
+            "no such file: a part of its path is a file, not a directory", path
+        ) from None
     except PermissionError:
+        if os.path.isdir(path):  # a directory iter_paths could not list
+            raise ReadError(_directory_problem(path), path) from None
         raise ReadError("permission denied; cannot read it", path) from None
     except OSError as exc:
         raise ReadError(f"cannot read it: {exc.strerror or exc}", path) from None
+
+
+def _directory_problem(path: Path | str) -> str:
+    try:
+        os.listdir(path)
+    except OSError as exc:
+        return f"directory cannot be read ({exc.strerror or exc}); its cassettes were not read"
+    return "is a directory, not a cassette file"
 
 
 def _loads_slowly(data: bytes, path: Path | str) -> Any:
@@ -141,6 +165,8 @@ def _loads_slowly(data: bytes, path: Path | str) -> Any:
         ) from None
     except RecursionError:
         raise ReadError("JSON nesting is too deep to be a recording", path) from None
+    except ValueError as exc:  # an integer of more digits than int() accepts (4300)
+        raise ReadError(f"a number in it cannot be read: {exc}", path) from None
 
 
 def _max_depth(text: str) -> int:

@@ -1,0 +1,129 @@
+"""cassette validate: broken, inconsistent or leaky cassettes, for CI and pre-commit."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from cli.options import Glob, NoColor, Paths, ReportFormat
+
+EXAMPLES = [
+    "cassette validate sample_cassettes",
+    "cassette validate sample_cassettes --select K,T --fail-on warning",
+    "cassette validate sample_cassettes --format github --ignore C005",
+]
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class HashScheme(StrEnum):
+    auto = "auto"
+    v2025 = "2025"
+    v2026 = "2026"
+    none = "none"
+
+
+def command(
+    paths: Paths,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            metavar="CODES",
+            help="Only these rules: codes or prefixes, comma-separated or repeated (K,L001).",
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", metavar="CODES", help="Skip these rules: codes or prefixes."),
+    ] = None,
+    fail_on: Annotated[
+        Severity | None,
+        typer.Option(
+            "--fail-on", help="Exit 1 on findings of this severity or worse (default: error)."
+        ),
+    ] = None,
+    hash_scheme: Annotated[
+        HashScheme | None,
+        typer.Option(
+            "--hash-scheme",
+            help="How hash-named files are judged: by the scheme their name shows (auto), "
+            "by one scheme, or not at all (default: auto).",
+        ),
+    ] = None,
+    format_: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format", "-f", help="text for people, json for programs, github for Actions."
+        ),
+    ] = ReportFormat.text,
+    no_color: NoColor = False,
+    glob: Glob = "*.json",
+) -> int:
+    """Check cassettes for damage, leaked secrets and names replay won't find.
+
+    Rules cover structure (S), parts that disagree (C), stream integrity (T), secrets (K)
+    and the library's file names and duplicates (L); the README lists every code. Settings
+    also come from the tool.cassette.validate table of pyproject.toml; flags win. Exit 0:
+    nothing at or above --fail-on; 1: findings (an unparseable file is one); 2: bad flags
+    or settings.
+    """
+    from cli.config import validate_settings
+    from cli.core.library import iter_paths
+    from cli.core.validate import Tally, validate
+    from cli.errors import UsageError
+
+    settings = validate_settings(
+        select,
+        ignore,
+        fail_on.value if fail_on else None,
+        hash_scheme.value if hash_scheme else None,
+    )
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}")
+    path_list = list(iter_paths(paths, glob))
+    report = _report(format_, no_color)
+    tally = Tally()
+    with _progress(len(path_list)) as bar:
+        for path, findings in validate(path_list, settings):
+            tally.add(findings)
+            report.file(path, findings)
+            bar.advance()
+    report.finish(tally, settings)
+    return 1 if tally.failed(settings) else 0
+
+
+def _report(format_: ReportFormat, no_color: bool):  # -> a report of cli.render.validate
+    from cli.render import validate as render
+
+    if format_ is ReportFormat.json:
+        return render.JsonReport()
+    if format_ is ReportFormat.github:
+        return render.GithubReport()
+    color = sys.stdout.isatty() and not no_color and "NO_COLOR" not in os.environ
+    return render.TextReport(color)
+
+
+def _progress(total: int):  # -> a context manager whose value has .advance()
+    """A bar on a terminal; Rich is not even imported when nobody can see one (CI,
+    pre-commit, pipes)."""
+    if sys.stderr.isatty():
+        from cli.render.console import progress
+
+        return progress(total, "Validating cassettes")
+    return contextlib.nullcontext(_Quiet())
+
+
+class _Quiet:
+    def advance(self, steps: int = 1) -> None:
+        return None
