@@ -107,6 +107,7 @@ COMMANDS = {
     "ls": "cli.commands.ls",
     "validate": "cli.commands.validate",
     "diff": "cli.commands.diff",
+    "scrub": "cli.commands.scrub",
     "rename-model": "cli.commands.rename_model",
     "retime": "cli.commands.retime",
     "normalize": "cli.commands.normalize",

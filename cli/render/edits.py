@@ -1,22 +1,37 @@
-"""Reports of editing commands: a line per changed or failed file, then a summary."""
+"""Reports of editing commands: a line per changed or failed file, then a summary.
+
+`--format github` (scrub --check) prints a workflow annotation per change and failure.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import orjson
 
 from cli.core.edit import FileResult, Mode
 from cli.messages import error_line, note_line
-from cli.options import OutputFormat
+from cli.options import OutputFormat, ReportFormat
 
 
 class EditReport:
     """Collects results as they come; prints text as it goes, JSON at the end."""
 
-    def __init__(self, mode: Mode, format_: OutputFormat, no_color: bool) -> None:
+    def __init__(
+        self,
+        mode: Mode,
+        format_: OutputFormat | ReportFormat,
+        no_color: bool,
+        roots: Sequence[Path] = (),
+        title: str = "cassette",
+    ) -> None:
         self.mode = mode
-        self.format = format_
+        self.github = format_ == ReportFormat.github
+        self.format = OutputFormat.json if format_ == OutputFormat.json else OutputFormat.text
+        self.roots = roots  # to name files from the repository root in annotations
+        self.title = title  # of annotations
         self.no_color = no_color
         self.counts = {"changed": 0, "unchanged": 0, "renamed": 0, "failed": 0}
         self.results: list[FileResult] = []
@@ -28,6 +43,9 @@ class EditReport:
         if self.format is OutputFormat.json:
             if result.status != "unchanged":
                 self.results.append(result)
+            return
+        if self.github:
+            self._annotate(result)
             return
         if result.status == "failed":
             error_line(result.error or result.path)
@@ -45,6 +63,15 @@ class EditReport:
             print(f"  {change}")
         if result.diff:
             print(result.diff, end="" if result.diff.endswith("\n") else "\n")
+
+    def _annotate(self, result: FileResult) -> None:
+        where = _property(_annotation_path(result.path, self.roots))
+        if result.status == "failed":
+            print(f"::error file={where},title=cassette::{_message(result.error or '')}")
+        for change in result.changes if result.status == "changed" else ():
+            print(f"::error file={where},title={_property(self.title)}::{_message(change)}")
+        if result.renamed_to:
+            print(f"::notice file={where},title=cassette::renamed to {result.renamed_to}")
 
     def finish(self) -> None:
         if self.format is OutputFormat.json:
@@ -82,3 +109,18 @@ def _result_json(result: FileResult) -> dict[str, Any]:
         "error": result.error,
         "diff": result.diff,
     }
+
+
+def _annotation_path(path: str, roots: Sequence[Path]) -> str:
+    for root in roots:
+        if root.is_dir() and (root / path).exists():
+            return (root / path).as_posix()
+    return path
+
+
+def _message(text: str) -> str:  # GitHub's escaping of workflow commands
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _message(text).replace(":", "%3A").replace(",", "%2C")

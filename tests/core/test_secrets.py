@@ -370,7 +370,8 @@ def test_url_secrets() -> None:
         ("https://x.com/a?api%5Fkey=v%2F1", [("query:api%5Fkey", "v%2F1")]),
         ("https://x.com/cb#access_token=abc&state=1", [("fragment:access_token", "abc")]),
         ("https://x.com/a?key=", []),  # nothing to hide
-        ("https://x.com/a?keys=1&monkey=2&X-Amz-Date=20250101T000000Z", []),
+        ("https://x.com/a?keys=1&monkey=2", []),
+        ("https://x.com/a?x-amz-date=20250101T000000Z", [("query:x-amz-date", "20250101T000000Z")]),
         ("https://x.com/a?key=%3CREDACTED%3Aurl-query%3E", []),
         ("ssh://git@github.com/org/repo", []),  # a plain username is not a secret
         ("http://localhost:8000/v1/v1/chat/completions", []),
@@ -381,6 +382,27 @@ def test_url_secrets() -> None:
 )
 def test_url_secret_cases(url: str, found: list[tuple[str, str]]) -> None:
     assert secrets.url_secrets(url) == found
+
+
+def test_every_x_amz_parameter_of_a_presigned_url() -> None:
+    key_id = "AKIA" + rand(16, UPPER_DIGITS)
+    params = {
+        "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+        "X-Amz-Credential": f"{key_id}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request",
+        "X-Amz-Date": "20250101T000000Z",
+        "X-Amz-Expires": "3600",
+        "X-Amz-Security-Token": rand(40),
+        "X-Amz-SignedHeaders": "host",
+        "X-Amz-Signature": rand(64, HEX),
+    }
+    url = "https://bucket.s3.amazonaws.com/file.pdf?versionId=3&" + "&".join(
+        f"{name}={value}" for name, value in params.items()
+    )
+    assert secrets.url_secrets(url) == [(f"query:{n}", v) for n, v in params.items()]
+    redacted, _ = secrets.redact_url(url)
+    assert redacted.startswith("https://bucket.s3.amazonaws.com/file.pdf?versionId=3&X-Amz-Algo")
+    assert redacted.count("<REDACTED:url-query>") == len(params)
+    assert secrets.is_credential_param("x-AMZ-anything") and not secrets.is_credential_param("amz")
 
 
 def test_token_as_username() -> None:
@@ -478,3 +500,48 @@ def test_corpus_has_no_secrets(corpus_dir: Path) -> None:
             found += [(path.name, "/request/url", part) for part, _ in secrets.url_secrets(url)]
     assert strings > 30_000 and headers > 500
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("text", "urls"),
+    [
+        (
+            "see https://x.io/a?b=1. Then (ftp://h/p), or <https://y.io>",
+            ["https://x.io/a?b=1", "ftp://h/p", "https://y.io"],
+        ),
+        (
+            'json "http://localhost:8000/v1/v1/chat" and 1http://z.io',
+            ["http://localhost:8000/v1/v1/chat", "http://z.io"],
+        ),
+        ("https://a.io/?k=<REDACTED:url-query>&s=2", ["https://a.io/?k="]),
+        ("no scheme ://x.io, __databricks__/serving-endpoints", []),
+    ],
+)
+def test_find_urls(text: str, urls: list[str]) -> None:
+    assert [text[start:end] for start, end in secrets.find_urls(text)] == urls
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://u:p@Res.OpenAI.azure.com:443/x?y#z", "Res.OpenAI.azure.com"),
+        ("http://[::1]:8000/v1", "[::1]"),
+        ("https://h.io", "h.io"),
+        ("vertexai:///generate_content_stream", None),
+        ("__databricks__/serving-endpoints", None),
+    ],
+)
+def test_host_span(url: str, host: str | None) -> None:
+    span = secrets.host_span(url)
+    assert (url[span[0] : span[1]] if span else None) == host
+
+
+@given(st.lists(st.lists(pieces, max_size=6).map("".join), max_size=4))
+def test_may_hold_secrets_never_misses_what_find_in_text_finds(texts: list[str]) -> None:
+    """The quick test on texts joined with newlines says yes wherever one text alone has a
+    secret (scrub relies on this to skip files)."""
+    if any(find_in_text(text) for text in texts):
+        assert secrets.may_hold_secrets("\n".join(texts))
+    literal = "hunter2"
+    if any(find_in_text(text, literals=[literal]) for text in texts):
+        assert secrets.may_hold_secrets("\n".join(texts), [literal])
