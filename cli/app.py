@@ -30,7 +30,9 @@ class CassetteGroup(TyperGroup):
         except typer.TyperException as exc:  # bad flags, missing arguments (click's errors)
             ctx = getattr(exc, "ctx", None)
             command = ctx.command_path if ctx is not None else "cassette"
-            error_line(f"{command}: {exc.format_message()} (see '{command} --help')")
+            message = exc.format_message()
+            if message:  # empty: no arguments, and the help was shown instead
+                error_line(f"{message} (see '{command} --help')", command)
             code = getattr(exc, "exit_code", ExitCode.ERROR)
         except typer.Abort:
             code = ExitCode.ERROR
@@ -63,15 +65,16 @@ app = typer.Typer(
 )
 
 
-def guarded(function: Callable[..., int | None]) -> Callable[..., None]:
-    """Run a command; its return value, or the CassetteError it raises, is the exit code."""
+def guarded(function: Callable[..., int | None], name: str) -> Callable[..., None]:
+    """Run a command; its return value, or the CassetteError it raises, is the exit code.
+    An error that names no file names the command instead."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             code = function(*args, **kwargs)
         except CassetteError as exc:
-            error_line(str(exc))
+            error_line(str(exc), "cassette" if exc.path else f"cassette {name}")
             code = exc.exit_code
         raise typer.Exit(int(code or 0))
 
@@ -81,7 +84,7 @@ def guarded(function: Callable[..., int | None]) -> Callable[..., None]:
 def _register(module: Any, name: str) -> None:
     examples = "\n\n".join(f"$ {example}" for example in module.EXAMPLES)
     app.command(name=name, epilog=f"Examples:\n\n{examples}", no_args_is_help=True)(
-        guarded(module.command)
+        guarded(module.command, name)
     )
 
 

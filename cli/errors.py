@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import IntEnum
 from pathlib import Path
 
+from cli.messages import printable
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -28,7 +30,7 @@ class CassetteError(Exception):
         self.pointer = pointer
 
     def __str__(self) -> str:
-        where = self.path or ""
+        where = printable(self.path or "")  # a newline in a file name stays visible
         if self.pointer:
             where = f"{where}:{self.pointer}" if where else self.pointer
         text = f"{where}: {self.message}" if where else self.message

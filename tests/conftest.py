@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,27 @@ def copy_writable():
 def snapshot():
     """`snapshot(root)`: {relative path: bytes} of every file under root."""
     return _snapshot
+
+
+@pytest.fixture(scope="session", autouse=True)
+def recorded_error_lines() -> Iterator[list[str]]:
+    """Every message the suite passes to `cli.messages.error_line`, for tests/test_messages.py
+    (one line, names a file or a command, never a bare exception repr)."""
+    import sys
+
+    import cli.messages
+
+    original, lines = cli.messages.error_line, []
+
+    def recording(text: str, command: str = "cassette") -> None:
+        lines.append(f"{command}: {text}")
+        original(text, command)
+
+    cli.messages.error_line = recording
+    for name, module in list(sys.modules.items()):  # modules that imported it by name
+        if name.startswith("cli.") and getattr(module, "error_line", None) is original:
+            module.error_line = recording
+    yield lines
+    for name, module in list(sys.modules.items()):
+        if name.startswith("cli") and getattr(module, "error_line", None) is recording:
+            module.error_line = original

@@ -52,50 +52,72 @@ def command(
     Each row gives the endpoint, model, streamed or not, choices, chunks, input and output
     tokens, finish reasons and the first user message. Filters narrow the list.
     """
+    import sys
+    from itertools import tee
+
     from cli.core.library import iter_paths, map_paths, relative_name
     from cli.core.summary import matches_filters, sort_summaries
     from cli.messages import error_line
     from cli.render.console import progress
 
-    path_list = list(iter_paths(paths, glob))
+    # One path listed by name is written as it is read, holding no rows; else sorted.
+    streaming = sort is SortKey.file and len(paths) == 1
+    table = _table(format_, no_color, buffered=streaming)
+    found, work = tee(iter_paths(paths, glob))
+    total = sum(1 for _ in iter_paths(paths, glob)) if sys.stderr.isatty() else 0
     rows: list[Summary] = []
     failed = False
-    with progress(len(path_list), "Reading cassettes") as bar:
-        for path, result in zip(path_list, map_paths(summarize_path, path_list), strict=True):
+    with progress(total, "Reading cassettes") as bar:
+        for path, result in zip(found, map_paths(summarize_path, work), strict=True):
             bar.advance()
             if isinstance(result, str):
                 error_line(result)
                 failed = True
                 continue
             result.file = relative_name(path, paths)
-            if matches_filters(result, model=model, endpoint=endpoint, provider=provider):
+            if not matches_filters(result, model=model, endpoint=endpoint, provider=provider):
+                continue
+            if streaming:
+                table.add(result)
+            else:
                 rows.append(result)
-    rows = sort_summaries(rows, sort.value)
-    if format_ is OutputFormat.json:
-        from cli.render.ls import ls_json
-
-        typer.echo(ls_json(rows))
-    else:
-        import shutil
-        import sys
-
-        from cli.render.ls import render_lines
-
-        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-        lines = render_lines(rows, width)
-        if sys.stdout.isatty() and not no_color and "NO_COLOR" not in os.environ:
-            lines[0] = f"\x1b[1m{lines[0]}\x1b[0m"
-        sys.stdout.write("\n".join(lines) + "\n")
+    for row in sort_summaries(rows, sort.value):
+        table.add(row)
+    table.finish()
     return 2 if failed else 0
 
 
+def _table(format_: OutputFormat, no_color: bool, buffered: bool):  # -> TextTable | JsonRows
+    import shutil
+    import sys
+
+    from cli.render.ls import BUFFERED, JsonRows, TextTable
+
+    if format_ is OutputFormat.json:
+        return JsonRows()
+    tty = sys.stdout.isatty()
+    return TextTable(
+        width=shutil.get_terminal_size().columns if tty else None,
+        bold=tty and not no_color and "NO_COLOR" not in os.environ,
+        buffered=BUFFERED if buffered else None,
+    )
+
+
 def summarize_path(path: Path) -> Summary | str:
-    """Worker: a cassette's summary, or the one-line error that stopped it."""
+    """Worker: a cassette's summary, or the one-line error that stopped it. A big file's
+    chunks are read one at a time (`cli.core.lazy`), never all held."""
+    from cli.core.lazy import is_big, open_streamed
     from cli.core.model import Cassette
+    from cli.core.stream import transcribe_items
     from cli.core.summary import summarize
     from cli.errors import CassetteError
 
     try:
-        return summarize(Cassette.load(path))
+        streamed = open_streamed(path) if is_big(path) else None
+        if streamed is None:
+            return summarize(Cassette.load(path))
+        with streamed:
+            transcript = transcribe_items(streamed.data, streamed.items())
+            return summarize(Cassette(path, streamed.data), transcript)
     except CassetteError as exc:
         return str(exc)

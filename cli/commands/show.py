@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.options import Format, Glob, NoColor, OutputFormat, Paths
+
+if TYPE_CHECKING:
+    from cli.core.lazy import Streamed
+    from cli.core.transcript import Transcript
+    from cli.render.show import Printer
 
 EXAMPLES = [
     "cassette show sample_cassettes/vllm-chat-stream-tool-call.json",
@@ -37,48 +43,61 @@ def command(
     the response reassembled from its chunks: text, reasoning, tool calls with their
     arguments, finish reason, and usage. Several paths are shown one after another.
     """
-    import orjson
-
+    from cli.core.lazy import is_big, open_streamed
     from cli.core.library import iter_paths
+    from cli.errors import CassetteError
+    from cli.messages import error_line
+    from cli.render.show import Printer
+
+    printer = Printer(format_.value, raw, plain, no_color)
+    failed = False
+    for path in iter_paths(paths, glob):
+        try:
+            # A big file is read a part at a time, except to show its raw JSON.
+            streamed = open_streamed(path) if is_big(path) and not raw else None
+            if streamed is None:
+                _show_whole(printer, path, choice)
+            else:
+                with streamed:
+                    _show_streamed(printer, streamed, choice)
+        except CassetteError as exc:
+            error_line(str(exc))
+            failed = True
+    return 2 if failed else 0
+
+
+def _show_whole(printer: Printer, path: Path, choice: int | None) -> None:
     from cli.core.model import Cassette
     from cli.core.request import view_request
     from cli.core.stream import transcribe
     from cli.core.summary import summarize
+
+    cassette = Cassette.load(path)
+    transcript = _pick(transcribe(cassette), choice, path)
+    request = view_request(cassette)
+    printer.whole(cassette.data, summarize(cassette, transcript, request), request, transcript)
+
+
+def _show_streamed(printer: Printer, streamed: Streamed, choice: int | None) -> None:
+    """A big file: the head is printed before the chunks are read, one at a time."""
+    from cli.core.model import Cassette
+    from cli.core.request import view_request
+    from cli.core.stream import transcribe_items
+    from cli.core.summary import summarize
+    from cli.core.transcript import OTHER, Transcript
+
+    head = Cassette(streamed.path, streamed.data)
+    request = view_request(head)
+    printer.head(summarize(head, Transcript(kind=OTHER), request), request)
+    transcript = _pick(transcribe_items(streamed.data, streamed.items()), choice, head.path)
+    printer.rest(summarize(head, transcript, request), request, transcript)
+
+
+def _pick(transcript: Transcript, choice: int | None, path: Path) -> Transcript:
     from cli.errors import CassetteError
-    from cli.messages import error_line
-    from cli.render.console import data_console, plain_console
 
-    console = plain_console() if plain else data_console(no_color)
-    failed = False
-    for path in iter_paths(paths, glob):
-        try:
-            cassette = Cassette.load(path)
-            transcript = transcribe(cassette)
-            if choice is not None:
-                transcript.choices = [c for c in transcript.choices if c.index == choice]
-                if not transcript.choices:
-                    raise CassetteError(f"has no choice {choice}", path)
-        except CassetteError as exc:
-            error_line(str(exc))
-            failed = True
-            continue
-        request = view_request(cassette)
-        summary = summarize(cassette, transcript, request)
-        if format_ is OutputFormat.json:
-            from cli.render.show import show_json
-
-            line = orjson.dumps(show_json(summary, request, transcript), default=str)
-            typer.echo(line.decode())
-        elif raw:
-            from cli.render.show import render_raw
-
-            console.print(render_raw(cassette.data))
-        elif plain:
-            from cli.render.show import render_plain
-
-            typer.echo(render_plain(summary, request, transcript), nl=False)
-        else:
-            from cli.render.show import render_rich
-
-            console.print(render_rich(summary, request, transcript))
-    return 2 if failed else 0
+    if choice is not None:
+        transcript.choices = [c for c in transcript.choices if c.index == choice]
+        if not transcript.choices:
+            raise CassetteError(f"has no choice {choice}", path)
+    return transcript

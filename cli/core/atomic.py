@@ -8,8 +8,9 @@ Rules:
   one atomic replace POSIX offers. Creating (a rehashed file's new name): the unnamed
   file is linked straight to the new name, which fails if the name is taken, so nothing
   is ever overwritten.
-- A temp name whose process is gone was left by a kill in the instant between link and
-  rename; `remove_stale_temp_files` clears those, and every edit run calls it.
+- A temp name whose process is gone (or a zombie) was left by a kill in the instant
+  between link and rename; `remove_stale_temp_files` clears those, and every edit run
+  and merge calls it for the directories it writes to.
 - A read-only file or directory (no write bit) is never written, even by root.
 - The new file takes the permissions of the file it replaces (or of `mode_from`).
 """
@@ -160,7 +161,19 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Exited but not reaped: a killed run's pool workers stay so for good under an init
+    that never reaps (pid 1 of many containers). It writes nothing more."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return False
+    end = stat.rfind(b")")  # the command name may hold spaces and parentheses
+    return stat[end + 2 : end + 3] == b"Z"
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -91,7 +91,7 @@ def parse(data: bytes, path: Path | str) -> Any:
         data = data[len(BOM) :]
     if not data.strip():
         raise ReadError("file is empty; a cassette is a JSON object", path)
-    if _LONG_INTEGER in data.translate(_DIGIT_MAP):
+    if has_long_integer(data):
         value = _loads_slowly(data, path)
     else:
         try:
@@ -99,6 +99,11 @@ def parse(data: bytes, path: Path | str) -> Any:
         except orjson.JSONDecodeError:
             value = _loads_slowly(data, path)
     return value
+
+
+def has_long_integer(data: bytes) -> bool:
+    """Whether `data` may hold an integer orjson would read as a float (19+ digits)."""
+    return _LONG_INTEGER in (b" " + data).translate(_DIGIT_MAP)
 
 
 def read(path: Path | str) -> tuple[dict[str, Any], bytes]:

@@ -9,11 +9,16 @@ Rules:
 - In a hash-named library, when the request hash changes, the file is renamed to the
   new hash, and response ids of the form `rec-<old hash12>` follow it. A file whose name
   did not match its hash before the edit keeps its name (we can't know its rule). A
-  rename never overwrites another file: the new name is claimed with a hard link, which
-  fails if the name exists. A `models-<hash>-<digest8>.json` name whose digest8 matched
-  its model ids before the edit gets the digest8 of the new ids, by the same algorithm.
+  rename never overwrites another file: the new file is created under the new name
+  (which fails if the name exists), then the old name is removed. A
+  `models-<hash>-<digest8>.json` name whose digest8 matched its model ids before the
+  edit gets the digest8 of the new ids, by the same algorithm.
+- A run killed between creating the new name and removing the old one leaves both, each
+  complete. The next run finishes the job: a new name that already holds exactly the
+  bytes this edit would write is not a collision, and the old name is removed.
 - Writes go through `codec.write_atomic` in the file's own style. Each file succeeds or
-  fails on its own; a failed file is left exactly as it was.
+  fails on its own; a failed file is left exactly as it was. Before writing, a run clears
+  the temp files that killed runs left in the directories it writes to.
 - Values listed in `Change.secret` are never printed: reports and diffs mask them.
 """
 
@@ -28,7 +33,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from cli.core import codec, hashing
+from cli.core import atomic, codec, hashing
 from cli.core.library import iter_paths, map_paths, relative_name
 from cli.errors import CassetteError, WriteError
 
@@ -99,9 +104,27 @@ def run(
 ) -> Iterator[FileResult]:
     """Apply `edit` to every cassette under `paths`; yields one result per file, in order."""
     roots = list(paths)
-    path_list = list(iter_paths(roots, glob))
+    found = iter_paths(roots, glob)  # lazily: a library's paths are never all held
+    if mode.writes:
+        found = _clearing(found, mode, roots)
     job = partial(_edit_one, edit=edit, mode=mode, roots=tuple(roots), masker=masker)
-    yield from map_paths(job, path_list)
+    yield from map_paths(job, found)
+
+
+def _clearing(paths: Iterator[Path], mode: Mode, roots: list[Path]) -> Iterator[Path]:
+    """The paths, each after the stale temp files of the directory it will be written to
+    are cleared (once per directory, before any of its files goes to a worker)."""
+    cleared: set[Path] = set()
+    for path in paths:
+        if mode.name == "in_place":
+            directory = path.parent
+        else:
+            assert mode.output_dir is not None
+            directory = (mode.output_dir / relative_name(path, roots)).parent
+        if directory not in cleared:
+            cleared.add(directory)
+            atomic.remove_stale_temp_files(directory)
+        yield path
 
 
 def _edit_one(
@@ -129,12 +152,15 @@ def _edit_one(
             changes=[change.description for change in changes],
             renamed_to=new_name,
         )
-        if new_name is not None and mode.name in ("check", "dry_run"):
-            _refuse_collision(path, new_name)
-        if mode.name == "check":  # writes nothing: skip making the bytes, the costly part
+        if mode.name == "check":  # writes nothing: make the bytes only to settle a collision
+            if new_name is not None and os.path.lexists(path.parent / new_name):
+                new_raw = codec.dump(edited, codec.detect_style(raw, original))
+                _refuse_collision(path, new_name, new_raw, mode)
             return result
         style = codec.detect_style(raw, original)
         new_raw = codec.dump(edited, style)
+        if new_name is not None:
+            _refuse_collision(path, new_name, new_raw, mode)
         if not style.exact:
             result.warning = "its formatting is irregular; rewritten as indented JSON"
         if mode.name == "dry_run":
@@ -144,9 +170,7 @@ def _edit_one(
             result.written_to = str(_write_in_place(path, new_raw, new_name))
         elif mode.name == "output":
             target = name if new_name is None else str(Path(name).with_name(new_name))
-            result.written_to = _write_output(
-                mode, target, new_raw, path, claim=new_name is not None
-            )
+            result.written_to = _write_output(mode, target, new_raw, path)
         return result
     except CassetteError as exc:
         if exc.path is None:  # raised by the edit, which doesn't know the file
@@ -154,9 +178,23 @@ def _edit_one(
         return FileResult(name, "failed", error=str(exc))
 
 
-def _refuse_collision(path: Path, new_name: str) -> None:
-    if (path.parent / new_name).exists():
-        raise WriteError(f"would be renamed to {new_name}, which already exists", path)
+def _refuse_collision(path: Path, new_name: str, new_raw: bytes, mode: Mode) -> None:
+    """A new name held by another file is a collision; one holding exactly our bytes is the
+    work of a run killed before it removed the old name, and is not."""
+    target = path.parent / new_name
+    if not os.path.lexists(target) or _holds(target, new_raw):
+        return
+    if mode.name == "in_place":
+        raise WriteError(f"the new name {new_name} already exists; not overwriting it", target)
+    raise WriteError(f"would be renamed to {new_name}, which already exists", path)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether `path` is a regular file holding exactly `data` (sizes first)."""
+    try:
+        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _rehash(original: dict[str, Any], edited: dict[str, Any], file_name: str) -> str | None:
@@ -210,7 +248,8 @@ def _write_in_place(path: Path, data: bytes, new_name: str | None) -> Path:
         codec.write_atomic(path, data)
         return path
     target = path.with_name(new_name)
-    codec.create_exclusive(target, data, mode_from=path)
+    if not _holds(target, data):  # else a killed run made it, complete: just finish its job
+        codec.create_exclusive(target, data, mode_from=path)
     try:
         os.unlink(path)
     except OSError as exc:
@@ -224,11 +263,9 @@ def _output_name(mode: Mode, name: str) -> str | None:
     return str(mode.output_dir / name) if mode.name == "output" and mode.output_dir else None
 
 
-def _write_output(mode: Mode, name: str, data: bytes, source: Path, claim: bool = False) -> str:
+def _write_output(mode: Mode, name: str, data: bytes, source: Path) -> str:
     assert mode.output_dir is not None
     target = mode.output_dir / name
-    if claim and (source.parent / target.name).exists():
-        raise WriteError(f"would be renamed to {target.name}, which already exists", source)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -18,7 +18,10 @@ Rules:
 - Planning reads each file once (in parallel) and keeps only its digest. Any problem (a
   file that isn't a JSON object, an unresolved conflict, a destination that can't be
   written) means nothing is written. Each write is atomic (`codec.write_atomic`), and
-  bytes are copied only if they still have the digest they were planned with.
+  bytes are copied only if they still have the digest they were planned with. Before
+  writing, the temp files that killed runs left in DEST's directories are cleared.
+- A merge killed midway leaves DEST with some files written (each complete) and the rest
+  as they were; running it again plans the same outputs and writes only what is missing.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from cli.core import codec, hashing
+from cli.core import atomic, codec, hashing
 from cli.core.library import iter_paths, map_paths
 from cli.core.model_lists import union_model_lists
 from cli.core.retime import latest_timestamp
@@ -175,6 +178,16 @@ def _distinct(versions: list[Version]) -> list[Version]:
     return distinct
 
 
+def _holding(distinct: list[Version], version: Version) -> Version:
+    """The version in `distinct` with `version`'s content. DEST comes first, so a DEST that
+    already holds the chosen content stays unchanged, and a rerun settles the same way."""
+    for candidate in distinct:
+        if candidate.digest == version.digest:
+            return candidate
+    value = codec.read(version.path)[0]
+    return next((c for c in distinct if codec.read(c.path)[0] == value), version)
+
+
 def _resolve(plan: Plan, versions: list[Version], policy: Policy, has_dest: bool) -> None:
     name = versions[0].name
     distinct = _distinct(versions)
@@ -182,8 +195,8 @@ def _resolve(plan: Plan, versions: list[Version], policy: Policy, has_dest: bool
     chosen, resolution = distinct[0], None
     if len(distinct) > 1:
         resolution = policy
-        if policy == "theirs":
-            chosen = distinct[-1]
+        if policy == "theirs":  # the last source's content, found first where it first is
+            chosen = _holding(distinct, versions[-1])
         elif policy == "newest":
             chosen = max(distinct, key=lambda v: (v.latest or 0, v.mtime, v.source))
         shown = [str(v.path) for v in distinct]
@@ -268,6 +281,8 @@ def _check_writable(plan: Plan) -> None:
 
 def apply(plan: Plan) -> int:
     """Write the plan's files; returns how many. Stops at the first failure."""
+    for directory in sorted({(plan.dest / output.name).parent for output in plan.writes}):
+        atomic.remove_stale_temp_files(directory)
     written = 0
     for output in plan.writes:
         target = plan.dest / output.name

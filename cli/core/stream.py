@@ -20,6 +20,9 @@ Rules:
   the strings, which come three per event). 0 for a body that is not a stream.
 - `raw` holds the body only when nothing else in the transcript represents it: kind
   OTHER, and ERROR whose body was not a reassembled shape (an error object, null).
+- Items are read one at a time, and the handlers get an iterator of payloads, so a body
+  can be a lazy iterator (`transcribe_items`, for big files read by `cli.core.lazy`)
+  whose items are never all alive at once. There `raw` stays None: it can't be held.
 - Tool invocations keep `content` as recorded (a JSON string stays a string); a tool's
   own `error_message` sets `error` but the kind stays TOOL_RESULT. File-processor
   results, Ollama `ps`/`pull` replies and any other typed object are OTHER.
@@ -27,7 +30,8 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 from cli.core import stream_anthropic, stream_gemini, stream_ollama, stream_openai
@@ -35,8 +39,9 @@ from cli.core.model import Cassette, short_type, unwrap
 from cli.core.stream_common import as_dict, as_int, as_list, as_str, first_key, sse_events
 from cli.core.stream_common import sse_lines as _sse_lines
 from cli.core.transcript import ERROR, MODEL_LIST, OTHER, TOOL_RESULT, ErrorInfo, Transcript
+from cli.errors import CassetteError
 
-Handler = Callable[[list[Any]], Transcript]
+Handler = Callable[[Iterable[Any]], Transcript]
 
 _TYPED: dict[str, str] = {
     "ChatCompletionChunk": "chat",
@@ -63,8 +68,8 @@ _ANTHROPIC_EVENTS = frozenset(
 )
 
 
-def _tool(payloads: list[Any]) -> Transcript:
-    data = payloads[0] if payloads else None
+def _tool(payloads: Iterable[Any]) -> Transcript:
+    data = next(iter(payloads), None)
     fields = as_dict(data)
     error = None
     message = as_str(fields.get("error_message"))
@@ -103,21 +108,78 @@ def _response(cassette: Cassette) -> dict[str, Any]:
     return as_dict(data.get("response")) if isinstance(data, dict) else {}
 
 
+def transcribe_items(data: dict[str, Any], items: Iterable[Any]) -> Transcript:
+    """`transcribe` for a list body given as an iterator of its items: `data` is the
+    cassette without its body, complete once `items` is exhausted (`lazy.Streamed`).
+    Never raises, except the ReadError of an iterator that can't read on."""
+    try:
+        return _transcribe_items(data, iter(items))
+    except CassetteError:
+        raise
+    except Exception:  # the same net as `transcribe`
+        return Transcript(kind=OTHER)
+
+
 def _transcribe(cassette: Cassette) -> Transcript:
     response = _response(cassette)
     body = response.get("body")
     transcript = _reassemble(body)
+    count = len(body) if isinstance(body, list) else None
+    return _finish(response, body, transcript, count, raw=body)
+
+
+def _transcribe_items(data: dict[str, Any], items: Iterator[Any]) -> Transcript:
+    first = next(items, _NOTHING)
+    if isinstance(first, str):  # an SSE body: its lines are read together (they're text)
+        body = [first, *items]
+        return _finish(_response_of(data), body, _reassemble(body), len(body), raw=None)
+    counted = _Counted(items if first is _NOTHING else chain([first], items))
+    transcript = _reassemble_items(counted)
+    return _finish(_response_of(data), None, transcript, counted.count, raw=None)
+
+
+_NOTHING = object()
+
+
+def _response_of(data: Any) -> dict[str, Any]:
+    return as_dict(data.get("response")) if isinstance(data, dict) else {}
+
+
+def _finish(
+    response: dict[str, Any],
+    body: Any,
+    transcript: Transcript | None,
+    count: int | None,
+    raw: Any,
+) -> Transcript:
+    """Chunk count and error, once the items are read. `count`: items of a list body."""
     reassembled = transcript is not None
     if transcript is None:
-        transcript = Transcript(kind=OTHER, raw=body)
-    elif isinstance(body, list) and transcript.kind != MODEL_LIST and not transcript.chunk_count:
-        transcript.chunk_count = len(body)
+        transcript = Transcript(kind=OTHER, raw=raw)
+    elif count is not None and transcript.kind != MODEL_LIST and not transcript.chunk_count:
+        transcript.chunk_count = count
     error = _error(response, body, transcript, reassembled)
     if error is not None:
         transcript.kind = ERROR
         transcript.error = error
-        transcript.raw = None if reassembled else body
+        transcript.raw = None if reassembled else raw
     return transcript
+
+
+class _Counted:
+    """An iterator that counts what was taken from it."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self._items = iter(items)
+        self.count = 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> Any:
+        item = next(self._items)
+        self.count += 1
+        return item
 
 
 # shapes ------------------------------------------------------------------------
@@ -128,15 +190,24 @@ def _reassemble(body: Any) -> Transcript | None:
     if lines is not None:
         return _reassemble_sse(sse_events(lines))
     items = body if isinstance(body, list) else [] if body is None else [body]
-    family: str | None = None
-    payloads: list[Any] = []
+    return _reassemble_items(iter(items))
+
+
+def _reassemble_items(items: Iterator[Any]) -> Transcript | None:
+    """The first recognized item decides the family; the handler gets that family's
+    payloads as an iterator, so items are read (and dropped) one at a time."""
     for item in items:
-        type_name, payload = unwrap(item)
-        found = _family(type_name, payload)
-        if found is not None and family in (None, found):
-            family = found
-            payloads.append(payload)
-    return _HANDLERS[family](payloads) if family is not None else None
+        type_name, first = unwrap(item)
+        family = _family(type_name, first)
+        if family is not None:
+            break
+    else:
+        return None
+    same = (p for t, p in map(unwrap, items) if _family(t, p) == family)
+    transcript = _HANDLERS[family](chain([first], same))
+    for _ in items:  # a handler that stopped early: the rest still counts as chunks
+        pass
+    return transcript
 
 
 def _reassemble_sse(events: list[tuple[str | None, Any]]) -> Transcript | None:

@@ -15,6 +15,7 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from cli.core.stream_common import (
@@ -48,7 +49,7 @@ def error_info(data: dict[str, Any]) -> ErrorInfo:
     return ErrorInfo(type=as_str(error.get("type")), message=as_str(error.get("message")))
 
 
-def message(payloads: list[Any]) -> Transcript:
+def message(payloads: Iterable[Any]) -> Transcript:
     """Whole message objects: `{"type": "message", "content": [...], "stop_reason", "usage"}`."""
     choices, meta, fields = Choices(), Meta(), {}
     builder = choices.get(0)

@@ -24,6 +24,7 @@ from typing import Any
 
 import orjson
 
+from cli.core.codec import has_long_integer
 from cli.core.transcript import Choice, ToolCall, Usage
 
 # tolerant readers ------------------------------------------------------------
@@ -89,10 +90,11 @@ def dumps_args(value: Any) -> str:
 
 def parse_json(text: str) -> tuple[Any, bool]:
     """(value, True) when `text` is JSON; (None, False) when not."""
-    try:
-        return orjson.loads(text), True
-    except (orjson.JSONDecodeError, RecursionError):
-        pass
+    if not has_long_integer(text.encode("utf-8", "surrogatepass")):
+        try:
+            return orjson.loads(text), True
+        except (orjson.JSONDecodeError, RecursionError):
+            pass
     try:  # integers wider than 64 bits are valid JSON that orjson refuses
         return json.loads(text, parse_constant=_reject), True
     except (ValueError, RecursionError):
@@ -288,13 +290,15 @@ class Meta:
 
     def __init__(self) -> None:
         self.ids: list[str] = []
+        self._seen: set[str] = set()  # a stream may give each of 200,000 chunks its own id
         self.model: str | None = None
         self.created_first: int | float | None = None
         self.created_last: int | float | None = None
 
     def see(self, id_: Any = None, model: Any = None, created: Any = None) -> None:
         ident = as_str(id_)
-        if ident and ident not in self.ids:
+        if ident and ident not in self._seen:
+            self._seen.add(ident)
             self.ids.append(ident)
         self.model = as_str(model) or self.model
         when = timestamp(created)

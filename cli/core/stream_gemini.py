@@ -17,6 +17,7 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from cli.core.stream_common import (
@@ -41,7 +42,7 @@ def _content_usage(raw: Any) -> Usage | None:
     return make_usage(raw, "prompt_token_count", "candidates_token_count", "total_token_count")
 
 
-def generate_content(payloads: list[Any]) -> Transcript:
+def generate_content(payloads: Iterable[Any]) -> Transcript:
     choices, meta, usage = Choices(), Meta(), None
     for payload in payloads:
         data = as_dict(payload)
@@ -101,7 +102,7 @@ def _see_interaction(meta: Meta, data: dict[str, Any]) -> None:
     meta.see(data.get("id"), data.get("model"), data.get("created"))
 
 
-def interaction(payloads: list[Any]) -> Transcript:
+def interaction(payloads: Iterable[Any]) -> Transcript:
     """Whole interaction objects: `{"object": "interaction", "outputs": [...], "status"}`."""
     choices, meta, usage = Choices(), Meta(), None
     builder = choices.get(0)

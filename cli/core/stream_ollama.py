@@ -13,6 +13,7 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from cli.core.stream_common import (
@@ -43,7 +44,7 @@ def _usage(data: dict[str, Any]) -> Usage | None:
     return make_usage(counts, "prompt_eval_count", "eval_count", None, add_total=True)
 
 
-def generate_or_chat(payloads: list[Any]) -> Transcript:
+def generate_or_chat(payloads: Iterable[Any]) -> Transcript:
     """GenerateResponse and ChatResponse items (streamed or one)."""
     choices, meta, usage = Choices(), Meta(), None
     builder = choices.get(0)
@@ -80,7 +81,7 @@ def generate_or_chat(payloads: list[Any]) -> Transcript:
     )
 
 
-def embed(payloads: list[Any]) -> Transcript:
+def embed(payloads: Iterable[Any]) -> Transcript:
     """EmbedResponse: `embeddings` (a list of vectors) or the older single `embedding`."""
     meta, usage = Meta(), None
     count, dims = 0, 0
@@ -97,7 +98,7 @@ def embed(payloads: list[Any]) -> Transcript:
     return Transcript(kind=EMBEDDINGS, embeddings=(count, dims), usage=usage, model=meta.model)
 
 
-def model_list(payloads: list[Any]) -> Transcript:
+def model_list(payloads: Iterable[Any]) -> Transcript:
     """ListResponse: each entry's `model` (newer Ollama) or `name`."""
     names: list[str] = []
     for payload in payloads:

@@ -16,6 +16,7 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from cli.core.stream_common import (
@@ -49,7 +50,7 @@ def _transcript(kind: str, choices: Choices, meta: Meta, usage: Usage | None) ->
     )
 
 
-def chat(payloads: list[Any]) -> Transcript:
+def chat(payloads: Iterable[Any]) -> Transcript:
     """Chat completion chunks and/or whole chat completions."""
     choices, meta, usage = Choices(), Meta(), None
     for payload in payloads:
@@ -88,7 +89,7 @@ def _add_message(builder: ChoiceBuilder, message: dict[str, Any], *, whole: bool
         call.add(ident, piece.get("type"), function.get("name"), function.get("arguments"))
 
 
-def completion(payloads: list[Any]) -> Transcript:
+def completion(payloads: Iterable[Any]) -> Transcript:
     """Legacy text completions, streamed or whole: `choices[i].text` joined per index."""
     choices, meta, usage = Choices(), Meta(), None
     for payload in payloads:
@@ -106,7 +107,7 @@ def completion(payloads: list[Any]) -> Transcript:
     return _transcript(COMPLETION, choices, meta, usage)
 
 
-def embeddings(payloads: list[Any]) -> Transcript:
+def embeddings(payloads: Iterable[Any]) -> Transcript:
     """`(count, dimensions)` of the vectors (lists of floats, or base64); never the vectors."""
     meta, usage = Meta(), None
     count, dims = 0, 0
@@ -123,7 +124,7 @@ def embeddings(payloads: list[Any]) -> Transcript:
     )
 
 
-def models(payloads: list[Any]) -> Transcript:
+def models(payloads: Iterable[Any]) -> Transcript:
     """One `Model` per payload, or a raw `{"object": "list", "data": [...]}`."""
     ids: list[str] = []
     for payload in payloads:

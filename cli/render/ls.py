@@ -1,25 +1,56 @@
-"""`cassette ls` output: a Rich table with a totals row, or documented JSON."""
+"""`cassette ls` output: an aligned table with a totals row, or documented JSON.
+
+Both can be written a row at a time (`TextTable`, `JsonRows`), so that listing a library
+in name order holds no rows: the first `BUFFERED` rows fix the table's column widths
+(a longer cell later widens only its own line), the JSON is written as it goes. Up to
+`BUFFERED` rows, the output is exactly that of the whole-list functions.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import Any, TextIO
 
 import orjson
 
 from cli.core.summary import Summary
+from cli.messages import printable
 
 MESSAGE_WIDTH = 48
+BUFFERED = 1000
+COLUMNS = ("file", "endpoint", "model", "stream", "choices", "chunks", "in", "out", "finish")
+RIGHT_ALIGNED = {"choices", "chunks", "in", "out"}
+JSON_OPTIONS = orjson.OPT_INDENT_2
 
 
-def totals(rows: list[Summary]) -> dict[str, int]:
-    return {
-        "files": len(rows),
-        "streamed": sum(1 for row in rows if row.streaming),
-        "choices": sum(row.choices for row in rows),
-        "chunks": sum(row.chunks for row in rows),
-        "input_tokens": sum(row.input_tokens or 0 for row in rows),
-        "output_tokens": sum(row.output_tokens or 0 for row in rows),
-    }
+@dataclass
+class Totals:
+    files: int = 0
+    streamed: int = 0
+    choices: int = 0
+    chunks: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    def add(self, row: Summary) -> None:
+        self.files += 1
+        self.streamed += row.streaming
+        self.choices += row.choices
+        self.chunks += row.chunks
+        self.input_tokens += row.input_tokens or 0
+        self.output_tokens += row.output_tokens or 0
+
+    def to_json(self) -> dict[str, int]:
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
+def totals(rows: Iterable[Summary]) -> dict[str, int]:
+    sums = Totals()
+    for row in rows:
+        sums.add(row)
+    return sums.to_json()
 
 
 def ls_json(rows: list[Summary]) -> str:
@@ -28,11 +59,7 @@ def ls_json(rows: list[Summary]) -> str:
         "cassettes": [row.to_json() for row in rows],
         "totals": totals(rows),
     }
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
-
-
-COLUMNS = ("file", "endpoint", "model", "stream", "choices", "chunks", "in", "out", "finish")
-RIGHT_ALIGNED = {"choices", "chunks", "in", "out"}
+    return orjson.dumps(document, option=JSON_OPTIONS).decode()
 
 
 def render_lines(rows: list[Summary], width: int | None = None) -> list[str]:
@@ -41,47 +68,127 @@ def render_lines(rows: list[Summary], width: int | None = None) -> list[str]:
     Plain string formatting rather than a Rich table: Rich lays out 500 rows in ~0.3 s,
     longer than reading the files. The first message takes whatever width is left.
     """
-    sums = totals(rows)
-    cells = [dict(zip(COLUMNS, COLUMNS, strict=True))]
+    sums = Totals()
     for row in rows:
-        cells.append(
-            {
-                "file": row.file,
-                "endpoint": row.endpoint or "-",
-                "model": row.model_requested or row.model_answered or "-",
-                "stream": "yes" if row.streaming else "no",
-                "choices": str(row.choices),
-                "chunks": f"{row.chunks:,}" if row.streaming else "-",
-                "in": _tokens(row.input_tokens),
-                "out": _tokens(row.output_tokens),
-                "finish": ",".join(sorted(set(row.finish_reasons))) or "-",
-            }
-        )
-    cells.append(
-        {
-            "file": f"{sums['files']} files",
-            "endpoint": "",
-            "model": "",
-            "stream": str(sums["streamed"]),
-            "choices": str(sums["choices"]),
-            "chunks": f"{sums['chunks']:,}",
-            "in": f"{sums['input_tokens']:,}",
-            "out": f"{sums['output_tokens']:,}",
-            "finish": "",
-        }
-    )
-    widths = {column: max(len(cell[column]) for cell in cells) for column in COLUMNS}
-    messages = ["first message"] + [_flat(row.first_message) for row in rows] + [""]
+        sums.add(row)
+    table = [_header(), *(_cells(row) for row in rows), _totals(sums)]
+    widths = _widths(table)
+    return [_line(cells, message, widths, width) for cells, message in table]
+
+
+class TextTable:
+    """`render_lines` a row at a time, written to `out` (see the module's docstring)."""
+
+    def __init__(
+        self,
+        out: TextIO | None = None,
+        width: int | None = None,
+        bold: bool = False,
+        buffered: int | None = BUFFERED,
+    ) -> None:
+        """`buffered`: rows held to fix the widths; None: all (sorted output)."""
+        self.out = out or sys.stdout
+        self.width, self.bold, self.buffered = width, bold, buffered
+        self.sums = Totals()
+        self.buffer: list[tuple[dict[str, str], str]] = [_header()]
+        self.widths: dict[str, int] | None = None  # fixed once the buffer is flushed
+        self.started = False  # whether the header line is out
+
+    def add(self, row: Summary) -> None:
+        self.sums.add(row)
+        if self.widths is None:
+            self.buffer.append(_cells(row))
+            if self.buffered is not None and len(self.buffer) > self.buffered + 1:
+                self.widths = _widths(self.buffer)
+                self._write(self.buffer)
+                self.buffer = []
+        else:
+            self._write([_cells(row)])
+
+    def finish(self) -> None:
+        rows = [*self.buffer, _totals(self.sums)]
+        if self.widths is None:
+            self.widths = _widths(rows)
+        self._write(rows)
+        self.out.flush()
+
+    def _write(self, rows: list[tuple[dict[str, str], str]]) -> None:
+        assert self.widths is not None
+        lines = [_line(cells, message, self.widths, self.width) for cells, message in rows]
+        if self.bold and not self.started:
+            lines[0] = f"\x1b[1m{lines[0]}\x1b[0m"
+        self.started = True
+        self.out.write("\n".join(lines) + "\n")
+
+
+class JsonRows:
+    """`ls_json` a row at a time: the same bytes, written as the rows come."""
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out or sys.stdout
+        self.sums = Totals()
+
+    def add(self, row: Summary) -> None:
+        opening = '{\n  "cassettes": [\n    ' if not self.sums.files else ",\n    "
+        self.sums.add(row)
+        self.out.write(opening + _indented(row.to_json(), "    "))
+
+    def finish(self) -> None:
+        head = '{\n  "cassettes": [],' if not self.sums.files else "\n  ],"
+        self.out.write(f'{head}\n  "totals": {_indented(self.sums.to_json(), "  ")}\n}}\n')
+        self.out.flush()
+
+
+def _indented(value: Any, indent: str) -> str:
+    return orjson.dumps(value, option=JSON_OPTIONS).decode().replace("\n", "\n" + indent)
+
+
+def _header() -> tuple[dict[str, str], str]:
+    return dict(zip(COLUMNS, COLUMNS, strict=True)), "first message"
+
+
+def _cells(row: Summary) -> tuple[dict[str, str], str]:
+    cells = {
+        "file": printable(row.file),
+        "endpoint": printable(row.endpoint or "-"),
+        "model": printable(row.model_requested or row.model_answered or "-"),
+        "stream": "yes" if row.streaming else "no",
+        "choices": str(row.choices),
+        "chunks": f"{row.chunks:,}" if row.streaming else "-",
+        "in": _tokens(row.input_tokens),
+        "out": _tokens(row.output_tokens),
+        "finish": ",".join(sorted(set(row.finish_reasons))) or "-",
+    }
+    return cells, _flat(row.first_message)
+
+
+def _totals(sums: Totals) -> tuple[dict[str, str], str]:
+    cells = {
+        "file": f"{sums.files} files",
+        "endpoint": "",
+        "model": "",
+        "stream": str(sums.streamed),
+        "choices": str(sums.choices),
+        "chunks": f"{sums.chunks:,}",
+        "in": f"{sums.input_tokens:,}",
+        "out": f"{sums.output_tokens:,}",
+        "finish": "",
+    }
+    return cells, ""
+
+
+def _widths(rows: list[tuple[dict[str, str], str]]) -> dict[str, int]:
+    return {column: max(len(cells[column]) for cells, _ in rows) for column in COLUMNS}
+
+
+def _line(cells: dict[str, str], message: str, widths: dict[str, int], width: int | None) -> str:
     used = sum(widths.values()) + 2 * len(COLUMNS)
     room = max(12, (width or 10_000) - used)
-    lines = []
-    for cell, message in zip(cells, messages, strict=True):
-        parts = [
-            cell[c].rjust(widths[c]) if c in RIGHT_ALIGNED else cell[c].ljust(widths[c])
-            for c in COLUMNS
-        ]
-        lines.append(("  ".join(parts) + "  " + _truncate(message, room)).rstrip())
-    return lines
+    parts = [
+        cells[c].rjust(widths[c]) if c in RIGHT_ALIGNED else cells[c].ljust(widths[c])
+        for c in COLUMNS
+    ]
+    return ("  ".join(parts) + "  " + _truncate(message, room)).rstrip()
 
 
 def _tokens(value: int | None) -> str:

@@ -1,12 +1,20 @@
-"""`cassette show` output: Rich panels, documented JSON, and a plain form for git textconv."""
+"""`cassette show` output: Rich panels, documented JSON, and a plain form for git textconv.
+
+Each form has a head (the file's header and the request) and a response part, so that a
+big file read lazily (`cli.core.lazy`) can print its head before its chunks are read.
+There the header can't yet know what the chunks tell (their count, the model that
+answered, the times): it says so, and a `facts` line after the response gives them.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from rich.console import Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
@@ -33,10 +41,31 @@ def show_json(summary: Summary, request: RequestView, transcript: Transcript) ->
 
 
 def render_rich(summary: Summary, request: RequestView, transcript: Transcript) -> RenderableType:
-    parts: list[RenderableType] = [_header(summary)]
-    parts += _request(request)
-    parts += _response(transcript)
+    return Group(render_rich_head(summary, request), render_rich_response(transcript))
+
+
+def render_rich_head(
+    summary: Summary, request: RequestView, *, pending: bool = False
+) -> RenderableType:
+    """The header panel and the request; `pending`: the chunks are not read yet."""
+    return Group(_header(summary, pending), *_request(request))
+
+
+def render_rich_response(transcript: Transcript, facts: Summary | None = None) -> RenderableType:
+    """The response; `facts`: the summary a pending header left out, shown after it."""
+    parts = _response(transcript)
+    if facts is not None:
+        parts.append(Text.assemble(("streamed  ", "bold"), _facts(facts)))
     return Group(*parts)
+
+
+def _facts(summary: Summary, times: bool = True) -> str:
+    facts = [f"{'yes' if summary.streaming else 'no'}, {summary.chunks:,} chunks"]
+    if summary.model_answered:
+        facts.append(f"model answered: {summary.model_answered}")
+    if times and summary.created_first is not None:
+        facts.append(f"created: {_time_span(summary.created_first, summary.created_last)}")
+    return "; ".join(facts)
 
 
 def render_raw(data: Any) -> RenderableType:
@@ -44,7 +73,7 @@ def render_raw(data: Any) -> RenderableType:
     return Syntax(text, "json", word_wrap=True, theme="ansi_dark", background_color="default")
 
 
-def _header(summary: Summary) -> RenderableType:
+def _header(summary: Summary, pending: bool = False) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
@@ -53,10 +82,10 @@ def _header(summary: Summary) -> RenderableType:
     grid.add_row("provider", escape(summary.provider or "unknown"))
     grid.add_row("model", escape(_models(summary)))
     streamed = f"yes, {summary.chunks} chunks" if summary.streaming else "no"
-    grid.add_row("streamed", streamed)
+    grid.add_row("streamed", "(after the response)" if pending else streamed)
     if summary.test_id:
         grid.add_row("test id", escape(summary.test_id))
-    if summary.created_first is not None:
+    if summary.created_first is not None and not pending:
         grid.add_row("created", _time_span(summary.created_first, summary.created_last))
     return Panel(grid, title=escape(summary.file), title_align="left", border_style="blue")
 
@@ -203,10 +232,14 @@ def _pretty(value: Any) -> RenderableType:
 
 def render_plain(summary: Summary, request: RequestView, transcript: Transcript) -> str:
     """Stable text for `git diff` (textconv): the conversation without ids or timestamps."""
+    return render_plain_head(summary, request) + render_plain_response(transcript)
+
+
+def render_plain_head(summary: Summary, request: RequestView, *, pending: bool = False) -> str:
     lines = [
         f"{summary.method or ''} {summary.endpoint or ''}".strip(),
         f"model: {_models(summary)}",
-        f"streamed: {'yes' if summary.streaming else 'no'}",
+        f"streamed: {'(after the response)' if pending else 'yes' if summary.streaming else 'no'}",
     ]
     if summary.test_id:
         lines.append(f"test: {summary.test_id}")
@@ -223,7 +256,12 @@ def render_plain(summary: Summary, request: RequestView, transcript: Transcript)
     for key, value in request.params.items():
         lines.append(f"{key} = {_value(value)}")
     lines.append("")
-    lines.append("## response")
+    return "\n".join(lines) + "\n"
+
+
+def render_plain_response(transcript: Transcript, facts: Summary | None = None) -> str:
+    """The response; `facts`: what a pending head left out (see `render_rich_response`)."""
+    lines = ["## response"]
     if transcript.error:
         error = transcript.error
         lines.append(f"error {error.status or ''} {error.type or ''}: {error.message or ''}")
@@ -254,4 +292,52 @@ def render_plain(summary: Summary, request: RequestView, transcript: Transcript)
             f"usage: input {_count(usage.input_tokens)}, output {_count(usage.output_tokens)}, "
             f"total {_count(usage.total_tokens)}"
         )
+    if facts is not None:
+        lines.append(f"streamed: {_facts(facts, times=False)}")  # stable: no times
     return "\n".join(lines) + "\n"
+
+
+class Printer:
+    """Prints `show`'s chosen form on stdout: a whole cassette at once, or a big file's
+    head first (flushed, so a reader sees it before the chunks are read) and then the rest."""
+
+    def __init__(self, format_: str, raw: bool, plain: bool, no_color: bool) -> None:
+        from cli.render.console import data_console, plain_console
+
+        self.json = format_ == "json"
+        self.raw = raw
+        self.plain = plain
+        self.console = plain_console() if plain else data_console(no_color)
+
+    def whole(
+        self, data: Any, summary: Summary, request: RequestView, transcript: Transcript
+    ) -> None:
+        if self.json:
+            self._json(summary, request, transcript)
+        elif self.raw:
+            self.console.print(render_raw(data))
+        elif self.plain:
+            sys.stdout.write(render_plain(summary, request, transcript))
+        else:
+            self.console.print(render_rich(summary, request, transcript))
+
+    def head(self, summary: Summary, request: RequestView) -> None:
+        if self.json:
+            return
+        if self.plain:
+            sys.stdout.write(render_plain_head(summary, request, pending=True))
+        else:
+            self.console.print(render_rich_head(summary, request, pending=True))
+        sys.stdout.flush()
+
+    def rest(self, summary: Summary, request: RequestView, transcript: Transcript) -> None:
+        if self.json:
+            self._json(summary, request, transcript)
+        elif self.plain:
+            sys.stdout.write(render_plain_response(transcript, facts=summary))
+        else:
+            self.console.print(render_rich_response(transcript, facts=summary))
+
+    def _json(self, summary: Summary, request: RequestView, transcript: Transcript) -> None:
+        line = orjson.dumps(show_json(summary, request, transcript), default=str)
+        sys.stdout.write(line.decode() + "\n")

@@ -117,3 +117,50 @@ def test_ls_text_over_the_corpus_has_a_row_per_file(corpus_dir: Path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 1 + 524 + 1
     assert lines[-1].startswith("524 files")
+
+
+# written a row at a time ---------------------------------------------------------
+
+
+def _sample_rows() -> list:
+    from cli.commands.ls import summarize_path
+
+    rows = [summarize_path(path) for path in sorted(SAMPLES.glob("*.json"))]
+    for row in rows:
+        row.file = Path(row.file).name
+    return rows
+
+
+@pytest.mark.parametrize("count", [0, 1, 14])
+def test_rows_written_one_at_a_time_are_the_whole_list_output(count: int) -> None:
+    import io
+
+    from cli.render.ls import JsonRows, TextTable, ls_json, render_lines
+
+    rows = _sample_rows()[:count]
+    for writer, expected in (
+        (JsonRows, ls_json(rows) + "\n"),
+        (TextTable, "\n".join(render_lines(rows)) + "\n"),
+    ):
+        out = io.StringIO()
+        table = writer(out)
+        for row in rows:
+            table.add(row)
+        table.finish()
+        assert out.getvalue() == expected
+
+
+def test_past_the_buffer_rows_are_written_with_the_widths_already_fixed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cli.render.ls
+
+    monkeypatch.setattr(cli.render.ls, "BUFFERED", 3)
+    result = run("ls", SAMPLES)
+    lines = result.stdout.splitlines()
+    names = sorted(path.name for path in SAMPLES.glob("*.json"))
+    assert result.exit_code == 0 and len(lines) == len(names) + 2
+    assert lines[0].startswith("file") and lines[-1].startswith(f"{len(names)} files")
+    assert [line.split()[0] for line in lines[1:-1]] == names
+    column = lines[0].index("endpoint")  # fixed by the header and the 3 buffered rows
+    assert all(line[column] == "/" and line[column - 2 : column] == "  " for line in lines[1:4])
