@@ -4,8 +4,8 @@ Rules:
 - An edit is a function that changes a cassette's JSON value in place and returns the
   list of `Change`s it made; no changes means the file is not touched at all. An edit
   that needs the file's name or arguments is a `Bound`.
-- The edit gets its own copy of the value (parsed again from the bytes), so the
-  original stays available for the rehash.
+- The edit changes the parsed value in place; when it reports changes, the original is
+  parsed again from the bytes for the rehash and the style.
 - In a hash-named library, when the request hash changes, the file is renamed to the
   new hash, and response ids of the form `rec-<old hash12>` follow it. A file whose name
   did not match its hash before the edit keeps its name (we can't know its rule). A
@@ -138,9 +138,10 @@ def _edit_one(
     name = relative_name(path, roots)
     try:
         raw = codec.read_bytes(path)
-        original = codec.loads(raw, path)
-        edited = codec.loads(raw, path)  # the edit's own copy
+        edited = codec.loads(raw, path)
         changes = edit(edited, path.name) if isinstance(edit, Bound) else edit(edited)
+        # Most files don't change: the untouched original is parsed only for those that do.
+        original = codec.loads(raw, path) if changes else edited
         if not changes or edited == original:
             if mode.name == "output":
                 _write_output(mode, name, raw, path)
