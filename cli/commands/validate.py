@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -91,11 +92,10 @@ def command(
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    path_list = list(iter_paths(paths, glob))
     report = _report(format_, no_color)
     tally = Tally()
-    with _progress(len(path_list)) as bar:
-        for path, findings in validate(path_list, settings):
+    with _progress(paths, glob) as bar:
+        for path, findings in validate(iter_paths(paths, glob), settings):
             tally.add(findings)
             report.file(path, findings)
             bar.advance()
@@ -114,12 +114,14 @@ def _report(format_: ReportFormat, no_color: bool):  # -> a report of cli.render
     return render.TextReport(color)
 
 
-def _progress(total: int):  # -> a context manager whose value has .advance()
+def _progress(paths: list[Path], glob: str):  # -> a context manager with .advance()
     """A bar on a terminal; Rich is not even imported when nobody can see one (CI,
-    pre-commit, pipes)."""
+    pre-commit, pipes). Its total is one more walk of the paths: the run streams them."""
     if sys.stderr.isatty():
+        from cli.core.library import iter_paths
         from cli.render.console import progress
 
+        total = sum(1 for _ in iter_paths(paths, glob))
         return progress(total, "Validating cassettes")
     return contextlib.nullcontext(_Quiet())
 

@@ -1,7 +1,8 @@
 """Compare two cassette files: `compare_files` -> FileDiff.
 
 Rules:
-- Identical bytes are unchanged without parsing (whatever the options); the same JSON
+- Identical bytes are unchanged without parsing (whatever the options), and found so
+  without reading either file whole (sizes, then `filecmp`); the same JSON
   value in other bytes is unchanged without comparing (except `formatting` in strict mode).
 - `--ignore` pointers are removed from both sides first, in both modes.
 - Default mode compares meaning: the request (`diff_request`) and the reassembled
@@ -16,6 +17,8 @@ Rules:
 
 from __future__ import annotations
 
+import filecmp
+import os
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +54,8 @@ def compare_files(
     renamed: bool = False,
 ) -> FileDiff:
     result = FileDiff(old_name or str(old_path), new_name or str(new_path), UNCHANGED, renamed)
+    if same_bytes(old_path, new_path):
+        return result
     old_raw, new_raw = codec.read_bytes(old_path), codec.read_bytes(new_path)
     if old_raw == new_raw:
         return result
@@ -63,6 +68,17 @@ def compare_files(
     result.changes, result.omitted = cap(changes)
     result.status = CHANGED if changes else UNCHANGED
     return result
+
+
+def same_bytes(old_path: Path, new_path: Path) -> bool:
+    """Whether two files hold the same bytes, compared a block at a time; False when either
+    can't be read (reading it whole then reports why)."""
+    try:
+        if os.path.getsize(old_path) != os.path.getsize(new_path):
+            return False
+        return filecmp.cmp(old_path, new_path, shallow=False)
+    except OSError:
+        return False
 
 
 def same_value(old: Any, new: Any) -> bool:

@@ -33,18 +33,40 @@ T = TypeVar("T")
 
 
 def iter_paths(paths: Iterable[Path | str], glob: str = DEFAULT_GLOB) -> Iterator[Path]:
-    """Every cassette path under `paths`, in order, each once."""
-    seen: set[Path] = set()
+    """Every cassette path under `paths`, in order, each once.
+
+    One walk never finds a file twice, so only the given paths are remembered (not every
+    file found, which would grow with the library): a directory inside one already walked
+    is skipped, and so is a named file already found by a walk or named before.
+    """
+    walked: list[Path] = []
+    named: set[Path] = set()
     for given in paths:
         path = Path(given)
+        resolved = _resolved(path)
+        root = next((r for r in walked if resolved == r or r in resolved.parents), None)
+        if root is not None and (path.is_dir() or _found_by_walk(path, resolved, root, glob)):
+            continue
         if path.is_dir():
-            found: Iterable[Path] = _walk(path, glob)
-        else:
-            found = [path]
-        for item in found:
-            if item not in seen:
-                seen.add(item)
-                yield item
+            walked.append(resolved)
+            for item in _walk(path, glob):
+                if not named or _resolved(item) not in named:
+                    yield item
+        elif resolved not in named:
+            named.add(resolved)
+            yield path
+
+
+def _found_by_walk(path: Path, resolved: Path, root: Path, glob: str) -> bool:
+    """Whether walking `root` yielded this named file already."""
+    return path.is_file() and _wanted(path.name, resolved.relative_to(root).as_posix(), glob)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: compare it as written
+        return path.absolute()
 
 
 def _walk(root: Path, glob: str) -> Iterator[Path]:

@@ -75,7 +75,7 @@ _CHUNK_OBJECTS = frozenset({"chat.completion.chunk", "completion.chunk"})
 def check(ctx: Context) -> None:
     _streaming(ctx)
     _request(ctx)
-    if ctx.response.get("is_streaming") is True and isinstance(ctx.response.get("body"), list):
+    if ctx.response.get("is_streaming") is True and ctx.body_kind == "list":
         _chunks(ctx)
 
 
@@ -92,20 +92,20 @@ def _streaming(ctx: Context) -> None:
     streaming = response.get("is_streaming")
     if not isinstance(streaming, bool):
         return
-    body = response.get("body")
-    if streaming and isinstance(body, dict):
+    body = ctx.body_kind
+    if streaming and body == "object":
         ctx.report(
             "C001",
             "/response/is_streaming",
             "is_streaming is true but the body is one object, not a list of chunks",
         )
-    elif not streaming and isinstance(body, list):
+    elif not streaming and body == "list":
         chunks = sum(1 for _, type_name, payload in ctx.items if _is_chunk(type_name, payload))
         if chunks:
             ctx.report(
                 "C001",
                 "/response/is_streaming",
-                f"is_streaming is false but the body is a list of {len(body)} items, "
+                f"is_streaming is false but the body is a list of {ctx.body_length} items, "
                 f"{chunks} of them stream chunks",
             )
     if response.get("is_exception") is True:

@@ -20,8 +20,10 @@ Rules:
   fields, empty lists and objects, a single text part instead of a string, floats
   beyond 5 places.
   Model lists are exempt: replay merges every `models-<hash>-*.json` on purpose.
-- Workers return two 16-byte digests per file; the parent keeps them with the file's
-  index, nothing more.
+- Workers return two 8-byte digests per file (a chance collision in a library of a
+  million files: about 1 in 37 million); the parent keeps each digest with the
+  name of the first file that had it (the directory is part of the digest, so it is the
+  directory of the file it is compared with), nothing more: no list of the paths.
 """
 
 from __future__ import annotations
@@ -171,39 +173,39 @@ def _digest(value: Any) -> bytes:
         text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # an integer wider than 64 bits
         text = json.dumps(value, sort_keys=True).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(text).digest()[:16]
+    return hashlib.sha256(text).digest()[:8]
 
 
 # the library (in the parent) ---------------------------------------------------
 
 
 class Library:
-    """Cross-file state: the first file seen with each digest."""
+    """Cross-file state: the name of the first file seen with each digest."""
 
-    def __init__(self, settings: Settings, paths: list[Path]) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.paths = paths
-        self.exact: dict[bytes, int] = {}
-        self.noise: dict[bytes, int] = {}
+        self.exact: dict[bytes, str] = {}
+        self.noise: dict[bytes, str] = {}
 
-    def add(self, index: int, keys: LibraryKeys) -> list[Finding]:
-        """L003/L004 for the file at `index`, against the files before it."""
+    def add(self, path: Path, keys: LibraryKeys) -> list[Finding]:
+        """L003/L004 for the file at `path`, against the files before it."""
         exact, noise = keys
-        ctx = Context(str(self.paths[index]), self.settings)
-        first = self.exact.setdefault(exact, index)
-        if first != index:
+        name = path.name
+        ctx = Context(str(path), self.settings)
+        first = self.exact.setdefault(exact, name)
+        if first is not name:  # another file's name: it had the digest first
             ctx.report(
                 "L003",
                 "/request",
-                f"records the same request as {self.paths[first]}; replay can only ever "
+                f"records the same request as {path.parent / first}; replay can only ever "
                 "return one of them",
             )
-        first_noise = self.noise.setdefault(noise, index)
-        if first_noise != index and first == index:
+        first_noise = self.noise.setdefault(noise, name)
+        if first_noise is not name and first is name:
             ctx.report(
                 "L004",
                 "/request",
-                f"same request as {self.paths[first_noise]} once noise is removed (null "
+                f"same request as {path.parent / first_noise} once noise is removed (null "
                 "fields, empty lists, single text parts, float digits): one test may send "
                 "it two ways",
             )

@@ -11,12 +11,16 @@ Rules:
   its credential parameters.
 - Bodies: every string of the file, against the table of provider key formats.
 - One string is reported once: a header or URL finding is not repeated as a key format.
+- A big file (read a part at a time) is walked without its body, then its body's items
+  in batches, in one pass: each item with its own `/response/body/<i>` pointer.
 - Messages show a secret only through `secrets.mask`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from cli.core import secrets
@@ -63,6 +67,7 @@ _URL_PARTS = re.compile(rb"://\S*?[@?#]")  # userinfo, query or fragment
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{1024,}={0,2}")
 _RUN_HEAD = 512
 _NUMBERS = frozenset({float, int, bool, type(None)})
+_BATCH = 1024  # a big file's items per detector scan
 
 
 def _may_hold_key(value: Any) -> bool:
@@ -100,24 +105,44 @@ def check(ctx: Context) -> None:
     done: set[str] = set()
     raw = ctx.raw
     hidden = not raw or _HIDDEN.search(raw) is not None
-    if ctx.wants("K001") and (hidden or _HEADERS.search(raw)):
-        _headers(ctx, done)
+    headers = ctx.wants("K001") and (hidden or _HEADERS.search(raw) is not None)
+    if headers:
+        _headers(ctx, "", ctx.data, done)
     if ctx.wants("K002") and isinstance(ctx.request.get("url"), str):
         # The request's own URL may be a placeholder with no scheme: always judged.
         _url(ctx, "/request/url", ctx.request["url"], done)
     urls = ctx.wants("K002") and (hidden or _URL_PARTS.search(raw) is not None)
-    keys = ctx.wants("K003") and _may_hold_key(ctx.data)
+    _strings(ctx, [("", ctx.data)], urls, done)
+    if ctx.streamed is None:
+        return  # read whole: `data` held the body
+    for batch in _batches(ctx.body):
+        if headers:
+            for pointer, item in batch:
+                _headers(ctx, pointer, item, done)
+        _strings(ctx, batch, urls, done)
+
+
+def _batches(located: Iterable[tuple[str, Any]]) -> Iterator[list[tuple[str, Any]]]:
+    items = iter(located)
+    while batch := list(islice(items, _BATCH)):
+        yield batch
+
+
+def _strings(ctx: Context, parts: list[tuple[str, Any]], urls: bool, done: set[str]) -> None:
+    """K002 and K003 on every string of each (pointer, value) part."""
+    keys = ctx.wants("K003") and _may_hold_key([value for _, value in parts])
     if not (urls or keys):
         return
-    for pointer, text in secrets.iter_strings(ctx.data):
-        if pointer in done:
-            continue
-        if urls and len(text) < _MAX_URL and "://" in text and _URL.match(text):
-            _url(ctx, pointer, text, done)
+    for where, value in parts:
+        for pointer, text in secrets.iter_strings(value, where):
             if pointer in done:
                 continue
-        if keys:
-            _keys(ctx, pointer, text)
+            if urls and len(text) < _MAX_URL and "://" in text and _URL.match(text):
+                _url(ctx, pointer, text, done)
+                if pointer in done:
+                    continue
+            if keys:
+                _keys(ctx, pointer, text)
 
 
 def _url(ctx: Context, pointer: str, url: str, done: set[str]) -> None:
@@ -131,8 +156,9 @@ def _url(ctx: Context, pointer: str, url: str, done: set[str]) -> None:
         )
 
 
-def _headers(ctx: Context, done: set[str]) -> None:
-    for where, headers in secrets.iter_headers(ctx.data):
+def _headers(ctx: Context, at: str, root: Any, done: set[str]) -> None:
+    """K001 on the headers objects in `root`, whose pointer is `at`."""
+    for where, headers in secrets.iter_headers(root, at):
         for name, value in headers.items():
             if not secrets.is_sensitive_header(str(name)):
                 continue

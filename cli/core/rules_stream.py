@@ -105,8 +105,8 @@ def check(ctx: Context) -> None:
             "cannot raise the recorded error",
         )
     streaming = response.get("is_streaming") is True
-    body = response.get("body")
-    if streaming and not exception and (body is None or body == []):
+    empty = ctx.body_kind == "null" or (ctx.body_kind == "list" and not ctx.body_length)
+    if streaming and not exception and empty:
         ctx.report("T001", "/response/body", "the response is streamed but has no chunks")
     request_body = ctx.request.get("body")
     n = as_int(as_dict(request_body).get("n")) or 1

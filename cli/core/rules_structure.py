@@ -143,7 +143,7 @@ def _check_request(ctx: Context, request: dict[str, Any]) -> None:
 
 
 def _check_response(ctx: Context, response: dict[str, Any]) -> None:
-    if "body" not in response:
+    if ctx.body_kind == "missing":
         ctx.report(
             "S004", "/response/body", 'the response has no "body" (null when nothing came back)'
         )
@@ -156,13 +156,7 @@ def _check_response(ctx: Context, response: dict[str, Any]) -> None:
             "/response/is_streaming",
             f'"is_streaming" should be true or false, not {_render(streaming)}',
         )
-    body = response.get("body")
-    located = (
-        [(f"/response/body/{index}", item) for index, item in enumerate(body)]
-        if isinstance(body, list)
-        else [("/response/body", body)]
-    )
-    for pointer, item in located:
+    for pointer, item in ctx.body:
         if not isinstance(item, dict) or ("__type__" not in item and "__data__" not in item):
             continue
         if "__data__" not in item:

@@ -12,6 +12,10 @@ Rules:
 - Per-file rules run in worker processes (`check_path`), which return only findings and
   two small digests per file; the cross-file rules compare the digests in the parent
   (`validate`), so memory grows by a few bytes per file, never by a cassette.
+- A big file (`lazy.BIG_FILE`) is read a part at a time: `Context.data` is the cassette
+  without its body, and each pass over `Context.body` or `Context.items` reads the file
+  again, one item at a time. Rules ask the context, never `response["body"]`, for the
+  body's kind and length. Findings in a big file have no line numbers.
 - A secret never appears in a message in full: the rules show `secrets.mask` forms.
 - Pure: no printing. Results come back in input order, one entry per file.
 """
@@ -19,17 +23,23 @@ Rules:
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from cli.core import codec
 from cli.core.model import unwrap
 from cli.errors import ReadError
+
+if TYPE_CHECKING:
+    from cli.core.lazy import Streamed
+
+T = TypeVar("T")
 
 ERROR = "error"
 WARNING = "warning"
@@ -152,6 +162,16 @@ def unknown_prefixes(prefixes: tuple[str, ...]) -> list[str]:
 # one file --------------------------------------------------------------------
 
 
+class Passes(Generic[T]):
+    """A re-iterable whose every pass is a fresh iterator: a big file read again."""
+
+    def __init__(self, start: Callable[[], Iterator[T]]) -> None:
+        self._start = start
+
+    def __iter__(self) -> Iterator[T]:
+        return self._start()
+
+
 @dataclass
 class Context:
     """What the rules of one file share: its value, its settings, and the findings so far."""
@@ -161,6 +181,8 @@ class Context:
     data: dict[str, Any] = field(default_factory=dict)
     raw: bytes = b""  # the file's bytes, for rules that can rule a file out by them
     findings: list[Finding] = field(default_factory=list)
+    streamed: Streamed | None = None  # a big file: `data` has no body, its items are here
+    streamed_length: int = 0  # the number of a streamed body's items
 
     def wants(self, *codes: str) -> bool:
         return any(self.settings.wants(code) for code in codes)
@@ -180,24 +202,56 @@ class Context:
         value = self.data.get("response")
         return value if isinstance(value, dict) else {}
 
-    @functools.cached_property
-    def items(self) -> list[tuple[str, str | None, Any]]:
-        """(pointer, `__type__`, payload) of each response item: the chunks of a list body,
-        or the one object. Pointers lead to the payload (`.../__data__` when wrapped)."""
+    @property
+    def body_kind(self) -> str:
+        """`missing`, `null`, `list`, `object` or `other`: what `response.body` is."""
+        if self.streamed is not None:
+            return "list"
+        if "body" not in self.response:
+            return "missing"
+        body = self.response["body"]
+        if body is None:
+            return "null"
+        return "list" if isinstance(body, list) else "object" if isinstance(body, dict) else "other"
+
+    @property
+    def body_length(self) -> int:
+        """The number of items of a list body; 0 for any other body."""
+        if self.streamed is not None:
+            return self.streamed_length
+        body = self.response.get("body")
+        return len(body) if isinstance(body, list) else 0
+
+    @property
+    def body(self) -> Iterable[tuple[str, Any]]:
+        """(pointer, item) of each response item as the file holds it: the items of a list
+        body, or the one value (none for a null or missing body)."""
+        streamed = self.streamed
+        if streamed is not None:
+            return Passes(
+                lambda: ((f"/response/body/{i}", item) for i, item in enumerate(streamed.items()))
+            )
         body = self.response.get("body")
         if isinstance(body, list):
-            located = [(f"/response/body/{index}", item) for index, item in enumerate(body)]
-        elif body is None:
-            located = []
-        else:
-            located = [("/response/body", body)]
-        items = []
-        for pointer, item in located:
-            type_name, payload = unwrap(item)
-            if type_name is not None:
-                pointer += "/__data__"
-            items.append((pointer, type_name if isinstance(type_name, str) else None, payload))
-        return items
+            return [(f"/response/body/{index}", item) for index, item in enumerate(body)]
+        return [] if body is None else [("/response/body", body)]
+
+    @functools.cached_property
+    def items(self) -> Iterable[tuple[str, str | None, Any]]:
+        """(pointer, `__type__`, payload) of each response item: the chunks of a list body,
+        or the one object. Pointers lead to the payload (`.../__data__` when wrapped).
+        A list for a file read whole; for a big file, each pass reads it again."""
+        if self.streamed is not None:
+            return Passes(lambda: map(_unwrapped, self.body))
+        return [_unwrapped(located) for located in self.body]
+
+
+def _unwrapped(located: tuple[str, Any]) -> tuple[str, str | None, Any]:
+    pointer, item = located
+    type_name, payload = unwrap(item)
+    if type_name is not None:
+        pointer += "/__data__"
+    return pointer, type_name if isinstance(type_name, str) else None, payload
 
 
 LibraryKeys = tuple[bytes, bytes]  # (request digest, digest of the request without noise)
@@ -206,39 +260,58 @@ FileResult = tuple[list[Finding], LibraryKeys | None]
 
 def check_path(path: Path, settings: Settings) -> FileResult:
     """Worker: every per-file rule on one file; findings plus the keys for library rules."""
-    from cli.core import rules_library, rules_structure
+    from cli.core import lazy, rules_structure
 
     ctx = Context(str(path), settings)
     try:
+        streamed = lazy.open_streamed(path) if lazy.is_big(path) else None
+        if streamed is not None:
+            with streamed:
+                return _check_streamed(ctx, streamed)
         raw = ctx.raw = codec.read_bytes(path)
         value = codec.parse(raw, path)
     except ReadError as exc:
+        ctx.findings.clear()  # a big file's items may fail after some rules ran
         rules_structure.unreadable(ctx, exc)
         return ctx.findings, None
     if not rules_structure.check_top(ctx, value):
         return ctx.findings, None
-    for family in families():
-        if ctx.wants(*(rule.code for rule in family.RULES)):
-            family.check(ctx)
-    keys = rules_library.keys(ctx) if ctx.wants(*rules_library.CROSS_FILE) else None
+    keys = _run_rules(ctx)
     if ctx.findings:
         _add_lines(ctx.findings, raw)
     return ctx.findings, keys
 
 
-def validate(paths: list[Path], settings: Settings) -> Iterator[tuple[Path, list[Finding]]]:
+def _check_streamed(ctx: Context, streamed: Streamed) -> FileResult:
+    """A big file: one pass counts the items and completes `data` (what follows the body),
+    then every rule's pass reads the file again. No line numbers: that is one more pass."""
+    ctx.streamed, ctx.data = streamed, streamed.data
+    ctx.streamed_length = sum(1 for _ in streamed.items())
+    return ctx.findings, _run_rules(ctx)
+
+
+def _run_rules(ctx: Context) -> LibraryKeys | None:
+    from cli.core import rules_library
+
+    for family in families():
+        if ctx.wants(*(rule.code for rule in family.RULES)):
+            family.check(ctx)
+    return rules_library.keys(ctx) if ctx.wants(*rules_library.CROSS_FILE) else None
+
+
+def validate(paths: Iterable[Path], settings: Settings) -> Iterator[tuple[Path, list[Finding]]]:
     """(path, findings) for each file, in order: per-file rules on a process pool when
-    there are many files, then the cross-file rules against the files before it."""
+    there are many files, then the cross-file rules against the files before it. `paths`
+    is read lazily, so a library's paths are never all held at once."""
     from cli.core import rules_library
     from cli.core.library import map_paths
 
-    library = rules_library.Library(settings, paths)
+    library = rules_library.Library(settings)
     worker = functools.partial(check_path, settings=settings)
-    for index, (path, (findings, keys)) in enumerate(
-        zip(paths, map_paths(worker, paths), strict=True)
-    ):
+    ours, theirs = itertools.tee(paths)  # map_paths reads only a few chunks ahead
+    for path, (findings, keys) in zip(ours, map_paths(worker, theirs), strict=True):
         if keys is not None:
-            findings.extend(library.add(index, keys))
+            findings.extend(library.add(path, keys))
         yield path, findings
 
 

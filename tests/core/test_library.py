@@ -56,3 +56,10 @@ def test_map_paths_takes_paths_lazily_and_answers_before_the_end() -> None:
     endless = (Path(f"{number}") for number in itertools.count())
     first = list(itertools.islice(map_paths(_double, endless), 500))
     assert first == [f"{number}" * 2 for number in range(500)]
+
+
+def test_overlapping_paths_give_each_file_once(tmp_path: Path) -> None:
+    touch(tmp_path, "a.json", "sub/b.json", "notes.txt")
+    given = [tmp_path, tmp_path / "a.json", tmp_path / "sub", tmp_path / "notes.txt"]
+    found = [path.relative_to(tmp_path).as_posix() for path in iter_paths(given)]
+    assert found == ["a.json", "sub/b.json", "notes.txt"]
