@@ -286,9 +286,10 @@ class Choices:
 
 
 class Meta:
-    """Ids, model and creation times seen across the items of a response."""
+    """Ids, model, creation times and the last usage seen across a response's items."""
 
     def __init__(self) -> None:
+        self.usage: Usage | None = None  # the last non-null usage wins
         self.ids: list[str] = []
         self._seen: set[str] = set()  # a stream may give each of 200,000 chunks its own id
         self.model: str | None = None

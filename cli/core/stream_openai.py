@@ -16,7 +16,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from cli.core.stream_common import (
@@ -52,23 +52,31 @@ def _transcript(kind: str, choices: Choices, meta: Meta, usage: Usage | None) ->
 
 def chat(payloads: Iterable[Any]) -> Transcript:
     """Chat completion chunks and/or whole chat completions."""
-    choices, meta, usage = Choices(), Meta(), None
+    choices, meta = Choices(), Meta()
+    for builder, choice in _choices(payloads, choices, meta):
+        delta = choice.get("delta")
+        if isinstance(delta, dict):
+            _add_message(builder, delta, whole=False)
+        elif isinstance(choice.get("message"), dict):
+            _add_message(builder, choice["message"], whole=True)
+        else:
+            builder.add_text(choice.get("text"))
+        builder.finish(choice.get("finish_reason"), choice.get("stop_reason"))
+    return _transcript(CHAT, choices, meta, meta.usage)
+
+
+def _choices(
+    payloads: Iterable[Any], choices: Choices, meta: Meta
+) -> Iterator[tuple[ChoiceBuilder, dict[str, Any]]]:
+    """Each choice of each chunk or object, with its builder; ids, models, times and the
+    last non-null usage go to `meta`."""
     for payload in payloads:
         data = as_dict(payload)
         meta.see(data.get("id"), data.get("model"), data.get("created"))
-        usage = _usage(data.get("usage")) or usage
+        meta.usage = _usage(data.get("usage")) or meta.usage
         for position, raw in enumerate(as_list(data.get("choices"))):
             choice = as_dict(raw)
-            builder = choices.get(choice.get("index"), position)
-            delta = choice.get("delta")
-            if isinstance(delta, dict):
-                _add_message(builder, delta, whole=False)
-            elif isinstance(choice.get("message"), dict):
-                _add_message(builder, choice["message"], whole=True)
-            else:
-                builder.add_text(choice.get("text"))
-            builder.finish(choice.get("finish_reason"), choice.get("stop_reason"))
-    return _transcript(CHAT, choices, meta, usage)
+            yield choices.get(choice.get("index"), position), choice
 
 
 def _add_message(builder: ChoiceBuilder, message: dict[str, Any], *, whole: bool) -> None:
@@ -91,20 +99,14 @@ def _add_message(builder: ChoiceBuilder, message: dict[str, Any], *, whole: bool
 
 def completion(payloads: Iterable[Any]) -> Transcript:
     """Legacy text completions, streamed or whole: `choices[i].text` joined per index."""
-    choices, meta, usage = Choices(), Meta(), None
-    for payload in payloads:
-        data = as_dict(payload)
-        meta.see(data.get("id"), data.get("model"), data.get("created"))
-        usage = _usage(data.get("usage")) or usage
-        for position, raw in enumerate(as_list(data.get("choices"))):
-            choice = as_dict(raw)
-            builder = choices.get(choice.get("index"), position)
-            text = choice.get("text")
-            if not isinstance(text, str):  # Together also mirrors the text in a chat delta
-                text = as_dict(choice.get("delta")).get("content")
-            builder.add_text(text)
-            builder.finish(choice.get("finish_reason"), choice.get("stop_reason"))
-    return _transcript(COMPLETION, choices, meta, usage)
+    choices, meta = Choices(), Meta()
+    for builder, choice in _choices(payloads, choices, meta):
+        text = choice.get("text")
+        if not isinstance(text, str):  # Together also mirrors the text in a chat delta
+            text = as_dict(choice.get("delta")).get("content")
+        builder.add_text(text)
+        builder.finish(choice.get("finish_reason"), choice.get("stop_reason"))
+    return _transcript(COMPLETION, choices, meta, meta.usage)
 
 
 def embeddings(payloads: Iterable[Any]) -> Transcript:
