@@ -27,6 +27,7 @@ from cli.core.stream_common import (
     as_int,
     as_list,
     as_str,
+    build_transcript,
     make_usage,
 )
 from cli.core.transcript import ANTHROPIC, ErrorInfo, Transcript, Usage
@@ -66,13 +67,7 @@ def message(payloads: Iterable[Any]) -> Transcript:
                 _add_block_text(builder, block)
         builder.finish(data.get("stop_reason"), data.get("stop_sequence"))
         _merge(fields, data.get("usage"))
-    return Transcript(
-        kind=ANTHROPIC,
-        choices=choices.build(),
-        usage=_usage(fields),
-        model=meta.model,
-        ids=meta.ids,
-    )
+    return build_transcript(ANTHROPIC, choices, meta, _usage(fields))
 
 
 def _add_block_text(builder: ChoiceBuilder, block: dict[str, Any]) -> None:
@@ -132,12 +127,6 @@ def events(stream: list[tuple[str | None, Any]]) -> Transcript:
     for call, start_input in start_inputs:
         if not call.arguments and start_input is not None:
             call.add(arguments=start_input)
-    return Transcript(
-        kind=ANTHROPIC,
-        choices=choices.build(),
-        usage=_usage(fields),
-        model=meta.model,
-        ids=meta.ids,
-        chunk_count=len(stream),
-        error=error,
+    return build_transcript(
+        ANTHROPIC, choices, meta, _usage(fields), chunk_count=len(stream), error=error
     )

@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from cli.core.codec import has_long_integer
-from cli.core.transcript import Choice, ToolCall, Usage
+from cli.core.transcript import Choice, ToolCall, Transcript, Usage
 
 # tolerant readers ------------------------------------------------------------
 
@@ -307,6 +307,22 @@ class Meta:
             if self.created_first is None:
                 self.created_first = when
             self.created_last = when
+
+
+def build_transcript(
+    kind: str, choices: Choices, meta: Meta, usage: Usage | None, **extra: Any
+) -> Transcript:
+    """The transcript of what `choices` and `meta` gathered; `extra` sets other fields."""
+    return Transcript(
+        kind=kind,
+        choices=choices.build(),
+        usage=usage,
+        model=meta.model,
+        ids=meta.ids,
+        created_first=meta.created_first,
+        created_last=meta.created_last,
+        **extra,
+    )
 
 
 # server-sent events ------------------------------------------------------------

@@ -29,6 +29,7 @@ from cli.core.stream_common import (
     as_int,
     as_list,
     as_str,
+    build_transcript,
     first_key,
     make_usage,
     text_of,
@@ -60,15 +61,7 @@ def generate_content(payloads: Iterable[Any]) -> Transcript:
             for part in as_list(content.get("parts")):
                 _add_part(builder, as_dict(part))
             builder.finish(first_key(candidate, "finish_reason", "finishReason"))
-    return Transcript(
-        kind=GEMINI,
-        choices=choices.build(),
-        usage=usage,
-        model=meta.model,
-        ids=meta.ids,
-        created_first=meta.created_first,
-        created_last=meta.created_last,
-    )
+    return build_transcript(GEMINI, choices, meta, usage)
 
 
 def _add_part(builder: ChoiceBuilder, part: dict[str, Any]) -> None:
@@ -133,17 +126,7 @@ def _interaction_transcript(
     chunk_count: int = 0,
     error: ErrorInfo | None = None,
 ) -> Transcript:
-    return Transcript(
-        kind=INTERACTION,
-        choices=choices.build(),
-        usage=usage,
-        model=meta.model,
-        ids=meta.ids,
-        chunk_count=chunk_count,
-        created_first=meta.created_first,
-        created_last=meta.created_last,
-        error=error,
-    )
+    return build_transcript(INTERACTION, choices, meta, usage, chunk_count=chunk_count, error=error)
 
 
 def events(stream: list[tuple[str | None, Any]]) -> Transcript:

@@ -22,6 +22,7 @@ from cli.core.stream_common import (
     as_dict,
     as_list,
     as_str,
+    build_transcript,
     embedding_dims,
     make_usage,
 )
@@ -71,14 +72,7 @@ def generate_or_chat(payloads: Iterable[Any]) -> Transcript:
             builder.add_text(data.get("response"))
             builder.add_reasoning(data.get("thinking"))
         builder.finish(data.get("done_reason"))
-    return Transcript(
-        kind=OLLAMA,
-        choices=choices.build(),
-        usage=usage,
-        model=meta.model,
-        created_first=meta.created_first,
-        created_last=meta.created_last,
-    )
+    return build_transcript(OLLAMA, choices, meta, usage)
 
 
 def embed(payloads: Iterable[Any]) -> Transcript:

@@ -27,6 +27,7 @@ from cli.core.stream_common import (
     as_int,
     as_list,
     as_str,
+    build_transcript,
     embedding_dims,
     first_key,
     make_usage,
@@ -36,18 +37,6 @@ from cli.core.transcript import CHAT, COMPLETION, EMBEDDINGS, MODEL_LIST, Transc
 
 def _usage(raw: Any) -> Usage | None:
     return make_usage(raw, "prompt_tokens", "completion_tokens", "total_tokens")
-
-
-def _transcript(kind: str, choices: Choices, meta: Meta, usage: Usage | None) -> Transcript:
-    return Transcript(
-        kind=kind,
-        choices=choices.build(),
-        usage=usage,
-        model=meta.model,
-        ids=meta.ids,
-        created_first=meta.created_first,
-        created_last=meta.created_last,
-    )
 
 
 def chat(payloads: Iterable[Any]) -> Transcript:
@@ -62,7 +51,7 @@ def chat(payloads: Iterable[Any]) -> Transcript:
         else:
             builder.add_text(choice.get("text"))
         builder.finish(choice.get("finish_reason"), choice.get("stop_reason"))
-    return _transcript(CHAT, choices, meta, meta.usage)
+    return build_transcript(CHAT, choices, meta, meta.usage)
 
 
 def _choices(
@@ -106,7 +95,7 @@ def completion(payloads: Iterable[Any]) -> Transcript:
             text = as_dict(choice.get("delta")).get("content")
         builder.add_text(text)
         builder.finish(choice.get("finish_reason"), choice.get("stop_reason"))
-    return _transcript(COMPLETION, choices, meta, meta.usage)
+    return build_transcript(COMPLETION, choices, meta, meta.usage)
 
 
 def embeddings(payloads: Iterable[Any]) -> Transcript:
