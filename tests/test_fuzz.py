@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli.app import app
-from cli.core import codec
+from cli.core.formats.llamastack import codec
 from cli.core.model import Cassette
-from cli.core.stream import transcribe
+from cli.core.transcript.reassemble import transcribe
 from cli.errors import ReadError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

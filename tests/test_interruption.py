@@ -25,9 +25,10 @@ from typing import Any
 import orjson
 import pytest
 
-from cli.core import atomic, codec, hashing
-from cli.core.edit import Mode, run
-from cli.core.rename import rename_model
+from cli.core.edit import atomic
+from cli.core.edit.pipeline import Mode, run
+from cli.core.edit.rename import rename_model
+from cli.core.formats.llamastack import codec, hashing
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED = 20251003
@@ -416,7 +417,7 @@ def test_a_zombie_is_not_alive(tmp_path: Path) -> None:
 
 
 def test_merge_clears_stale_temp_files_in_dest(tmp_path: Path) -> None:
-    from cli.core.merge import apply, plan_merge
+    from cli.core.edit.merge import apply, plan_merge
 
     source, dest = tmp_path / "src", tmp_path / "dest"
     (source / "sub").mkdir(parents=True)
@@ -432,7 +433,7 @@ def test_merge_clears_stale_temp_files_in_dest(tmp_path: Path) -> None:
 def test_theirs_keeps_what_dest_already_took_from_the_last_source(tmp_path: Path) -> None:
     """A merge killed after writing B's version into DEST: the rerun must not go back to
     A's (the last source's content, not the last distinct content, wins)."""
-    from cli.core.merge import plan_merge
+    from cli.core.edit.merge import plan_merge
 
     a, b, dest = tmp_path / "a", tmp_path / "b", tmp_path / "dest"
     for root, text in ((a, "mine"), (b, "yours"), (dest, "yours")):

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from cli.app import COMMANDS
-from cli.core import codec, hashing
+from cli.core.formats.llamastack import codec, hashing
 from tests.commands.helpers import SAMPLES, run
 
 SAMPLE = SAMPLES / "openai-chat-nonstream.json"

@@ -46,7 +46,7 @@ def command(
     renamed files by their request. Exit 0: no differences; 1: differences; 2: a file
     could not be read.
     """
-    from cli.core.diff import DiffOptions, DiffReport
+    from cli.core.diff.model import DiffOptions, DiffReport
     from cli.errors import ReadError, UsageError
     from cli.messages import error_line
     from cli.render.console import data_console, progress
@@ -60,7 +60,7 @@ def command(
         raise UsageError("compare two files or two directories, not one of each")
     report = DiffReport(str(old), str(new))
     if library:
-        from cli.core.diff_library import compare_library, plan_library
+        from cli.core.diff.library import compare_library, plan_library
 
         plan = plan_library(old, new, options, glob)
         with progress(len(plan), "Comparing cassettes") as bar:
@@ -68,7 +68,7 @@ def command(
                 report.add(result)
                 bar.advance()
     else:
-        from cli.core.diff_files import compare_files
+        from cli.core.diff.files import compare_files
 
         report.add(compare_files(old, new, options))
     report.sort()

@@ -10,7 +10,7 @@ from cli.options import OutputFormat
 
 
 def choose_mode(in_place: bool, output: Path | None, check: bool, dry_run: bool):  # -> Mode
-    from cli.core.edit import Mode
+    from cli.core.edit.pipeline import Mode
 
     chosen = [
         name
@@ -44,7 +44,7 @@ def run_edit_command(
     masker: Callable[[str], str] | None = None,
 ) -> int:
     """Run `edit` over `paths` in `mode`, print the report, return the exit code."""
-    from cli.core import edit as pipeline
+    from cli.core.edit import pipeline
     from cli.render.edits import EditReport
 
     report = EditReport(mode, format_, no_color)

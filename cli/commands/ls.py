@@ -12,7 +12,7 @@ import typer
 from cli.options import Format, Glob, NoColor, OutputFormat, Paths
 
 if TYPE_CHECKING:
-    from cli.core.summary import Summary
+    from cli.core.transcript.summary import Summary
 
 EXAMPLES = [
     "cassette ls sample_cassettes",
@@ -56,7 +56,7 @@ def command(
     from itertools import tee
 
     from cli.core.library import iter_paths, map_paths, relative_name
-    from cli.core.summary import matches_filters, sort_summaries
+    from cli.core.transcript.summary import matches_filters, sort_summaries
     from cli.messages import error_line
     from cli.render.console import progress
 
@@ -105,11 +105,11 @@ def _table(format_: OutputFormat, no_color: bool, buffered: bool):  # -> TextTab
 
 def summarize_path(path: Path) -> Summary | str:
     """Worker: a cassette's summary, or the one-line error that stopped it. A big file's
-    chunks are read one at a time (`cli.core.lazy`), never all held."""
-    from cli.core.lazy import is_big, open_streamed
+    chunks are read one at a time (`cli.core.formats.llamastack.lazy`), never all held."""
+    from cli.core.formats.llamastack.lazy import is_big, open_streamed
     from cli.core.model import Cassette
-    from cli.core.stream import transcribe_items
-    from cli.core.summary import summarize
+    from cli.core.transcript.reassemble import transcribe_items
+    from cli.core.transcript.summary import summarize
     from cli.errors import CassetteError
 
     try:

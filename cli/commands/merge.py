@@ -72,7 +72,7 @@ def command(
     settled by --on-conflict. Everything is planned first: a conflict left to fail, or any
     unreadable file, writes nothing. Merge never deletes a file from DEST.
     """
-    from cli.core.merge import apply, plan_merge
+    from cli.core.edit.merge import apply, plan_merge
     from cli.errors import UsageError, WriteError
     from cli.render.merge import report
 

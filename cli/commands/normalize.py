@@ -47,8 +47,8 @@ def command(
     Model lists keep their ids and created.
     """
     from cli.commands.editing import choose_mode, run_edit_command
-    from cli.core.edit import named
-    from cli.core.normalize import normalize
+    from cli.core.edit.normalize import normalize
+    from cli.core.edit.pipeline import named
 
     mode = choose_mode(in_place, output, check, dry_run)
     edit = named(normalize, scheme=hash_scheme.value)

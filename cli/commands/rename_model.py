@@ -63,8 +63,8 @@ def command(
     the edits go: --in-place, -o DIR, --check or --dry-run.
     """
     from cli.commands.editing import choose_mode, run_edit_command
-    from cli.core.edit import Bound
-    from cli.core.rename import check_names, rename_model
+    from cli.core.edit.pipeline import Bound
+    from cli.core.edit.rename import check_names, rename_model
 
     check_names(old, new, match.value)
     mode = choose_mode(in_place, output, check, dry_run)

@@ -64,7 +64,7 @@ def command(
     from functools import partial
 
     from cli.commands.editing import choose_mode, run_edit_command
-    from cli.core.retime import choose, retime
+    from cli.core.edit.retime import choose, retime
 
     how, seconds = choose(epoch, shift, start, zero_durations)
     mode = choose_mode(in_place, output, check, dry_run)

@@ -106,10 +106,10 @@ def command(
 
     from cli.commands.editing import choose_mode
     from cli.config import load
-    from cli.core import edit as pipeline
-    from cli.core import secrets
-    from cli.core.scrub import scrub
-    from cli.core.scrub_settings import scrub_options
+    from cli.core.edit import pipeline
+    from cli.core.edit.scrub import scrub
+    from cli.core.edit.scrub_settings import scrub_options
+    from cli.core.secrets import detector as secrets
     from cli.errors import UsageError
     from cli.render.edits import EditReport
 

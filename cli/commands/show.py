@@ -10,8 +10,8 @@ import typer
 from cli.options import Format, Glob, NoColor, OutputFormat, Paths
 
 if TYPE_CHECKING:
-    from cli.core.lazy import Streamed
-    from cli.core.transcript import Transcript
+    from cli.core.formats.llamastack.lazy import Streamed
+    from cli.core.transcript.model import Transcript
     from cli.render.show import Printer
 
 EXAMPLES = [
@@ -43,7 +43,7 @@ def command(
     the response reassembled from its chunks: text, reasoning, tool calls with their
     arguments, finish reason, and usage. Several paths are shown one after another.
     """
-    from cli.core.lazy import is_big, open_streamed
+    from cli.core.formats.llamastack.lazy import is_big, open_streamed
     from cli.core.library import iter_paths
     from cli.errors import CassetteError
     from cli.messages import error_line
@@ -68,9 +68,9 @@ def command(
 
 def _show_whole(printer: Printer, path: Path, choice: int | None) -> None:
     from cli.core.model import Cassette
-    from cli.core.request import view_request
-    from cli.core.stream import transcribe
-    from cli.core.summary import summarize
+    from cli.core.transcript.reassemble import transcribe
+    from cli.core.transcript.request import view_request
+    from cli.core.transcript.summary import summarize
 
     cassette = Cassette.load(path)
     transcript = _pick(transcribe(cassette), choice, path)
@@ -81,10 +81,10 @@ def _show_whole(printer: Printer, path: Path, choice: int | None) -> None:
 def _show_streamed(printer: Printer, streamed: Streamed, choice: int | None) -> None:
     """A big file: the head is printed before the chunks are read, one at a time."""
     from cli.core.model import Cassette
-    from cli.core.request import view_request
-    from cli.core.stream import transcribe_items
-    from cli.core.summary import summarize
-    from cli.core.transcript import OTHER, Transcript
+    from cli.core.transcript.model import OTHER, Transcript
+    from cli.core.transcript.reassemble import transcribe_items
+    from cli.core.transcript.request import view_request
+    from cli.core.transcript.summary import summarize
 
     head = Cassette(streamed.path, streamed.data)
     request = view_request(head)

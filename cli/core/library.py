@@ -24,7 +24,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
 
-from cli.core.codec import TEMP_PREFIX
+from cli.core.formats.llamastack.codec import TEMP_PREFIX
 
 DEFAULT_GLOB = "*.json"
 PARALLEL_THRESHOLD = 1000  # below this, starting workers (~0.1 s) costs more than it saves

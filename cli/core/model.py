@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from cli.core import codec
+from cli.core.formats.llamastack import codec
 from cli.errors import ReadError
 
 INFERENCE = "inference"

@@ -23,7 +23,7 @@ import orjson
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from cli.core.diff import (
+from cli.core.diff.model import (
     ADDED,
     CHANGED,
     ERROR,

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from cli.core.edit import FileResult, Mode
+from cli.core.edit.pipeline import FileResult, Mode
 from cli.messages import error_line, note_line
 from cli.options import OutputFormat, ReportFormat
 

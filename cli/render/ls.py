@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 import orjson
 
-from cli.core.summary import Summary
+from cli.core.transcript.summary import Summary
 from cli.messages import printable
 
 MESSAGE_WIDTH = 48

@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from cli.core.merge import Plan
+from cli.core.edit.merge import Plan
 from cli.messages import error_line, note_line
 from cli.options import OutputFormat
 

@@ -1,7 +1,7 @@
 """`cassette show` output: Rich panels, documented JSON, and a plain form for git textconv.
 
 Each form has a head (the file's header and the request) and a response part, so that a
-big file read lazily (`cli.core.lazy`) can print its head before its chunks are read.
+big file read lazily (`formats.llamastack.lazy`) can print its head before its chunks are read.
 There the header can't yet know what the chunks tell (their count, the model that
 answered, the times): it says so, and a `facts` line after the response gives them.
 """
@@ -23,9 +23,9 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from cli.core.request import RequestView
-from cli.core.summary import Summary
-from cli.core.transcript import Choice, Transcript
+from cli.core.transcript.model import Choice, Transcript
+from cli.core.transcript.request import RequestView
+from cli.core.transcript.summary import Summary
 
 ROLE_STYLES = {"system": "magenta", "user": "cyan", "assistant": "green", "tool": "yellow"}
 

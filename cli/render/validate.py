@@ -18,7 +18,7 @@ from typing import IO
 
 import orjson
 
-from cli.core.validate import ERROR, INFO, WARNING, Finding, Settings, Tally, rule_by_code
+from cli.core.rules.runner import ERROR, INFO, WARNING, Finding, Settings, Tally, rule_by_code
 
 STYLES = {ERROR: "\x1b[1;31m", WARNING: "\x1b[33m", INFO: "\x1b[36m"}
 BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"

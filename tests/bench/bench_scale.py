@@ -148,7 +148,7 @@ def bench_big(tmp: Path) -> bool:
 
 def write_library(root: Path, count: int) -> None:
     """`count` cassettes made from the samples, each request varied, named by its hash."""
-    from cli.core import codec, hashing
+    from cli.core.formats.llamastack import codec, hashing
 
     samples = [codec.read(path) for path in sorted((REPO_ROOT / "sample_cassettes").glob("*.json"))]
     for number in range(count):

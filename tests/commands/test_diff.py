@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.commands.helpers import REPO_ROOT, SAMPLES, run
-from tests.core.test_diff import (
+from tests.core.diff.test_diff import (
     N2,
     SOL,
     TOOL,

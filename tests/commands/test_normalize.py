@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.core import codec, hashing
+from cli.core.formats.llamastack import codec, hashing
 from tests.commands.helpers import run
 
 pytestmark = pytest.mark.usefixtures("cli_env")

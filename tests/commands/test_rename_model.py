@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from cli.core import codec, hashing
+from cli.core.formats.llamastack import codec, hashing
 from tests.commands.helpers import run
 
 OLD, NEW = "llama3.2:3b-instruct-fp16", "llama3.2:3b"
@@ -76,7 +76,7 @@ def test_output_dir_gets_edited_copies_and_the_originals_stay(
 
 
 def _expected_2025_name(value: dict) -> str:
-    """The 2025 recorder's name, computed here without cli.core.hashing."""
+    """The 2025 recorder's name, computed here without cli.core.formats.llamastack.hashing."""
     request = value["request"]
     obj = {
         "method": request["method"].upper(),

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from cli.core import codec
-from cli.core.retime import EPOCH_ISO
+from cli.core.edit.retime import EPOCH_ISO
+from cli.core.formats.llamastack import codec
 from tests.commands.helpers import run
 
 pytestmark = pytest.mark.usefixtures("cli_env")

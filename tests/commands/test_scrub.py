@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from cli.core import codec, hashing
-from cli.core.codec import Style
-from cli.core.scrub import scrub
+from cli.core.edit.scrub import scrub
+from cli.core.formats.llamastack import codec, hashing
+from cli.core.formats.llamastack.codec import Style
 from tests.commands.helpers import REPO_ROOT, SAMPLES, copy_samples, run
-from tests.core.test_secrets import ALL_FAKES, FAKES, HEX, UPPER_DIGITS, rand
+from tests.core.secrets.test_secrets import ALL_FAKES, FAKES, HEX, UPPER_DIGITS, rand
 
 pytestmark = pytest.mark.usefixtures("cli_env")
 

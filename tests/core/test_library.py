@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cli.core import library
-from cli.core.codec import TEMP_PREFIX
+from cli.core.formats.llamastack.codec import TEMP_PREFIX
 from cli.core.library import iter_paths, map_paths
 
 

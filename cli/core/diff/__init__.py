@@ -1,0 +1,1 @@
+"""Comparing cassettes by meaning: values, requests, transcripts, files and libraries."""

@@ -1,0 +1,269 @@
+"""Move or reset the timestamps of a cassette's response, as one edit of the edit pipeline.
+
+Rules:
+- Timestamps are the response items' `created` and `created_at` (Ollama), and Cerebras'
+  `time_info.created`; with `include_model_lists`, also the `created` of model objects
+  and the `modified_at` of Ollama's ListResponse entries (left alone otherwise, as the
+  recorder leaves them). A value is a timestamp if it is a number (unix seconds) or an
+  ISO 8601 string `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]`; anything else is skipped.
+- Each value keeps its own form: ints stay ints, floats stay floats, and an ISO string
+  keeps its fraction digits and zone suffix verbatim (only the whole seconds move), so
+  `shift +x` then `shift -x` gives back the same bytes. A float that cannot move and come
+  back exactly makes the file fail instead of drifting.
+- `epoch` sets numbers to 0 and ISO strings to the 2026 recorder's
+  `1970-01-01T00:00:00.000000Z`. `start` shifts the file so that its earliest timestamp's
+  whole second is WHEN. Every value moves by the same whole number of seconds, so the
+  order of the chunks in a stream is kept.
+- `zero_durations` sets Ollama's `*_duration` numbers and Cerebras' `time_info.*_time`
+  numbers to 0 (null stays null, as in the recorder).
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from cli.core.edit.fields import ChangeLog, Item, escape, is_model_object, response_items
+from cli.core.edit.pipeline import Change
+from cli.errors import CassetteError, UsageError
+
+How = Literal["epoch", "shift", "start"]
+EPOCH_ISO = "1970-01-01T00:00:00.000000Z"  # what the 2026 recorder writes
+_ISO = re.compile(
+    r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$", re.ASCII
+)
+_DURATION = re.compile(r"^([+-]?)((?:\d+[smhdw])+|\d+)$", re.ASCII)
+_DURATION_PART = re.compile(r"(\d+)([smhdw])", re.ASCII)
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_LISTS = "ollama._types.ListResponse"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    container: dict[str, Any]
+    key: str
+    pointer: str
+
+    @property
+    def value(self) -> Any:
+        return self.container[self.key]
+
+
+# parsing the command line ------------------------------------------------------------
+
+
+def choose(
+    epoch: bool, shift: str | None, start: str | None, zero_durations: bool
+) -> tuple[How | None, int]:
+    """(how, seconds) from the flags: exactly one of epoch/shift/start, or none of them
+    with zero_durations; anything else is a UsageError."""
+    given = [
+        flag
+        for flag, value in (("epoch", epoch or None), ("shift", shift), ("start", start))
+        if value is not None
+    ]
+    if len(given) > 1 or (not given and not zero_durations):
+        said = " and ".join(f"--{flag}" for flag in given) if given else "none"
+        raise UsageError(
+            f"use exactly one of --epoch, --shift, --start, or only --zero-durations (got {said})"
+        )
+    if shift is not None:
+        return "shift", parse_duration(shift)
+    if start is not None:
+        return "start", parse_when(start)
+    return ("epoch" if epoch else None), 0
+
+
+def parse_duration(text: str) -> int:
+    """`-3600`, `+2h`, `-1d`, `90m`, `1h30m` -> signed whole seconds."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise UsageError(
+            f"--shift {text!r} is not a duration; use seconds or units s/m/h/d/w, "
+            "e.g. -3600, +2h, -1d, 90m"
+        )
+    sign, amount = match.groups()
+    if amount.isdigit():
+        seconds = int(amount)
+    else:
+        seconds = sum(int(n) * _UNIT[unit] for n, unit in _DURATION_PART.findall(amount))
+    return -seconds if sign == "-" else seconds
+
+
+def parse_when(text: str) -> int:
+    """Unix seconds, or ISO 8601 (a date, or a time with optional zone; UTC if none)."""
+    text = text.strip()
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"--start {text!r} is neither unix seconds nor ISO 8601 "
+            "(e.g. 1735689600 or 2025-01-01T00:00:00Z)"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return calendar.timegm(when.astimezone(UTC).timetuple())
+
+
+# finding timestamps ------------------------------------------------------------------
+
+
+def timestamps(data: dict[str, Any], include_model_lists: bool = False) -> list[Stamp]:
+    """Every timestamp of the response this edit may change, in document order."""
+    stamps: list[Stamp] = []
+
+    def take(container: dict[str, Any], key: str, pointer: str) -> None:
+        if key in container and _is_timestamp(container[key]):
+            stamps.append(Stamp(container, key, f"{pointer}/{escape(key)}"))
+
+    for item in response_items(data):
+        if is_model_object(item):
+            if include_model_lists:
+                take(item.data, "created", item.pointer)
+            continue
+        take(item.data, "created", item.pointer)
+        take(item.data, "created_at", item.pointer)
+        info = item.data.get("time_info")
+        if isinstance(info, dict):
+            take(info, "created", f"{item.pointer}/time_info")
+        if include_model_lists and item.type_name == _LISTS:
+            for index, entry in enumerate(_entries(item)):
+                take(entry, "modified_at", f"{item.pointer}/models/{index}")
+    return stamps
+
+
+def latest_timestamp(data: dict[str, Any]) -> float | None:
+    """The latest response timestamp in unix seconds, or None (used to pick the newest)."""
+    values = [unix_seconds(stamp.value) for stamp in timestamps(data)]
+    return max(values) if values else None
+
+
+def _entries(item: Item) -> list[dict[str, Any]]:
+    models = item.data.get("models")
+    return (
+        [entry for entry in models if isinstance(entry, dict)] if isinstance(models, list) else []
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_timestamp(value: Any) -> bool:
+    if _is_number(value):
+        return math.isfinite(value)
+    return isinstance(value, str) and _parse_iso(value) is not None
+
+
+def _parse_iso(text: str) -> tuple[datetime, str, str] | None:
+    """(the whole seconds as a naive datetime, fraction text, zone text), or None."""
+    match = _ISO.match(text)
+    if not match:
+        return None
+    try:
+        whole = datetime(*(int(part) for part in match.groups()[:6]))
+    except ValueError:
+        return None  # not a real date (or a leap second): leave it alone
+    return whole, match.group(7) or "", match.group(8) or ""
+
+
+def unix_seconds(value: Any) -> float:
+    """A timestamp as unix seconds (an ISO string without a zone counts as UTC)."""
+    if _is_number(value):
+        return float(value)
+    whole, fraction, zone = _parse_iso(value)  # type: ignore[misc]
+    seconds = calendar.timegm(whole.timetuple()) + float(fraction or 0)
+    if zone and zone != "Z":
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        seconds -= sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
+    return seconds
+
+
+# changing them -----------------------------------------------------------------------
+
+
+def _shifted(value: Any, seconds: int, pointer: str, exact: bool) -> Any:
+    if isinstance(value, int):
+        return value + seconds
+    if isinstance(value, float):
+        moved = value + seconds
+        if exact and moved - seconds != value:
+            raise CassetteError(
+                f"the float timestamp {value!r} cannot move by {seconds:+d}s and back "
+                "exactly; left unchanged",
+                pointer=pointer,
+            )
+        return moved
+    whole, fraction, zone = _parse_iso(value)  # type: ignore[misc]
+    try:
+        moved_whole = whole + timedelta(seconds=seconds)
+    except OverflowError:
+        raise CassetteError(
+            f"{value} moved by {seconds:+d}s leaves the years 1-9999", pointer=pointer
+        ) from None
+    stamp = (
+        f"{moved_whole.year:04d}-{moved_whole.month:02d}-{moved_whole.day:02d}T"
+        f"{moved_whole.hour:02d}:{moved_whole.minute:02d}:{moved_whole.second:02d}"
+    )
+    return stamp + fraction + zone
+
+
+def _epoch(value: Any) -> Any:
+    if isinstance(value, int):
+        return 0
+    if isinstance(value, float):
+        return 0.0
+    return EPOCH_ISO
+
+
+def retime(
+    data: dict[str, Any],
+    *,
+    how: How | None = None,
+    seconds: int = 0,
+    zero_durations: bool = False,
+    include_model_lists: bool = False,
+) -> list[Change]:
+    """Retime one cassette's JSON value in place. `seconds` is the shift for "shift" and
+    WHEN (unix seconds) for "start"; "epoch" ignores it."""
+    log = ChangeLog(data)
+    stamps = timestamps(data, include_model_lists) if how else []
+    offset = seconds
+    if how == "start" and stamps:
+        offset = seconds - math.floor(min(unix_seconds(stamp.value) for stamp in stamps))
+    for stamp in stamps:
+        old = stamp.value
+        if how == "epoch":
+            new = _epoch(old)
+        else:
+            new = _shifted(old, offset, stamp.pointer, exact=how == "shift")
+        if new != old or type(new) is not type(old):
+            stamp.container[stamp.key] = new
+            log.add(stamp.pointer, old, new)
+    if zero_durations:
+        _zero_durations(data, log)
+    return log.changes()
+
+
+def _zero_durations(data: dict[str, Any], log: ChangeLog) -> None:
+    for item in response_items(data):
+        if is_model_object(item):
+            continue
+        _zero(item.data, item.pointer, "_duration", log)
+        info = item.data.get("time_info")
+        if isinstance(info, dict):
+            _zero(info, f"{item.pointer}/time_info", "_time", log)
+
+
+def _zero(container: dict[str, Any], pointer: str, suffix: str, log: ChangeLog) -> None:
+    for key, value in container.items():
+        if key.endswith(suffix) and _is_number(value) and value != 0:
+            container[key] = 0.0 if isinstance(value, float) else 0
+            log.add(f"{pointer}/{escape(key)}", value, container[key])

@@ -1,0 +1,275 @@
+"""Scrub secrets out of one cassette, as an edit of the edit pipeline.
+
+Rules:
+- Headers: every object held under a `headers` key at any depth (request, response,
+  Gemini's `sdk_http_response.headers`) is judged by name, case-insensitively
+  (`secrets.is_sensitive_header`, plus `headers`, minus `keep_headers`). A sensitive value
+  becomes `<REDACTED:header>`; with `remove_headers` the header is deleted instead.
+- URLs: in every URL inside any string, and in `request.url` (placeholders such as
+  `__databricks__/...` have no scheme), userinfo and credential parameters are redacted
+  (`secrets.redact_url`), and hosts matching a `hosts` glob are rewritten.
+- Text: every string of the document is scanned with the detector `validate` uses, plus
+  `patterns` and `literals`. A model writes a key token by token, so the text fields of a
+  stream (`delta.content`, tool-call `arguments`, Ollama `response`, ...) are scanned
+  joined per choice: a key split over chunks gets its marker in the chunk where it starts,
+  and its other pieces are cut out.
+- Idempotent: markers never match, no new host matches an old one, and each string is
+  scrubbed until nothing more changes, so scrubbing scrubbed output changes nothing.
+- Fast where there is nothing to do, the common case: a quick look (a bare walk, then one
+  scan of the file's distinct strings joined) decides whether the walk that tracks JSON
+  pointers is needed at all; it may say yes in vain, never no in vain.
+- A `Change` names the pointer, the kind and the masked value; the value itself goes only
+  into `Change.secret`, which nothing prints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from functools import partial
+from itertools import repeat
+from typing import Any
+
+from cli.core.edit.pipeline import Change
+from cli.core.edit.scrub_streams import (
+    Slot,
+    Tokens,
+    found,
+    numbers_only,
+    pointer,
+    scrub_joined,
+    stream_fields,
+)
+from cli.core.secrets import detector as secrets
+
+HEADER_KIND = "header"
+
+
+@dataclass(frozen=True)
+class ScrubOptions:
+    """What to scrub besides the defaults. Plain tuples, so that it pickles."""
+
+    headers: tuple[str, ...] = ()  # more sensitive header names or globs
+    keep_headers: tuple[str, ...] = ()  # names or globs never touched
+    remove_headers: bool = False  # delete sensitive headers instead of redacting them
+    hosts: tuple[tuple[str, str], ...] = ()  # (host glob, replacement)
+    patterns: tuple[secrets.ExtraPattern, ...] = ()  # regex, or (kind, regex)
+    literals: tuple[str, ...] = ()  # exact values
+
+
+def scrub(data: dict[str, Any], *, options: ScrubOptions = ScrubOptions()) -> list[Change]:
+    """Redact every secret in one cassette's JSON value, in place."""
+    changes: list[Change] = []
+    joined = stream_fields(data)
+    try:
+        needed = _needs_scrub(data, options)
+    except RecursionError:  # absurdly deep nesting: take the long way, which doesn't recurse
+        needed = True
+    if needed:
+        _scrub_headers(data, options, changes)
+        for parent, key, path in _string_slots(data):
+            _scrub_string(parent, key, path, options, changes)
+    rescan = partial(_rescan, options=options, changes=changes)
+    for slots in joined:
+        scrub_joined(slots, options.patterns, options.literals, changes, rescan)
+    return changes
+
+
+# The quick look costs a fraction of the walk that tracks pointers, itself cheaper than
+# scanning each string alone.
+_BASE64 = re.compile(r"(?:data:[\w/+.-]*;base64,)?[A-Za-z0-9+/\r\n]*={0,2}")
+_LONG = 1024
+_HEAD = 128  # in base64 a key could only start at the run's start (no boundary inside)
+
+
+def _needs_scrub(data: dict[str, Any], options: ScrubOptions) -> bool:
+    """False only if scrubbing `data`, streams aside, would change nothing."""
+    request = data.get("request")
+    url = request.get("url") if isinstance(request, dict) else None
+    if isinstance(url, str) and _url_needs_scrub(url, options):
+        return True
+    texts: set[str] = set()  # a stream repeats its id and model in every chunk
+    shortest = min((len(literal) for literal in options.literals), default=secrets.SHORTEST_MATCH)
+    if options.patterns:
+        shortest = 1  # a user's regex may match anything, base64 included
+    if _gather(data, options, texts, min(shortest, secrets.SHORTEST_MATCH)):
+        return True
+    if secrets.may_hold_secrets("\n".join(texts), options.literals):
+        return True
+    # A user's regex runs on each string alone: joined, `^` or `$` would mean something else.
+    regexes = [re.compile(p[1] if isinstance(p, tuple) else p) for p in options.patterns]
+    return any(regex.search(text) for regex in regexes for text in texts)
+
+
+def _gather(value: Any, options: ScrubOptions, texts: set[str], shortest: int) -> bool:
+    """Add the strings worth scanning to `texts`; True as soon as a header or URL needs
+    scrubbing."""
+    is_dict = type(value) is dict
+    for key, child in value.items() if is_dict else zip(repeat(None), value):
+        kind = type(child)
+        if kind is str:
+            if (
+                "://" in child
+                and (options.hosts or "@" in child or "?" in child or "#" in child)
+                and any(_url_needs_scrub(child[s:e], options) for s, e in secrets.find_urls(child))
+            ):
+                return True
+            if len(child) >= shortest:
+                if (
+                    len(child) > _LONG
+                    and not (options.literals or options.patterns)
+                    and _BASE64.fullmatch(child)
+                ):
+                    child = child[:_HEAD]
+                texts.add(child)
+        elif kind is dict or kind is list:
+            if (
+                is_dict
+                and kind is dict
+                and type(key) is str
+                and key.lower() == "headers"
+                and _headers_need_scrub(child, options)
+            ):
+                return True
+            if kind is list and numbers_only(child):
+                continue
+            if child and _gather(child, options, texts, shortest):
+                return True
+    return False
+
+
+def _url_needs_scrub(url: str, options: ScrubOptions) -> bool:
+    return bool(secrets.url_secrets(url)) or _host_change(url, options.hosts) is not None
+
+
+def _headers_need_scrub(headers: dict[str, Any], options: ScrubOptions) -> bool:
+    return any(
+        value is not None
+        and secrets.is_sensitive_header(str(name), options.headers, options.keep_headers)
+        and (options.remove_headers or _redact_header_value(value) != value)
+        for name, value in headers.items()
+    )
+
+
+# headers -------------------------------------------------------------------
+
+
+def _scrub_headers(data: dict[str, Any], options: ScrubOptions, changes: list[Change]) -> None:
+    for at, headers in list(secrets.iter_headers(data)):
+        for name in list(headers):
+            value = headers[name]
+            if value is None or not secrets.is_sensitive_header(
+                str(name), options.headers, options.keep_headers
+            ):
+                continue
+            where = f"{at}/{secrets.escape_pointer(str(name))}"
+            # a repeated header (Set-Cookie) is a list of values, each its own secret
+            items = (
+                [(f"{where}/{i}", item) for i, item in enumerate(value)]
+                if isinstance(value, list)
+                else [(where, value)]
+            )
+            if options.remove_headers:
+                del headers[name]
+                for item_pointer, item in items or [(where, "")]:
+                    changes.append(found(item_pointer, "header removed:", str(item)))
+                continue
+            redacted = _redact_header_value(value)
+            if redacted != value:
+                headers[name] = redacted
+                for item_pointer, item in items:
+                    if _redact_header_value(item) != item:
+                        changes.append(found(item_pointer, HEADER_KIND, str(item)))
+
+
+def _redact_header_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_redact_header_value(item) for item in value]
+    if isinstance(value, str) and secrets.MARKER_PATTERN.fullmatch(value):
+        return value
+    return secrets.marker(HEADER_KIND)
+
+
+# strings -------------------------------------------------------------------
+
+
+def _string_slots(data: Any) -> Iterator[Slot]:
+    """(container, key, path) of every string, in document order."""
+    stack: list[tuple[Any, Any, Tokens]] = [(None, data, ())]
+    while stack:
+        parent, item, path = stack.pop()
+        if isinstance(item, str):
+            yield parent, path[-1], path
+            continue
+        pairs = item.items() if isinstance(item, dict) else enumerate(item)
+        stack.extend(
+            (item, child, (*path, key))
+            for key, child in reversed(list(pairs))
+            if isinstance(child, (str, dict, list))
+        )
+
+
+def _scrub_string(
+    parent: Any, key: Any, path: Tokens, options: ScrubOptions, changes: list[Change]
+) -> None:
+    """URLs, then keys, again until nothing changes: a redacted key can uncover a URL (a
+    webhook URL run into another one), and text is only ever replaced by markers, so this
+    ends."""
+    text = original = parent[key]
+    for _ in range(8):
+        before = text
+        if "://" in text:
+            pieces, position = [], 0
+            for start, end in secrets.find_urls(text):
+                pieces += [
+                    text[position:start],
+                    _scrub_url(text[start:end], path, options, changes),
+                ]
+                position = end
+            text = "".join(pieces) + text[position:]
+        elif path == ("request", "url"):  # a placeholder: `__databricks__/...?key=...`
+            text = _scrub_url(text, path, options, changes)
+        text, matches = secrets.redact_text(text, options.patterns, options.literals)
+        changes.extend(found(pointer(path), match.kind, match.value) for match in matches)
+        if text == before:
+            break
+    if text != original:
+        parent[key] = text
+
+
+def _rescan(slot: Slot, *, options: ScrubOptions, changes: list[Change]) -> None:
+    _scrub_string(*slot, options, changes)
+
+
+# URLs ----------------------------------------------------------------------
+
+
+def _scrub_url(url: str, path: Tokens, options: ScrubOptions, changes: list[Change]) -> str:
+    credentials = secrets.url_secrets(url)
+    if credentials:
+        url, _ = secrets.redact_url(url)
+        for part, value in credentials:
+            changes.append(found(pointer(path), f"url-{part}", value))
+    host = _host_change(url, options.hosts)
+    if host is not None:
+        start, end, new = host
+        where = pointer(path)
+        changes.append(
+            Change(where, f"{where}: host {secrets.mask(url[start:end])} -> {new}", url[start:end])
+        )
+        url = url[:start] + new + url[end:]
+    return url
+
+
+def _host_change(url: str, hosts: tuple[tuple[str, str], ...]) -> tuple[int, int, str] | None:
+    """(start, end, new host) if the URL's host matches a rewrite; its port stays."""
+    span = secrets.host_span(url) if hosts else None
+    if span is None:
+        return None
+    host = url[span[0] : span[1]].lower()
+    for old, new in hosts:
+        if host != new.lower() and fnmatchcase(host, old.lower()):
+            return span[0], span[1], new
+    return None

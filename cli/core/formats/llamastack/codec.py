@@ -1,0 +1,258 @@
+"""Bytes <-> JSON value, keeping each file's own style; and the one atomic write.
+
+Rules:
+- Reading uses orjson. Only when orjson refuses a file does the standard library get a
+  second look, so that Python's own dialect (NaN, Infinity, integers wider than 64
+  bits) still loads and a refusal can name its line and column.
+- A file's style (indent, separators, ASCII escaping, the seeds' collapsed single line,
+  line endings, byte-order mark, what follows the last brace) is detected only when
+  something is about to be written, since reading never needs it.
+- Writing uses the standard library, because orjson can neither escape to ASCII nor
+  reproduce Python's float repr. `dump(value, detect_style(raw, value)) == raw` for every
+  file a Python recorder wrote; `Style.exact` says whether that held for this file.
+- Writing the bytes to disk is `cli.core.edit.atomic`'s job (re-exported here).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from cli.core.edit.atomic import TEMP_PREFIX, create_exclusive, is_read_only, write_atomic
+from cli.errors import ReadError
+
+__all__ = [
+    "TEMP_PREFIX",
+    "Style",
+    "create_exclusive",
+    "detect_style",
+    "dump",
+    "is_read_only",
+    "loads",
+    "read",
+    "read_bytes",
+    "write_atomic",
+]
+
+BOM = b"\xef\xbb\xbf"
+MAX_DEPTH = 1000  # below Python's recursion limit, far above any real recording
+_NEWLINE_INDENT = re.compile(r"\n[ \t]*")
+# orjson silently turns integers beyond 64 bits into floats, so a file with a run of 19+
+# digits after a non-digit, non-dot byte takes the slow path. `bytes.translate` maps digits
+# to "1", "." to itself and all else to "0": a C-speed scan, unlike a regex here.
+_DIGIT_MAP = bytes(
+    ord("1") if chr(byte).isdigit() and byte < 128 else byte if byte == ord(".") else ord("0")
+    for byte in range(256)
+)
+_LONG_INTEGER = b"0" + b"1" * 19
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a file was written: enough to write an edited value back the same way."""
+
+    indent: str | None = "  "  # None: everything on one line
+    collapsed: bool = False  # the seeds: pretty layout with each newline+indent folded to " "
+    ensure_ascii: bool = True
+    item_separator: str = ","
+    key_separator: str = ": "
+    line_ending: str = "\n"
+    tail: bytes = b"\n"  # whatever follows the closing brace
+    bom: bool = False
+    exact: bool = True  # dump(load(file)) reproduced the file byte for byte
+
+
+DEFAULT_STYLE = Style()  # json.dumps(obj, indent=2) + "\n", as llama-stack writes
+
+
+def loads(data: bytes, path: Path | str) -> dict[str, Any]:
+    """Parse a cassette's bytes into its top-level object, or raise a one-line ReadError."""
+    value = parse(data, path)
+    if not isinstance(value, dict):
+        kind = type(value).__name__ if value is not None else "null"
+        raise ReadError(
+            f"top-level JSON value is a {_json_kind(kind)}; a cassette is an object "
+            'with "request" and "response"',
+            path,
+        )
+    return value
+
+
+def parse(data: bytes, path: Path | str) -> Any:
+    """Any JSON value from bytes, or a one-line ReadError: `loads` without the object check,
+    for `validate`, which reports a non-object as its own finding."""
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    if not data.strip():
+        raise ReadError("file is empty; a cassette is a JSON object", path)
+    if has_long_integer(data):
+        value = _loads_slowly(data, path)
+    else:
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            value = _loads_slowly(data, path)
+    return value
+
+
+def has_long_integer(data: bytes) -> bool:
+    """Whether `data` may hold an integer orjson would read as a float (19+ digits)."""
+    return _LONG_INTEGER in (b" " + data).translate(_DIGIT_MAP)
+
+
+def read(path: Path | str) -> tuple[dict[str, Any], bytes]:
+    """Read and parse one file, whatever its extension. Returns (value, raw bytes)."""
+    data = read_bytes(path)
+    return loads(data, path), data
+
+
+def read_bytes(path: Path | str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except IsADirectoryError:
+        raise ReadError(_directory_problem(path), path) from None
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise ReadError("is a symbolic link to a missing file", path) from None
+        raise ReadError("no such file", path) from None
+    except NotADirectoryError:
+        raise ReadError(
+            "no such file: a part of its path is a file, not a directory", path
+        ) from None
+    except PermissionError:
+        if os.path.isdir(path):  # a directory iter_paths could not list
+            raise ReadError(_directory_problem(path), path) from None
+        raise ReadError("permission denied; cannot read it", path) from None
+    except OSError as exc:
+        raise ReadError(f"cannot read it: {exc.strerror or exc}", path) from None
+
+
+def _directory_problem(path: Path | str) -> str:
+    try:
+        os.listdir(path)
+    except OSError as exc:
+        return f"directory cannot be read ({exc.strerror or exc}); its cassettes were not read"
+    return "is a directory, not a cassette file"
+
+
+def _loads_slowly(data: bytes, path: Path | str) -> Any:
+    """The standard library's reading, for what orjson refuses: say exactly why, or load it."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}; "
+            "re-save the file as UTF-8",
+            path,
+        ) from None
+    depth = _max_depth(text)
+    if depth > MAX_DEPTH:
+        raise ReadError(
+            f"JSON nesting is {depth} levels deep; more than {MAX_DEPTH} is not a recording",
+            path,
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (the file ends too early: truncated?)" if exc.pos >= len(text.rstrip()) else ""
+        raise ReadError(
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}",
+            path,
+            line=exc.lineno,
+            column=exc.colno,
+        ) from None
+    except RecursionError:
+        raise ReadError("JSON nesting is too deep to be a recording", path) from None
+    except ValueError as exc:  # an integer of more digits than int() accepts (4300)
+        raise ReadError(f"a number in it cannot be read: {exc}", path) from None
+
+
+def _max_depth(text: str) -> int:
+    """Bracket depth, ignoring brackets inside strings; cheap enough for the slow path."""
+    stripped = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+    depth = deepest = 0
+    for char in stripped:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _json_kind(python_kind: str) -> str:
+    return {
+        "list": "list",
+        "str": "string",
+        "int": "number",
+        "float": "number",
+        "bool": "boolean",
+    }.get(python_kind, python_kind)
+
+
+def dump(value: Any, style: Style = DEFAULT_STYLE) -> bytes:
+    """Serialize `value` the way `style` says."""
+    if style.indent is None:
+        text = json.dumps(
+            value,
+            ensure_ascii=style.ensure_ascii,
+            separators=(style.item_separator, style.key_separator),
+        )
+    else:
+        text = json.dumps(
+            value,
+            ensure_ascii=style.ensure_ascii,
+            indent=style.indent,
+            separators=(style.item_separator, style.key_separator),
+        )
+        # JSON strings never hold a raw newline, so every "\n" here is layout.
+        if style.collapsed:
+            text = _NEWLINE_INDENT.sub(" ", text)
+        elif style.line_ending != "\n":
+            text = text.replace("\n", style.line_ending)
+    body = text.encode("utf-8", "surrogatepass")
+    return (BOM if style.bom else b"") + body + style.tail
+
+
+def detect_style(raw: bytes, value: Any) -> Style:
+    """The style that writes `value` back as `raw`; `exact=False` if none of ours does."""
+    bom = raw.startswith(BOM)
+    data = raw[len(BOM) :] if bom else raw
+    stripped = data.rstrip()
+    base = Style(
+        tail=data[len(stripped) :],
+        bom=bom,
+        ensure_ascii=data.isascii(),
+    )
+    candidates = _candidates(stripped, base)
+    if base.ensure_ascii:  # all-ASCII bytes may still be unescaped output (DEL, say)
+        candidates += [replace(c, ensure_ascii=False) for c in candidates]
+    for candidate in candidates:
+        if dump(value, candidate) == raw:
+            return candidate
+    return replace(candidates[0], exact=False)
+
+
+def _candidates(stripped: bytes, base: Style) -> list[Style]:
+    newline = stripped.find(b"\n")
+    if newline != -1:
+        line_ending = "\r\n" if stripped[newline - 1 : newline] == b"\r" else "\n"
+        after = stripped[newline + 1 :]
+        indent = after[: len(after) - len(after.lstrip(b" \t"))].decode("ascii") or "  "
+        pretty = replace(base, indent=indent, line_ending=line_ending, item_separator=",")
+        return [pretty, replace(pretty, item_separator=", ")]
+    collapsed = replace(base, indent="  ", collapsed=True, item_separator=",")
+    spaced = replace(base, indent=None, item_separator=", ", key_separator=": ")
+    compact = replace(base, indent=None, item_separator=",", key_separator=":")
+    if stripped.startswith((b"{ ", b"[ ")):
+        return [collapsed, spaced, compact]
+    if b'":' in stripped[:200] and b'": ' not in stripped[:200]:
+        return [compact, spaced, collapsed]
+    return [spaced, compact, collapsed]

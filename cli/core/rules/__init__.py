@@ -1,0 +1,1 @@
+"""`cassette validate`: the rule runner, and the rules by family (one module each)."""

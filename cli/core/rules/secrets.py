@@ -1,0 +1,213 @@
+"""Secret rules (K): credentials that must not be committed, found by the shared detector.
+
+Rules:
+- Detection is `cli.core.secrets.detector`, the same code `scrub` redacts with, so whatever
+  validate reports, scrub removes, and a scrubbed file validates clean (redaction
+  markers never match).
+- Headers: every object under a key named `headers`, at any depth and in any case
+  (`/request/headers`, Gemini's `.../sdk_http_response/headers`), judged by header name.
+- URLs: the request's `url` (even a placeholder such as `__databricks__/...`) and every
+  other string that is a URL (image URLs, links in bodies), judged by its userinfo and
+  its credential parameters.
+- Bodies: every string of the file, against the table of provider key formats.
+- One string is reported once: a header or URL finding is not repeated as a key format.
+- A big file (read a part at a time) is walked without its body, then its body's items
+  in batches, in one pass: each item with its own `/response/body/<i>` pointer.
+- Messages show a secret only through `secrets.mask`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from cli.core.rules.runner import ERROR, Context, Rule
+from cli.core.secrets import detector as secrets
+
+RULES = (
+    Rule(
+        "K001",
+        "credential-header",
+        ERROR,
+        "A request or response header that carries credentials (`Authorization`, "
+        "`x-api-key`, `Cookie`, `*-token`...) has a value.",
+    ),
+    Rule(
+        "K002",
+        "credential-in-url",
+        ERROR,
+        "A URL carries credentials: a password in its userinfo, or a `key`/`token`-like "
+        "query or fragment parameter.",
+    ),
+    Rule(
+        "K003",
+        "provider-key",
+        ERROR,
+        "A string holds a provider key or token (OpenAI, Anthropic, Google, AWS, GitHub, "
+        "Hugging Face, JWT, private key...).",
+    ),
+)
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+\Z")
+_MAX_URL = 8192  # longer strings are data (a data: URL is not scheme://)
+
+# Cheap tests that rule a file out before its strings are walked one by one. Each is a
+# superset test. Headers and URLs leave a trace in the file's bytes, unless an escape
+# hides it (`\\/`, or `\\u00XX` for a printable character), which turns those tests off.
+_HIDDEN = re.compile(rb"\\(?:/|u00[2-7])")
+_HEADERS = re.compile(rb'(?i)"headers"\s*:\s*\{\s*"')  # a non-empty headers object
+_URL_PARTS = re.compile(rb"://\S*?[@?#]")  # userinfo, query or fragment
+
+
+# Base64 runs (embeddings, image data) are most of a cassette's text. The detector's
+# boundary excludes the whole base64 alphabet (secret_formats), so inside a run only its
+# first character can start a key: the test keeps a run's head and drops the rest.
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{1024,}={0,2}")
+_RUN_HEAD = 512
+_NUMBERS = frozenset({float, int, bool, type(None)})
+_BATCH = 1024  # a big file's items per detector scan
+
+
+def _may_hold_key(value: Any) -> bool:
+    """Whether the detector finds anything in the file's distinct strings joined by NUL.
+
+    NUL is a boundary for every key format, so a key in one string is a key in the joined
+    text: one scan decides for the file, and repeated strings (a chunk's `__type__`,
+    model and id) are scanned once.
+    """
+    found: set[str] = set()
+    add, stack, longest = found.add, [value], 2 * _RUN_HEAD
+    push, pop, numbers = stack.append, stack.pop, _NUMBERS.issuperset
+    while stack:  # the hottest loop of validate: plain, with its names bound locally
+        item = pop()
+        for child in item.values() if type(item) is dict else item:
+            kind = type(child)
+            if kind is str:
+                add(child if len(child) <= longest else _head(child))
+            elif kind is dict or (kind is list and not numbers(map(type, child))):
+                push(child)  # a list of numbers (an embedding) holds no string
+    return bool(found) and bool(secrets.find_in_text("\x00".join(found)))
+
+
+def _head(text: str) -> str:
+    """A long string with its trailing base64 run cut to the run's head: a data: URL's
+    payload, or an embedding sent as base64."""
+    comma = text.find(",", 0, 256) + 1 if text.startswith("data:") else 0
+    run = _BASE64_RUN.match(text, comma)
+    if run is None or run.end() != len(text):
+        return text
+    return text[: comma + _RUN_HEAD]
+
+
+def check(ctx: Context) -> None:
+    done: set[str] = set()
+    raw = ctx.raw
+    hidden = not raw or _HIDDEN.search(raw) is not None
+    headers = ctx.wants("K001") and (hidden or _HEADERS.search(raw) is not None)
+    if headers:
+        _headers(ctx, "", ctx.data, done)
+    if ctx.wants("K002") and isinstance(ctx.request.get("url"), str):
+        # The request's own URL may be a placeholder with no scheme: always judged.
+        _url(ctx, "/request/url", ctx.request["url"], done)
+    urls = ctx.wants("K002") and (hidden or _URL_PARTS.search(raw) is not None)
+    _strings(ctx, [("", ctx.data)], urls, done)
+    if ctx.streamed is None:
+        return  # read whole: `data` held the body
+    for batch in _batches(ctx.body):
+        if headers:
+            for pointer, item in batch:
+                _headers(ctx, pointer, item, done)
+        _strings(ctx, batch, urls, done)
+
+
+def _batches(located: Iterable[tuple[str, Any]]) -> Iterator[list[tuple[str, Any]]]:
+    items = iter(located)
+    while batch := list(islice(items, _BATCH)):
+        yield batch
+
+
+def _strings(ctx: Context, parts: list[tuple[str, Any]], urls: bool, done: set[str]) -> None:
+    """K002 and K003 on every string of each (pointer, value) part."""
+    keys = ctx.wants("K003") and _may_hold_key([value for _, value in parts])
+    if not (urls or keys):
+        return
+    for where, value in parts:
+        for pointer, text in secrets.iter_strings(value, where):
+            if pointer in done:
+                continue
+            if urls and len(text) < _MAX_URL and "://" in text and _URL.match(text):
+                _url(ctx, pointer, text, done)
+                if pointer in done:
+                    continue
+            if keys:
+                _keys(ctx, pointer, text)
+
+
+def _url(ctx: Context, pointer: str, url: str, done: set[str]) -> None:
+    for part, value in secrets.url_secrets(url):
+        done.add(pointer)
+        ctx.report(
+            "K002",
+            pointer,
+            f"the URL's {_describe(part)} holds a credential ({secrets.mask(value)}); "
+            "run cassette scrub",
+        )
+
+
+def _headers(ctx: Context, at: str, root: Any, done: set[str]) -> None:
+    """K001 on the headers objects in `root`, whose pointer is `at`."""
+    for where, headers in secrets.iter_headers(root, at):
+        for name, value in headers.items():
+            if not secrets.is_sensitive_header(str(name)):
+                continue
+            text = _header_text(value)
+            if not text.strip() or secrets.MARKER_PREFIX in text:
+                continue
+            pointer = f"{where}/{secrets.escape_pointer(str(name))}"
+            done.add(pointer)
+            ctx.report(
+                "K001",
+                pointer,
+                f"header {name} holds a credential ({_mask_header(text)}); run cassette scrub",
+            )
+
+
+def _header_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):  # repeated headers
+        return ", ".join(item for item in value if isinstance(item, str))
+    return ""
+
+
+def _mask_header(text: str) -> str:
+    """`Bearer sk-p…XyZ9`: the auth scheme word stays readable, the credential does not."""
+    scheme, _, credential = text.strip().partition(" ")
+    if credential and scheme.isalpha() and len(scheme) <= 10:
+        return f"{scheme} {secrets.mask(credential.strip())}"
+    return secrets.mask(text.strip())
+
+
+def _keys(ctx: Context, pointer: str, text: str) -> None:
+    kinds: set[str] = set()
+    for match in secrets.find_in_text(text):
+        if match.kind in kinds:
+            continue
+        kinds.add(match.kind)
+        ctx.report(
+            "K003",
+            pointer,
+            f"{match.kind} {secrets.mask(match.value)} at character {match.start + 1}; "
+            "run cassette scrub",
+        )
+
+
+def _describe(part: str) -> str:
+    where, _, name = part.partition(":")
+    if where == "query":
+        return f"query parameter {name}"
+    if where == "fragment":
+        return f"fragment parameter {name}"
+    return "userinfo " + where

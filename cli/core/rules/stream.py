@@ -1,0 +1,241 @@
+"""Stream integrity rules (T): does the response hold together as the provider sent it?
+
+Rules:
+- Choices are read from OpenAI-style items (`choices[i]` with `delta`, `message` or
+  `text`), streamed or whole, typed or raw: the shape nearly every cassette has. Other
+  families (Anthropic and Gemini events, Ollama) are left to the structure rules.
+- A recorded exception (`is_exception`) cuts a stream short: an empty stream or a choice
+  that never finishes is then expected, not a finding. So is a choice whose last piece
+  completes a tool call's JSON arguments: TGI never sends a finish_reason after one.
+- Tool-call pieces join per choice the way `cassette show` joins them
+  (`stream_common.ChoiceBuilder`), so both agree on what "the arguments" are.
+- Usage is checked wherever an OpenAI `usage` object carries all three counts (Databricks
+  repeats it, cumulatively, on every chunk): each must add up on its own.
+- Each rule reports at most once per choice (or per tool call), at the first place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cli.core.rules.runner import ERROR, Context, Rule
+from cli.core.secrets.detector import redact_text
+from cli.core.transcript.common import ChoiceBuilder, as_dict, as_int, as_list, text_of
+
+RULES = (
+    Rule(
+        "T001",
+        "empty-stream",
+        ERROR,
+        "A streamed response has no chunks and records no exception.",
+    ),
+    Rule(
+        "T002",
+        "choice-index-out-of-range",
+        ERROR,
+        "A choice's `index` is at or above the request's `n` (default 1).",
+    ),
+    Rule(
+        "T003",
+        "choice-never-finishes",
+        ERROR,
+        "A streamed choice never gets a `finish_reason`.",
+    ),
+    Rule(
+        "T004",
+        "choice-finishes-twice",
+        ERROR,
+        "A choice gets a `finish_reason` in more than one chunk.",
+    ),
+    Rule(
+        "T005",
+        "content-after-finish",
+        ERROR,
+        "A chunk adds text or tool calls to a choice after its `finish_reason`.",
+    ),
+    Rule(
+        "T006",
+        "tool-call-without-head",
+        ERROR,
+        "A streamed tool call's arguments arrive before its `id` and function `name`.",
+    ),
+    Rule(
+        "T007",
+        "tool-arguments-not-json",
+        ERROR,
+        "A tool call's joined arguments are not valid JSON.",
+    ),
+    Rule(
+        "T008",
+        "usage-does-not-add-up",
+        ERROR,
+        "A usage object's `prompt_tokens + completion_tokens` is not its `total_tokens`.",
+    ),
+    Rule(
+        "T009",
+        "exception-without-data",
+        ERROR,
+        "`is_exception` is true but `exception_data` is missing.",
+    ),
+)
+
+
+class _Choice:
+    """What the rules need to know about one choice, as its pieces arrive."""
+
+    __slots__ = ("builder", "finished_at", "heads", "last_was_call", "reported", "seen_at")
+
+    def __init__(self, index: int, pointer: str) -> None:
+        self.builder = ChoiceBuilder(index)
+        self.seen_at = pointer
+        self.finished_at: str | None = None
+        self.heads: dict[int, str] = {}  # id() of a call builder -> pointer of its first piece
+        self.reported: set[str] = set()
+        self.last_was_call = False  # the latest piece with anything in it was a tool call
+
+
+def check(ctx: Context) -> None:
+    response = ctx.response
+    exception = response.get("is_exception") is True
+    if exception and not isinstance(response.get("exception_data"), dict):
+        ctx.report(
+            "T009",
+            "/response/exception_data",
+            "is_exception is true but there is no exception_data object, so replay "
+            "cannot raise the recorded error",
+        )
+    streaming = response.get("is_streaming") is True
+    empty = ctx.body_kind == "null" or (ctx.body_kind == "list" and not ctx.body_length)
+    if streaming and not exception and empty:
+        ctx.report("T001", "/response/body", "the response is streamed but has no chunks")
+    request_body = ctx.request.get("body")
+    n = as_int(as_dict(request_body).get("n")) or 1
+    choices: dict[int, _Choice] = {}
+    usage_reported = False
+    for pointer, _, payload in ctx.items:
+        data = as_dict(payload)
+        usage = data.get("usage")
+        if usage and not usage_reported:
+            usage_reported = _usage(ctx, usage, f"{pointer}/usage")
+        for position, raw in enumerate(as_list(data.get("choices"))):
+            choice = as_dict(raw)
+            if not choice:
+                continue
+            where = f"{pointer}/choices/{position}"
+            index = as_int(choice.get("index"))
+            index = position if index is None else index
+            state = choices.get(index)
+            if state is None:
+                state = choices[index] = _Choice(index, where)
+                if index >= n:
+                    ctx.report(
+                        "T002",
+                        f"{where}/index",
+                        f"choice {index} is out of range: the request asked for n = {n}",
+                    )
+            _piece(ctx, state, choice, where, whole="message" in choice)
+    for index, state in sorted(choices.items()):
+        built = state.builder.build()
+        if streaming and not exception and state.finished_at is None and not _ends_in_call(state):
+            ctx.report(
+                "T003",
+                state.seen_at,
+                f"choice {index} never finishes: no chunk gives it a finish_reason "
+                "(a stream cut short?)",
+            )
+        for call in built.tool_calls:
+            if not call.arguments_valid:
+                ctx.report(
+                    "T007",
+                    state.seen_at,
+                    f"choice {index}, tool call {call.index} ({call.name or 'unnamed'}): "
+                    f"the joined arguments are not valid JSON: {_clip(call.arguments)}",
+                )
+
+
+def _piece(ctx: Context, state: _Choice, choice: dict[str, Any], where: str, whole: bool) -> None:
+    message = as_dict(choice.get("message") if whole else choice.get("delta"))
+    calls = as_list(message.get("tool_calls"))
+    content = (
+        text_of(message.get("content"))
+        or text_of(choice.get("text"))
+        or text_of(message.get("reasoning_content") or message.get("reasoning"))
+    )
+    if content or calls:
+        state.last_was_call = not content
+    if state.finished_at is not None and (content or calls) and "T005" not in state.reported:
+        state.reported.add("T005")
+        ctx.report(
+            "T005",
+            where,
+            f"choice {state.builder.index} gets more "
+            f"{'tool calls' if calls and not content else 'content'} after its finish_reason "
+            f"(at {state.finished_at})",
+        )
+    for number, raw in enumerate(as_list(calls)):
+        piece = as_dict(raw)
+        if not piece:
+            continue
+        function = as_dict(piece.get("function"))
+        ident, name, arguments = piece.get("id"), function.get("name"), function.get("arguments")
+        if whole and as_int(piece.get("index")) is None:
+            call = state.builder.new_call()
+        else:
+            call = state.builder.call_for(piece.get("index"), ident)
+        call.add(ident, piece.get("type"), name, arguments)
+        has_arguments = bool(arguments) if isinstance(arguments, str) else arguments is not None
+        key = id(call)
+        if has_arguments and not (call.id and call.name) and key not in state.heads:
+            state.heads[key] = where
+            missing = " and ".join(
+                label for label, value in (("id", call.id), ("name", call.name)) if not value
+            )
+            ctx.report(
+                "T006",
+                f"{where}/{'message' if whole else 'delta'}/tool_calls/{number}",
+                f"tool call {call.index} of choice {state.builder.index} gets arguments "
+                f"before its {missing}",
+            )
+    reason = choice.get("finish_reason")
+    if isinstance(reason, str) and reason:
+        if state.finished_at is not None and "T004" not in state.reported:
+            state.reported.add("T004")
+            ctx.report(
+                "T004",
+                f"{where}/finish_reason",
+                f'choice {state.builder.index} finishes again ("{reason}"); it already '
+                f"finished at {state.finished_at}",
+            )
+        elif state.finished_at is None:
+            state.finished_at = where
+
+
+def _ends_in_call(state: _Choice) -> bool:
+    """TGI ends a tool-call stream without a finish_reason: the last piece completes the
+    call's JSON arguments. Such a stream is whole, not cut short."""
+    if not state.last_was_call:
+        return False
+    calls = state.builder.build().tool_calls
+    return bool(calls) and calls[-1].arguments_json is not None and calls[-1].arguments_valid
+
+
+def _usage(ctx: Context, usage: Any, pointer: str) -> bool:
+    counts = as_dict(usage)
+    prompt, completion, total = (
+        as_int(counts.get(key)) for key in ("prompt_tokens", "completion_tokens", "total_tokens")
+    )
+    if prompt is None or completion is None or total is None or prompt + completion == total:
+        return False
+    ctx.report(
+        "T008",
+        pointer,
+        f"usage does not add up: prompt_tokens {prompt} + completion_tokens {completion} "
+        f"= {prompt + completion}, but total_tokens is {total}",
+    )
+    return True
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    """Short, one line, and with any secret in it already replaced by its marker."""
+    text = " ".join(redact_text(text)[0].split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

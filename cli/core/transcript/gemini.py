@@ -1,0 +1,169 @@
+"""Gemini: generate_content candidates (one object or a stream), and the interactions API.
+
+Rules:
+- generate_content: one choice per candidate (`index`, else position). Parts: `text` ->
+  text, or reasoning when the part has `thought: true`; `function_call` -> a tool call
+  with `args` serialized. `finish_reason` as sent (`STOP`, `MAX_TOKENS` ...). Usage: the
+  last `usage_metadata`; prompt/candidates/total token counts map to input/output/total,
+  the rest (`thoughts_token_count`, `traffic_type`, details) to `details`. The SDK's
+  snake_case and the REST API's camelCase are both read.
+- interactions: one choice. Outputs (or streamed `content.*` events, per `index`):
+  `text` -> text, `thought` summaries -> reasoning (signatures are skipped),
+  `function_call` -> a tool call. The interaction's final `status` (`completed`,
+  `requires_action` ...) is the finish reason. Usage: `total_input_tokens`,
+  `total_output_tokens`, `total_tokens`; the rest to `details`.
+- Timestamps are ISO 8601 strings, turned into unix seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from cli.core.transcript.common import (
+    ChoiceBuilder,
+    Choices,
+    Meta,
+    ToolCallBuilder,
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    build_transcript,
+    first_key,
+    make_usage,
+    text_of,
+)
+from cli.core.transcript.model import GEMINI, INTERACTION, ErrorInfo, Transcript, Usage
+
+
+def _content_usage(raw: Any) -> Usage | None:
+    if isinstance(raw, dict) and "promptTokenCount" in raw:
+        return make_usage(raw, "promptTokenCount", "candidatesTokenCount", "totalTokenCount")
+    return make_usage(raw, "prompt_token_count", "candidates_token_count", "total_token_count")
+
+
+def generate_content(payloads: Iterable[Any]) -> Transcript:
+    choices, meta, usage = Choices(), Meta(), None
+    for payload in payloads:
+        data = as_dict(payload)
+        meta.see(
+            first_key(data, "response_id", "responseId"),
+            first_key(data, "model_version", "modelVersion"),
+            first_key(data, "create_time", "createTime"),
+        )
+        usage = _content_usage(first_key(data, "usage_metadata", "usageMetadata")) or usage
+        for position, raw in enumerate(as_list(data.get("candidates"))):
+            candidate = as_dict(raw)
+            builder = choices.get(candidate.get("index"), position)
+            content = as_dict(candidate.get("content"))
+            builder.add_role(content.get("role"))
+            for part in as_list(content.get("parts")):
+                _add_part(builder, as_dict(part))
+            builder.finish(first_key(candidate, "finish_reason", "finishReason"))
+    return build_transcript(GEMINI, choices, meta, usage)
+
+
+def _add_part(builder: ChoiceBuilder, part: dict[str, Any]) -> None:
+    call = as_dict(first_key(part, "function_call", "functionCall"))
+    if call:
+        builder.new_call().add(call.get("id"), None, call.get("name"), call.get("args"))
+    elif part.get("thought") is True:
+        builder.add_reasoning(part.get("text"))
+    else:
+        builder.add_text(part.get("text"))
+
+
+# interactions ----------------------------------------------------------------
+
+
+def _interaction_usage(raw: Any) -> Usage | None:
+    return make_usage(raw, "total_input_tokens", "total_output_tokens", "total_tokens")
+
+
+def _thought_text(item: dict[str, Any]) -> str:
+    """Text of a thought output or delta: `summary` parts, `content`, or `text`."""
+    return (
+        text_of(item.get("summary"))
+        or text_of(item.get("text"))
+        or text_of(as_dict(item.get("content")).get("text"))
+        or text_of(item.get("content"))
+    )
+
+
+def _see_interaction(meta: Meta, data: dict[str, Any]) -> None:
+    meta.see(data.get("id"), data.get("model"), data.get("created"))
+
+
+def interaction(payloads: Iterable[Any]) -> Transcript:
+    """Whole interaction objects: `{"object": "interaction", "outputs": [...], "status"}`."""
+    choices, meta, usage = Choices(), Meta(), None
+    builder = choices.get(0)
+    for payload in payloads:
+        data = as_dict(payload)
+        _see_interaction(meta, data)
+        builder.add_role(data.get("role"))
+        usage = _interaction_usage(data.get("usage")) or usage
+        for raw in as_list(data.get("outputs")):
+            output = as_dict(raw)
+            kind = output.get("type")
+            if kind == "text":
+                builder.add_text(output.get("text"))
+            elif kind == "thought":
+                builder.add_reasoning(_thought_text(output))
+            elif kind == "function_call":
+                builder.new_call().add(
+                    output.get("id"), kind, output.get("name"), output.get("arguments")
+                )
+        builder.finish(data.get("status"))
+    return _interaction_transcript(choices, meta, usage)
+
+
+def _interaction_transcript(
+    choices: Choices,
+    meta: Meta,
+    usage: Usage | None,
+    chunk_count: int = 0,
+    error: ErrorInfo | None = None,
+) -> Transcript:
+    return build_transcript(INTERACTION, choices, meta, usage, chunk_count=chunk_count, error=error)
+
+
+def events(stream: list[tuple[str | None, Any]]) -> Transcript:
+    """The parsed SSE events of a streamed interaction."""
+    choices, meta, usage = Choices(), Meta(), None
+    builder = choices.get(0)
+    calls: dict[int, ToolCallBuilder] = {}
+    error: ErrorInfo | None = None
+    for name, value in stream:
+        data = as_dict(value)
+        kind = as_str(data.get("event_type")) or name
+        index = as_int(data.get("index"))
+        if kind in ("interaction.start", "interaction.complete"):
+            whole = as_dict(data.get("interaction"))
+            _see_interaction(meta, whole)
+            builder.add_role(whole.get("role"))
+            usage = _interaction_usage(whole.get("usage")) or usage
+            if kind == "interaction.complete":
+                builder.finish(whole.get("status"))
+        elif kind in ("content.start", "content.delta"):
+            item = as_dict(data.get("content" if kind == "content.start" else "delta"))
+            item_type = item.get("type")
+            if item_type == "text":
+                builder.add_text(item.get("text"))
+            elif item_type in ("thought", "thought_summary"):
+                builder.add_reasoning(_thought_text(item))
+            elif item_type == "function_call":
+                call = calls.get(index) if index is not None else None
+                if call is None:
+                    call = builder.new_call()
+                    if index is not None:
+                        calls[index] = call
+                call.add(item.get("id"), item_type, item.get("name"), item.get("arguments"))
+        elif kind == "error":
+            error_ = as_dict(data.get("error"))
+            error = ErrorInfo(
+                type=as_str(first_key(error_, "code", "status", "type")),
+                message=as_str(error_.get("message")),
+            )
+    return _interaction_transcript(choices, meta, usage, len(stream), error)

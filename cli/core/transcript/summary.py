@@ -1,0 +1,116 @@
+"""One cassette in one record: the facts `show` puts in its header and `ls` in its row."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from cli.core.model import Cassette
+from cli.core.transcript.model import Transcript
+from cli.core.transcript.provider import guess_provider
+from cli.core.transcript.reassemble import transcribe
+from cli.core.transcript.request import RequestView, view_request
+
+
+@dataclass
+class Summary:
+    file: str
+    method: str | None
+    url: str | None
+    endpoint: str | None
+    provider: str | None
+    model_requested: str | None
+    model_answered: str | None
+    streaming: bool
+    chunks: int
+    kind: str
+    choices: int
+    input_tokens: int | None
+    output_tokens: int | None
+    finish_reasons: list[str] = field(default_factory=list)
+    first_message: str | None = None
+    test_id: str | None = None
+    created_first: int | float | None = None
+    created_last: int | float | None = None
+    status: int | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def summarize(
+    cassette: Cassette,
+    transcript: Transcript | None = None,
+    request: RequestView | None = None,
+    name: str | None = None,
+) -> Summary:
+    transcript = transcript if transcript is not None else transcribe(cassette)
+    request = request if request is not None else view_request(cassette)
+    usage = transcript.usage
+    error = transcript.error
+    return Summary(
+        file=name if name is not None else str(cassette.path),
+        method=cassette.method,
+        url=cassette.url,
+        endpoint=cassette.endpoint,
+        provider=guess_provider(cassette),
+        model_requested=cassette.model_requested,
+        model_answered=transcript.model,
+        streaming=cassette.is_streaming,
+        chunks=transcript.chunk_count,
+        kind=transcript.kind,
+        choices=len(transcript.choices),
+        input_tokens=usage.input_tokens if usage else None,
+        output_tokens=usage.output_tokens if usage else None,
+        finish_reasons=[c.finish_reason for c in transcript.choices if c.finish_reason],
+        first_message=_first_message(request),
+        test_id=cassette.test_id,
+        created_first=transcript.created_first,
+        created_last=transcript.created_last,
+        status=(error.status if error else None) or cassette.status,
+        error=(error.message or error.type) if error else None,
+    )
+
+
+def _first_message(request: RequestView) -> str | None:
+    for role in ("user", "prompt", "input", "kwargs"):
+        for message in request.messages:
+            if message.role == role and message.text.strip():
+                return message.text
+    return None
+
+
+def matches_filters(
+    summary: Summary,
+    model: str | None = None,
+    endpoint: str | None = None,
+    provider: str | None = None,
+) -> bool:
+    """`ls` filters: globs on the model (asked for or answered) and endpoint, exact provider."""
+    from fnmatch import fnmatchcase
+
+    if model is not None and not any(
+        name and fnmatchcase(name, model)
+        for name in (summary.model_requested, summary.model_answered)
+    ):
+        return False
+    if endpoint is not None and not fnmatchcase(summary.endpoint or "", endpoint):
+        return False
+    return provider is None or (summary.provider or "").lower() == provider.lower()
+
+
+_SORT_KEYS = {
+    "file": lambda s: (s.file,),
+    "model": lambda s: (s.model_requested or s.model_answered or "", s.file),
+    "endpoint": lambda s: (s.endpoint or "", s.file),
+    "provider": lambda s: (s.provider or "", s.file),
+    "chunks": lambda s: (-s.chunks, s.file),
+    "input": lambda s: (-(s.input_tokens or 0), s.file),
+    "output": lambda s: (-(s.output_tokens or 0), s.file),
+}
+
+
+def sort_summaries(summaries: list[Summary], key: str) -> list[Summary]:
+    """Sorted by `key`; counts sort largest first, ties by file name."""
+    return sorted(summaries, key=_SORT_KEYS[key])

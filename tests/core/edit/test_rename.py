@@ -1,0 +1,216 @@
+"""cli.core.edit.rename: where a model is renamed, what is left alone, and A -> B -> A identity."""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from cli.core.edit.pipeline import Bound, Mode, run
+from cli.core.edit.rename import check_names, rename_model
+from cli.core.formats.llamastack import codec, hashing
+from cli.errors import UsageError
+
+OLD, NEW = "llama3.2:3b-instruct-fp16", "llama3.2:3b"
+CHUNK = "openai.types.chat.chat_completion_chunk.ChatCompletionChunk"
+MODEL = "openai.types.model.Model"
+
+
+def chat_stream(model: str = OLD, chunks: int = 3) -> dict[str, Any]:
+    return {
+        "request": {
+            "method": "POST",
+            "url": "http://localhost:11434/v1/v1/chat/completions",
+            "headers": {},
+            "body": {"model": model, "messages": [{"role": "user", "content": "hi"}]},
+            "endpoint": "/v1/chat/completions",
+            "model": model,
+        },
+        "response": {
+            "body": [
+                {"__type__": CHUNK, "__data__": {"id": "c", "created": 1, "model": model}}
+                for _ in range(chunks)
+            ],
+            "is_streaming": True,
+        },
+    }
+
+
+def model_list(*ids: str) -> dict[str, Any]:
+    return {
+        "request": {
+            "method": "POST",
+            "url": "http://localhost:11434/v1/v1/models",
+            "headers": {},
+            "body": {},
+            "endpoint": "/v1/models",
+            "model": "",
+        },
+        "response": {
+            "body": [
+                {"__type__": MODEL, "__data__": {"id": i, "created": 5, "object": "model"}}
+                for i in ids
+            ],
+            "is_streaming": False,
+        },
+    }
+
+
+def test_renames_request_body_and_every_chunk_with_one_line_per_field() -> None:
+    data = chat_stream()
+    changes = rename_model(data, old=OLD, new=NEW)
+    assert data["request"]["model"] == data["request"]["body"]["model"] == NEW
+    assert all(item["__data__"]["model"] == NEW for item in data["response"]["body"])
+    assert [c.description for c in changes] == [
+        f"/request/model: {OLD} -> {NEW}",
+        f"/request/body/model: {OLD} -> {NEW}",
+        f"/response/body/*/__data__/model: {OLD} -> {NEW} (3 chunks)",
+    ]
+    assert changes[2].pointer == "/response/body/0/__data__/model"
+
+
+def test_a_single_response_object_is_named_by_its_own_pointer() -> None:
+    data = chat_stream(chunks=1)
+    data["response"]["body"] = data["response"]["body"][0]
+    changes = rename_model(data, old=OLD, new=NEW, scope="response")
+    assert [c.description for c in changes] == [f"/response/body/__data__/model: {OLD} -> {NEW}"]
+    assert data["request"]["model"] == OLD  # scope response leaves the request
+
+
+def test_scope_request_leaves_the_response() -> None:
+    data = chat_stream()
+    rename_model(data, old=OLD, new=NEW, scope="request")
+    assert data["request"]["body"]["model"] == NEW
+    assert {item["__data__"]["model"] for item in data["response"]["body"]} == {OLD}
+
+
+def test_raw_passthrough_payload_and_raw_body_are_renamed_but_sse_lines_are_not() -> None:
+    data = {
+        "request": {"url": "http://x/v1/messages", "method": "POST", "payload": {"model": OLD}},
+        "response": {"body": [f'data: {{"model": "{OLD}"}}', {"model": OLD}]},
+    }
+    rename_model(data, old=OLD, new=NEW)
+    assert data["request"]["payload"]["model"] == NEW
+    assert data["response"]["body"] == [f'data: {{"model": "{OLD}"}}', {"model": NEW}]
+
+
+def test_glob_match_renames_every_matching_model_and_nothing_else() -> None:
+    data = chat_stream("meta-llama/Llama-3.2-1B")
+    other = chat_stream("gpt-4o")
+    rename_model(data, old="meta-llama/*", new="local", match="glob")
+    assert rename_model(other, old="meta-llama/*", new="local", match="glob") == []
+    assert data["request"]["model"] == "local"
+
+
+def test_model_lists_change_only_when_asked() -> None:
+    data = model_list(OLD, "all-minilm:l6-v2")
+    assert rename_model(data, old=OLD, new=NEW) == []
+    changes = rename_model(data, old=OLD, new=NEW, include_model_lists=True)
+    assert [c.description for c in changes] == [f"/response/body/0/__data__/id: {OLD} -> {NEW}"]
+    assert data["response"]["body"][0]["__data__"]["created"] == 5
+
+
+def test_ollama_model_list_entries_rename_model_and_name() -> None:
+    entry = {"model": OLD, "name": OLD, "digest": "d"}
+    data = {
+        "request": {
+            "url": "http://x/api/tags",
+            "method": "POST",
+            "body": {},
+            "endpoint": "/api/tags",
+        },
+        "response": {
+            "body": {"__type__": "ollama._types.ListResponse", "__data__": {"models": [entry]}}
+        },
+    }
+    assert rename_model(copy.deepcopy(data), old=OLD, new=NEW) == []
+    rename_model(data, old=OLD, new=NEW, include_model_lists=True)
+    assert data["response"]["body"]["__data__"]["models"][0] == {
+        "model": NEW,
+        "name": NEW,
+        "digest": "d",
+    }
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "match"), [("", "x", "exact"), ("x", "", "exact"), ("x", "x", "exact")]
+)
+def test_impossible_renames_are_usage_errors(old: str, new: str, match: str) -> None:
+    with pytest.raises(UsageError):
+        check_names(old, new, match)  # type: ignore[arg-type]
+
+
+def test_a_model_list_name_follows_its_ids_and_comes_back(tmp_path: Path) -> None:
+    data = model_list(OLD, "all-minilm:l6-v2")
+    digest = hashing.request_hash(data, "2025")
+    name = f"models-{digest[:12]}-{hashing.model_list_digest(data)}.json"
+    (tmp_path / name).write_bytes(codec.dump(data))
+    there = Bound(rename_model, {"old": OLD, "new": NEW, "include_model_lists": True})
+    [result] = run(there, [tmp_path], Mode("in_place"))
+    renamed = tmp_path / result.renamed_to
+    assert hashing.model_digest_matches(codec.read(renamed)[0], renamed.name) is True
+    back = Bound(rename_model, {"old": NEW, "new": OLD, "include_model_lists": True})
+    list(run(back, [tmp_path], Mode("in_place")))
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+# A -> B -> A is the identity, for files and names -----------------------------------
+
+
+def _library(corpus_dir: Path, sample_dir: Path) -> list[Path]:
+    """A few hash-named corpus files of both layouts that use OLD, and the samples."""
+    chosen = []
+    for layout, count in (("llama-stack-2025-09", 4), ("llama-stack-2026-05-sample", 2)):
+        matching = [
+            path
+            for path in sorted((corpus_dir / layout).rglob("*.json"))
+            if f'"model": "{OLD}"'.encode() in path.read_bytes()
+            and hashing.name_matches(codec.read(path)[0], path.name)
+        ]
+        chosen += matching[:count]
+    return chosen + sorted(sample_dir.glob("*.json"))
+
+
+def _models(paths: list[Path]) -> set[str]:
+    """Models named by requests, and every string that sits in any `"model"` field."""
+    found = set()
+    for path in paths:
+        request = codec.read(path)[0]["request"]
+        for holder in (request, request.get("body"), request.get("payload")):
+            if isinstance(holder, dict) and isinstance(holder.get("model"), str):
+                found.add(holder["model"])
+        for line in path.read_text().split('"model": "')[1:]:
+            found.add(line.split('"', 1)[0])
+    return found
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_rename_there_and_back_is_byte_identical(
+    data: st.DataObject, tmp_path: Path, corpus_dir: Path, sample_dir: Path, copy_writable, snapshot
+) -> None:
+    sources = _library(corpus_dir, sample_dir)
+    models = _models(sources)
+    requested = {codec.read(path)[0]["request"].get("model") for path in sources}
+    others = st.sampled_from(sorted(requested - {"", None}))
+    old = data.draw(st.one_of(st.just(OLD), others), label="old")  # OLD: the hash-named files
+    new = data.draw(st.text("abcdefghijklmnopqrstuvwxyz0123456789-.:/_", min_size=1, max_size=30))
+    assume(new not in models)
+    with tempfile.TemporaryDirectory(dir=tmp_path) as work:
+        library = Path(work)
+        for index, source in enumerate(sources):
+            copy_writable(source, library / str(index) / source.name)
+        before = snapshot(library)
+        forward = list(run(partial(rename_model, old=old, new=new), [library], Mode("in_place")))
+        assert not [r.error for r in forward if r.status == "failed"]
+        assert any(r.status == "changed" for r in forward)
+        list(run(partial(rename_model, old=new, new=old), [library], Mode("in_place")))
+        assert snapshot(library) == before
