@@ -25,7 +25,7 @@ class ReportFormat(StrEnum):
 Paths = Annotated[
     list[Path],
     typer.Argument(
-        help="Cassette files, or directories searched recursively for --glob.",
+        help="Interaction files, or directories searched recursively for --glob.",
         show_default=False,
     ),
 ]

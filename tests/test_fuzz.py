@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from cli.core.formats.llamastack import codec
-from cli.core.model import Cassette
+from cli.core.model import Interaction
 from cli.core.transcript.reassemble import transcribe
 from cli.errors import ReadError
 
@@ -285,7 +285,7 @@ def test_noise_in_a_stream_changes_nothing(
         {"__type__": CHUNK, "__data__": {"object": "chat.completion.chunk", **c}} for c in chunks
     ]
     data = {"request": {}, "response": {"body": body, "is_streaming": True}}
-    transcript = transcribe(Cassette(Path("noise.json"), data))
+    transcript = transcribe(Interaction(Path("noise.json"), data))
     assert [choice.text for choice in transcript.choices] == texts
     assert all(choice.finish_reason == "stop" for choice in transcript.choices)
     (call,) = transcript.choices[0].tool_calls

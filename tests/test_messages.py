@@ -151,7 +151,7 @@ def test_the_rules_catch_bad_messages() -> None:
     assert "looks like a bare exception" in problems("cassette show: KeyError('model')")
     assert "looks like a bare exception" in problems("cassette: a.json: [Errno 13] denied")
     assert "looks like a bare exception" in problems(
-        "cassette ls: <cli.core.model.Cassette object at 0x7f00deadbeef>"
+        "cassette ls: <cli.core.model.Interaction object at 0x7f00deadbeef>"
     )
     assert "more than one line" in problems("cassette: a.json: one\ntwo")
     assert problems("cassette show: ") != []

@@ -74,13 +74,14 @@ def command(
                 error_line(result)
                 failed = True
                 continue
-            result.file = relative_name(path, paths)
-            if not matches_filters(result, model=model, endpoint=endpoint, provider=provider):
-                continue
-            if streaming:
-                table.add(result)
-            else:
-                rows.append(result)
+            for summary in result:
+                summary.file = relative_name(path, paths)
+                if not matches_filters(summary, model=model, endpoint=endpoint, provider=provider):
+                    continue
+                if streaming:
+                    table.add(summary)
+                else:
+                    rows.append(summary)
     for row in sort_summaries(rows, sort.value):
         table.add(row)
     table.finish()
@@ -103,21 +104,15 @@ def _table(format_: OutputFormat, no_color: bool, buffered: bool):  # -> TextTab
     )
 
 
-def summarize_path(path: Path) -> Summary | str:
-    """Worker: a cassette's summary, or the one-line error that stopped it. A big file's
-    chunks are read one at a time (`cli.core.formats.llamastack.lazy`), never all held."""
-    from cli.core.formats.llamastack.lazy import is_big, open_streamed
-    from cli.core.model import Cassette
-    from cli.core.transcript.reassemble import transcribe_items
+def summarize_path(path: Path) -> list[Summary] | str:
+    """Worker: one summary per interaction, or the one-line error that stopped it. A big
+    file's chunks are read one at a time, never all held."""
+    from cli.core import formats
     from cli.core.transcript.summary import summarize
     from cli.errors import CassetteError
 
     try:
-        streamed = open_streamed(path) if is_big(path) else None
-        if streamed is None:
-            return summarize(Cassette.load(path))
-        with streamed:
-            transcript = transcribe_items(streamed.data, streamed.items())
-            return summarize(Cassette(path, streamed.data), transcript)
+        with formats.read(path, lazy=True) as file:
+            return [summarize(interaction) for interaction in file.interactions]
     except CassetteError as exc:
         return str(exc)

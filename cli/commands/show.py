@@ -10,7 +10,7 @@ import typer
 from cli.options import Format, Glob, NoColor, OutputFormat, Paths
 
 if TYPE_CHECKING:
-    from cli.core.formats.llamastack.lazy import Streamed
+    from cli.core.model import Interaction
     from cli.core.transcript.model import Transcript
     from cli.render.show import Printer
 
@@ -43,7 +43,7 @@ def command(
     the response reassembled from its chunks: text, reasoning, tool calls with their
     arguments, finish reason, and usage. Several paths are shown one after another.
     """
-    from cli.core.formats.llamastack.lazy import is_big, open_streamed
+    from cli.core import formats
     from cli.core.library import iter_paths
     from cli.errors import CassetteError
     from cli.messages import error_line
@@ -54,43 +54,31 @@ def command(
     for path in iter_paths(paths, glob):
         try:
             # A big file is read a part at a time, except to show its raw JSON.
-            streamed = open_streamed(path) if is_big(path) and not raw else None
-            if streamed is None:
-                _show_whole(printer, path, choice)
-            else:
-                with streamed:
-                    _show_streamed(printer, streamed, choice)
+            with formats.read(path, lazy=not raw) as file:
+                for interaction in file.interactions:
+                    _show(printer, interaction, choice)
         except CassetteError as exc:
             error_line(str(exc))
             failed = True
     return 2 if failed else 0
 
 
-def _show_whole(printer: Printer, path: Path, choice: int | None) -> None:
-    from cli.core.model import Cassette
+def _show(printer: Printer, interaction: Interaction, choice: int | None) -> None:
+    """One interaction; a lazily read one prints its head before its chunks are read."""
+    from cli.core.transcript.model import OTHER, Transcript
     from cli.core.transcript.reassemble import transcribe
     from cli.core.transcript.request import view_request
     from cli.core.transcript.summary import summarize
 
-    cassette = Cassette.load(path)
-    transcript = _pick(transcribe(cassette), choice, path)
-    request = view_request(cassette)
-    printer.whole(cassette.data, summarize(cassette, transcript, request), request, transcript)
-
-
-def _show_streamed(printer: Printer, streamed: Streamed, choice: int | None) -> None:
-    """A big file: the head is printed before the chunks are read, one at a time."""
-    from cli.core.model import Cassette
-    from cli.core.transcript.model import OTHER, Transcript
-    from cli.core.transcript.reassemble import transcribe_items
-    from cli.core.transcript.request import view_request
-    from cli.core.transcript.summary import summarize
-
-    head = Cassette(streamed.path, streamed.data)
-    request = view_request(head)
-    printer.head(summarize(head, Transcript(kind=OTHER), request), request)
-    transcript = _pick(transcribe_items(streamed.data, streamed.items()), choice, head.path)
-    printer.rest(summarize(head, transcript, request), request, transcript)
+    request = view_request(interaction)
+    if interaction.is_lazy:
+        printer.head(summarize(interaction, Transcript(kind=OTHER), request), request)
+        transcript = _pick(transcribe(interaction), choice, interaction.path)
+        printer.rest(summarize(interaction, transcript, request), request, transcript)
+        return
+    transcript = _pick(transcribe(interaction), choice, interaction.path)
+    summary = summarize(interaction, transcript, request)
+    printer.whole(interaction.data, summary, request, transcript)
 
 
 def _pick(transcript: Transcript, choice: int | None, path: Path) -> Transcript:

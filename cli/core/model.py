@@ -1,24 +1,28 @@
-"""A cassette: its path, its raw JSON (the source of truth), and read-only accessors.
+"""The format-neutral model: a `CassetteFile` holds `Interaction`s, each a request and
+its response in the one dict shape every analyser reads.
 
 Rules:
-- `data` is the parsed file and is never rewritten behind the caller's back; every
-  accessor reads from it, so unknown fields survive every edit.
+- A format (`cli.core.formats`) turns a file's bytes into a `CassetteFile`. A llama-stack
+  recording is one interaction whose `data` is the file's own JSON object (the source of
+  truth, edited in place). A format with several interactions per file gives each one a
+  dict of the same shape, and `pointer` says where it lives in the file.
+- `Interaction.data` is `{"request": {...}, "response": {...}}` plus whatever else the
+  format keeps (`test_id`); unknown fields are never dropped.
 - The accessors understand the four request shapes of recording-format.md:
   inference (`body`), raw HTTP passthrough (`payload`), tool invocation (`kwargs`) and
   file processor (`api`).
+- A big file's body is read item by item: `items_reader` gives a fresh iterator of the
+  response body's items, and `data` has no body until it has been read to the end.
 - Response items are unwrapped from `{"__type__", "__data__"}` by `unwrap`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
-from cli.core.formats.llamastack import codec
-from cli.errors import ReadError
 
 INFERENCE = "inference"
 RAW_HTTP = "raw_http"
@@ -40,38 +44,35 @@ def short_type(type_name: str | None) -> str | None:
 
 
 @dataclass
-class Cassette:
+class CassetteFile:
+    """One file: its path, its format's name, and its interactions in order."""
+
+    path: Path
+    format: str
+    interactions: list[Interaction]
+    raw: bytes | None = field(default=None, repr=False)  # None: a big file read lazily
+    document: Any = field(default=None, repr=False)  # what its format needs to write back
+    close: Callable[[], None] = field(default=lambda: None, repr=False)
+
+    def __enter__(self) -> CassetteFile:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+@dataclass
+class Interaction:
     path: Path
     data: dict[str, Any]
-    raw: bytes | None = field(default=None, repr=False)
+    index: int = 0  # its position in the file
+    pointer: str = ""  # JSON pointer of its place in the file ("" for a whole-file one)
+    items_reader: Callable[[], Iterator[Any]] | None = field(default=None, repr=False)
 
-    @classmethod
-    def load(cls, path: Path | str) -> Cassette:
-        """Read a cassette; a file that isn't one raises a one-line ReadError."""
-        value, raw = codec.read(path)
-        cassette = cls(Path(path), value, raw)
-        problem = cassette.shape_problem()
-        if problem:
-            raise ReadError(problem, path)
-        return cassette
-
-    @classmethod
-    def from_bytes(cls, raw: bytes, path: Path | str) -> Cassette:
-        return cls(Path(path), codec.loads(raw, path), raw)
-
-    def shape_problem(self) -> str | None:
-        for key in ("request", "response"):
-            if key not in self.data:
-                return f'"{key}" is missing; a cassette has "request" and "response"'
-            if not isinstance(self.data[key], dict):
-                return f'"{key}" is not an object'
-        return None
-
-    @cached_property
-    def style(self) -> codec.Style:
-        if self.raw is None:
-            return codec.DEFAULT_STYLE
-        return codec.detect_style(self.raw, self.data)
+    @property
+    def is_lazy(self) -> bool:
+        """Whether the body is read item by item (`items_reader`), not held in `data`."""
+        return self.items_reader is not None
 
     # request ---------------------------------------------------------------
 

@@ -37,8 +37,7 @@ from cli.core.diff.request import compare_request
 from cli.core.diff.response import compare_response
 from cli.core.diff.values import structured_changes, value_change
 from cli.core.formats.llamastack import codec
-from cli.core.model import Cassette
-from cli.errors import ReadError
+from cli.core.model import Interaction
 
 _COMPARED_TOP = frozenset({"request", "response", "test_id"})
 STRICT = DiffOptions(strict=True)
@@ -94,11 +93,9 @@ def same_value(old: Any, new: Any) -> bool:
 
 def load(raw: bytes, path: Path) -> dict[str, Any]:
     """Parse a cassette's bytes; anything that isn't a cassette raises ReadError."""
-    cassette = Cassette.from_bytes(raw, path)
-    problem = cassette.shape_problem()
-    if problem:
-        raise ReadError(problem, path)
-    return cassette.data
+    from cli.core import formats
+
+    return formats.load(raw, path).interactions[0].data
 
 
 def compare_data(old: dict[str, Any], new: dict[str, Any], options: DiffOptions) -> list[Change]:
@@ -106,7 +103,7 @@ def compare_data(old: dict[str, Any], new: dict[str, Any], options: DiffOptions)
     old, new = without(old, options.ignore), without(new, options.ignore)
     if options.strict:
         return structured_changes("json", "", old, new, strict=True, limit=None)
-    before, after = Cassette(Path("old.json"), old), Cassette(Path("new.json"), new)
+    before, after = Interaction(Path("old.json"), old), Interaction(Path("new.json"), new)
     changes = compare_request(before, after) + compare_response(before, after)
     for key in [*old, *(key for key in new if key not in old)]:
         if key in _COMPARED_TOP:

@@ -124,7 +124,9 @@ def compare_pair(
 
 def request_keys_of(options: DiffOptions, path: Path) -> Keys | None:
     """Worker: a file's request identity, or None when it can't be read."""
-    from cli.core.formats.llamastack import codec  # parsing is needed only for leftovers and differing pairs
+    from cli.core.formats.llamastack import (
+        codec,  # parsing is needed only for leftovers and differing pairs
+    )
 
     try:
         data, _ = codec.read(path)
@@ -135,9 +137,9 @@ def request_keys_of(options: DiffOptions, path: Path) -> Keys | None:
 
 def request_keys(data: dict[str, Any]) -> Keys:
     """(exact, loose) digests of what was asked; neither looks at headers or the file name."""
-    from cli.core.model import Cassette
+    from cli.core.model import Interaction
 
-    cassette = Cassette(Path("cassette.json"), data)
+    cassette = Interaction(Path("cassette.json"), data)
     request = cassette.request
     exact = {key: value for key, value in request.items() if key != "headers"}
     exact["test_id"] = cassette.test_id

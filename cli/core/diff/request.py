@@ -17,7 +17,7 @@ from typing import Any
 
 from cli.core.diff.model import ADDED, REMOVED, Change
 from cli.core.diff.values import structured_changes, text_change, value_change
-from cli.core.model import TOOL, Cassette
+from cli.core.model import TOOL, Interaction
 from cli.core.transcript.request import Message, view_request
 
 REQUEST = "request"
@@ -26,7 +26,7 @@ _PARAM_EXCLUDED = frozenset({"model", "messages", "tools", "prompt", "input", "c
 _IDENTITY = ("provider", "tool_name", "api", "file_id")
 
 
-def compare_request(old: Cassette, new: Cassette) -> list[Change]:
+def compare_request(old: Interaction, new: Interaction) -> list[Change]:
     changes: list[Change] = []
     changes += value_change(REQUEST, "method", old.method, new.method)
     changes += value_change(REQUEST, "endpoint", old.endpoint, new.endpoint)
@@ -46,7 +46,7 @@ def compare_request(old: Cassette, new: Cassette) -> list[Change]:
     return changes + body_changes
 
 
-def _field(cassette: Cassette, key: str) -> Any:
+def _field(cassette: Interaction, key: str) -> Any:
     return cassette.request.get(key)
 
 

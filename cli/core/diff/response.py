@@ -18,7 +18,7 @@ from typing import Any
 
 from cli.core.diff.model import ADDED, CHANGED, MORE, REMOVED, Change
 from cli.core.diff.values import denoise, structured_changes, text_change, value_change
-from cli.core.model import Cassette, unwrap
+from cli.core.model import Interaction, unwrap
 from cli.core.transcript.model import (
     EMBEDDINGS,
     MODEL_LIST,
@@ -39,7 +39,7 @@ _COUNTS = (
 )
 
 
-def compare_response(old: Cassette, new: Cassette) -> list[Change]:
+def compare_response(old: Interaction, new: Interaction) -> list[Change]:
     before, after = transcribe(old), transcribe(new)
     changes: list[Change] = []
     changes += value_change(RESPONSE, "kind", before.kind, after.kind)

@@ -1,22 +1,20 @@
-"""The edit pipeline every editing command shares: load, transform, rehash, write.
+"""The edit pipeline every editing command shares: load, transform, rename, write.
 
 Rules:
-- An edit is a function that changes a cassette's JSON value in place and returns the
-  list of `Change`s it made; no changes means the file is not touched at all. An edit
-  that needs the file's name or arguments is a `Bound`.
-- The edit changes the parsed value in place; when it reports changes, the original is
-  parsed again from the bytes for the rehash and the style.
-- In a hash-named library, when the request hash changes, the file is renamed to the
-  new hash, and response ids of the form `rec-<old hash12>` follow it. A file whose name
-  did not match its hash before the edit keeps its name (we can't know its rule). A
-  rename never overwrites another file: the new file is created under the new name
-  (which fails if the name exists), then the old name is removed. A
-  `models-<hash>-<digest8>.json` name whose digest8 matched its model ids before the
-  edit gets the digest8 of the new ids, by the same algorithm.
+- An edit is a function that changes one interaction's JSON value in place and returns
+  the list of `Change`s it made; no changes means the file is not touched at all. An edit
+  that needs the file's name or arguments is a `Bound`. A file with several interactions
+  gets the edit on each, and each change's pointer says where in the file.
+- The file's format (`cli.core.formats`) decides whether the edits changed anything,
+  writes them back in the file's own style, and names the file anew when replay looks it
+  up by its request (llama-stack's hash-named libraries: the new hash, with `rec-` ids
+  and model-list digests following it; a file whose name didn't match before keeps it).
+- A rename never overwrites another file: the new file is created under the new name
+  (which fails if the name exists), then the old name is removed.
 - A run killed between creating the new name and removing the old one leaves both, each
   complete. The next run finishes the job: a new name that already holds exactly the
   bytes this edit would write is not a collision, and the old name is removed.
-- Writes go through `codec.write_atomic` in the file's own style. Each file succeeds or
+- Writes go through `atomic.write_atomic` in the file's own style. Each file succeeds or
   fails on its own; a failed file is left exactly as it was. Before writing, a run clears
   the temp files that killed runs left in the directories it writes to.
 - Values listed in `Change.secret` are never printed: reports and diffs mask them.
@@ -33,9 +31,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
+from cli.core import formats
 from cli.core.edit import atomic
-from cli.core.formats.llamastack import codec, hashing
+from cli.core.edit.atomic import create_exclusive, write_atomic
+from cli.core.formats.llamastack.codec import read_bytes
 from cli.core.library import iter_paths, map_paths, relative_name
+from cli.core.model import CassetteFile
 from cli.errors import CassetteError, WriteError
 
 Edit = Callable[[dict[str, Any]], list["Change"]]
@@ -138,16 +139,14 @@ def _edit_one(
 ) -> FileResult:
     name = relative_name(path, roots)
     try:
-        raw = codec.read_bytes(path)
-        edited = codec.loads(raw, path)
-        changes = edit(edited, path.name) if isinstance(edit, Bound) else edit(edited)
-        # Most files don't change: the untouched original is parsed only for those that do.
-        original = codec.loads(raw, path) if changes else edited
-        if not changes or edited == original:
+        raw = read_bytes(path)
+        file = formats.load(raw, path)
+        changes = _apply(edit, file)
+        if not changes or not formats.changed(file):
             if mode.name == "output":
                 _write_output(mode, name, raw, path)
             return FileResult(name, "unchanged", written_to=_output_name(mode, name))
-        new_name = _rehash(original, edited, path.name)
+        new_name = formats.new_name(file)
         result = FileResult(
             name,
             "changed",
@@ -156,18 +155,16 @@ def _edit_one(
         )
         if mode.name == "check":  # writes nothing: make the bytes only to settle a collision
             if new_name is not None and os.path.lexists(path.parent / new_name):
-                new_raw = codec.dump(edited, codec.detect_style(raw, original))
-                _refuse_collision(path, new_name, new_raw, mode)
+                _refuse_collision(path, new_name, formats.dump(file)[0], mode)
             return result
-        style = codec.detect_style(raw, original)
-        new_raw = codec.dump(edited, style)
+        new_raw, exact = formats.dump(file)
         if new_name is not None:
             _refuse_collision(path, new_name, new_raw, mode)
-        if not style.exact:
+        if not exact:
             result.warning = "its formatting is irregular; rewritten as indented JSON"
         if mode.name == "dry_run":
             secrets = [c.secret for c in changes if c.secret]
-            result.diff = _diff(name, original, edited, secrets, masker)
+            result.diff = _diff(name, formats.diff_lines(file), secrets, masker)
         elif mode.name == "in_place":
             result.written_to = str(_write_in_place(path, new_raw, new_name))
         elif mode.name == "output":
@@ -178,6 +175,21 @@ def _edit_one(
         if exc.path is None:  # raised by the edit, which doesn't know the file
             exc.path = str(path)
         return FileResult(name, "failed", error=str(exc))
+
+
+def _apply(edit: Edit | Bound, file: CassetteFile) -> list[Change]:
+    """The edit on each interaction in turn; pointers say where in the file."""
+    changes: list[Change] = []
+    for interaction in file.interactions:
+        found = (
+            edit(interaction.data, file.path.name)
+            if isinstance(edit, Bound)
+            else edit(interaction.data)
+        )
+        for change in found:
+            change.pointer = interaction.pointer + change.pointer
+        changes += found
+    return changes
 
 
 def _refuse_collision(path: Path, new_name: str, new_raw: bytes, mode: Mode) -> None:
@@ -199,59 +211,13 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _rehash(original: dict[str, Any], edited: dict[str, Any], file_name: str) -> str | None:
-    """The file's new name if the edit changed its request hash; None to keep the name.
-
-    Also moves `rec-<hash12>` response ids to the new hash, as the recorder would have.
-    """
-    scheme = hashing.detect_scheme(file_name)
-    if scheme is None or hashing.name_matches(original, file_name) is not True:
-        return None
-    new_name: str | None = file_name
-    old_hash = hashing.request_hash(original, scheme)
-    new_hash = hashing.request_hash(edited, scheme)
-    if old_hash is not None and new_hash is not None and old_hash != new_hash:
-        _replace_ids(edited.get("response"), hashing.rec_id(old_hash), hashing.rec_id(new_hash))
-        new_name = hashing.expected_name(edited, scheme, file_name)
-    if new_name is not None:
-        new_name = _redigest(original, edited, new_name)
-    return new_name if new_name != file_name else None
-
-
-def _redigest(original: dict[str, Any], edited: dict[str, Any], name: str) -> str:
-    """A model list's digest8 follows its ids (renamed models), with the algorithm that
-    made the old one; a digest8 that didn't match before is left as it is."""
-    digest = hashing.name_digest(name)
-    if digest is None:
-        return name
-    for algorithm in ("sha256", "sha1"):
-        if hashing.model_list_digest(original, algorithm) == digest:
-            fresh = hashing.model_list_digest(edited, algorithm)
-            if fresh is None:
-                return name
-            return name.removesuffix(f"-{digest}.json") + f"-{fresh}.json"
-    return name
-
-
-def _replace_ids(value: Any, old: str, new: str) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key == "id" and item == old:
-                value[key] = new
-            else:
-                _replace_ids(item, old, new)
-    elif isinstance(value, list):
-        for item in value:
-            _replace_ids(item, old, new)
-
-
 def _write_in_place(path: Path, data: bytes, new_name: str | None) -> Path:
     if new_name is None:
-        codec.write_atomic(path, data)
+        write_atomic(path, data)
         return path
     target = path.with_name(new_name)
     if not _holds(target, data):  # else a killed run made it, complete: just finish its job
-        codec.create_exclusive(target, data, mode_from=path)
+        create_exclusive(target, data, mode_from=path)
     try:
         os.unlink(path)
     except OSError as exc:
@@ -272,20 +238,19 @@ def _write_output(mode: Mode, name: str, data: bytes, source: Path) -> str:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteError(f"cannot create {target.parent}: {exc.strerror or exc}", target) from None
-    codec.write_atomic(target, data, mode_from=source)
+    write_atomic(target, data, mode_from=source)
     return str(target)
 
 
 def _diff(
     name: str,
-    before: dict[str, Any],
-    after: dict[str, Any],
+    lines: tuple[list[str], list[str]],
     secrets: list[str],
     masker: Callable[[str], str] | None,
 ) -> str:
-    """A unified diff of the pretty JSON (even for one-line files), secrets masked."""
-    old = codec.dump(before).decode().splitlines(keepends=True)
-    new = codec.dump(after).decode().splitlines(keepends=True)
+    """A unified diff of the file's text before and after (for JSON: pretty, even for a
+    one-line file), secrets masked."""
+    old, new = lines
     text = "".join(difflib.unified_diff(old, new, f"a/{name}", f"b/{name}", n=2))
     for secret in sorted(set(secrets), key=len, reverse=True):
         shown = masker(secret) if masker else "***"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from cli.core.model import Cassette
+from cli.core.model import Interaction
 
 # Substrings of the URL (host or llama-stack placeholder) -> provider, first match wins.
 _URL_HINTS = (
@@ -31,7 +31,7 @@ _URL_HINTS = (
 _TEST_ID_HINT = re.compile(r"txt=([A-Za-z0-9_-]+)/")
 
 
-def guess_provider(cassette: Cassette) -> str | None:
+def guess_provider(cassette: Interaction) -> str | None:
     metadata = cassette.request.get("provider_metadata")
     if isinstance(metadata, dict) and isinstance(metadata.get("provider"), str):
         return metadata["provider"]

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import Any
 
-from cli.core.model import Cassette, short_type, unwrap
+from cli.core.model import Interaction, short_type, unwrap
 from cli.core.transcript import anthropic, gemini, ollama, openai
 from cli.core.transcript.common import as_dict, as_int, as_list, as_str, first_key, sse_events
 from cli.core.transcript.common import sse_lines as _sse_lines
@@ -95,15 +95,19 @@ _HANDLERS: dict[str, Handler] = {
 }
 
 
-def transcribe(cassette: Cassette) -> Transcript:
-    """What the recorded response said, reassembled; never raises."""
+def transcribe(cassette: Interaction) -> Transcript:
+    """What the recorded response said, reassembled; never raises (but the ReadError of a
+    lazily read body that can't be read on)."""
+    if cassette.is_lazy:
+        assert cassette.items_reader is not None
+        return transcribe_items(cassette.data, cassette.items_reader())
     try:
         return _transcribe(cassette)
     except Exception:  # the family modules are written not to raise; this is the net
         return Transcript(kind=OTHER, raw=_response(cassette).get("body"))
 
 
-def _response(cassette: Cassette) -> dict[str, Any]:
+def _response(cassette: Interaction) -> dict[str, Any]:
     data = getattr(cassette, "data", None)
     return as_dict(data.get("response")) if isinstance(data, dict) else {}
 
@@ -120,7 +124,7 @@ def transcribe_items(data: dict[str, Any], items: Iterable[Any]) -> Transcript:
         return Transcript(kind=OTHER)
 
 
-def _transcribe(cassette: Cassette) -> Transcript:
+def _transcribe(cassette: Interaction) -> Transcript:
     response = _response(cassette)
     body = response.get("body")
     transcript = _reassemble(body)

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from cli.core.model import Cassette
+from cli.core.model import Interaction
 
 # Body keys that carry the conversation or plumbing, not sampling parameters.
 _NOT_PARAMS = frozenset(
@@ -73,7 +73,7 @@ class RequestView:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def view_request(cassette: Cassette) -> RequestView:
+def view_request(cassette: Interaction) -> RequestView:
     body = cassette.request_body
     if not isinstance(body, dict):
         return RequestView()

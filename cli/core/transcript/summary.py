@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from cli.core.model import Cassette
+from cli.core.model import Interaction
 from cli.core.transcript.model import Transcript
 from cli.core.transcript.provider import guess_provider
 from cli.core.transcript.reassemble import transcribe
@@ -40,7 +40,7 @@ class Summary:
 
 
 def summarize(
-    cassette: Cassette,
+    cassette: Interaction,
     transcript: Transcript | None = None,
     request: RequestView | None = None,
     name: str | None = None,

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli.core.model import Cassette, short_type, unwrap
+from cli.core import formats
+from cli.core.model import Interaction, short_type, unwrap
 from cli.core.transcript import reassemble as stream
 from cli.core.transcript.model import (
     ANTHROPIC,
@@ -36,14 +37,20 @@ CHUNK = "openai.types.chat.chat_completion_chunk.ChatCompletionChunk"
 CHAT_COMPLETION = "openai.types.chat.chat_completion.ChatCompletion"
 
 
+def _interaction(path: Path) -> Interaction:
+    return formats.read(path).interactions[0]
+
+
 def load(sample_dir: Path, name: str) -> Transcript:
-    return transcribe(Cassette.load(sample_dir / name))
+    return transcribe(_interaction(sample_dir / name))
 
 
-def cassette(body: Any, **response: Any) -> Cassette:
+def cassette(body: Any, **response: Any) -> Interaction:
     """An in-memory cassette whose response body is `body`."""
     request = {"method": "POST", "url": "http://x/v1/chat/completions", "body": {}}
-    return Cassette(Path("mem.json"), {"request": request, "response": {"body": body, **response}})
+    return Interaction(
+        Path("mem.json"), {"request": request, "response": {"body": body, **response}}
+    )
 
 
 def typed(type_name: str, data: Any) -> dict[str, Any]:
@@ -247,7 +254,7 @@ def test_sample_ollama_generate_stream(sample_dir: Path) -> None:
 
 def test_every_sample_is_understood(sample_dir: Path) -> None:
     for path in sorted(sample_dir.glob("*.json")):
-        t = transcribe(Cassette.load(path))
+        t = transcribe(_interaction(path))
         assert t.kind != OTHER, path.name
 
 
@@ -630,7 +637,7 @@ def test_nasty_bodies_never_raise(body: Any, extra: dict[str, Any]) -> None:
     [{}, [], None, {"response": 3}, {"response": {"is_exception": True, "exception_data": 1}}],
 )
 def test_broken_cassette_objects_never_raise(data: Any) -> None:
-    t = transcribe(Cassette(Path("x.json"), data))
+    t = transcribe(Interaction(Path("x.json"), data))
     assert t.kind in (OTHER, ERROR)
 
 
@@ -795,7 +802,7 @@ def test_corpus_kinds(corpus_dir: Path) -> None:
     other_types: set[str | None] = set()
     empty = 0
     for path in sorted(corpus_dir.rglob("*.json")):
-        cassette_ = Cassette.load(path)
+        cassette_ = _interaction(path)
         t = stream._transcribe(cassette_)  # unguarded: a slip must fail here, not hide
         kinds[t.kind] += 1
         if t.kind == OTHER:
@@ -819,7 +826,7 @@ def test_corpus_kinds(corpus_dir: Path) -> None:
 def test_corpus_streams_have_text_or_tool_calls(corpus_dir: Path) -> None:
     """Every streamed chat in the corpus reassembles to something a person can read."""
     for path in sorted(corpus_dir.rglob("*.json")):
-        cassette_ = Cassette.load(path)
+        cassette_ = _interaction(path)
         t = transcribe(cassette_)
         if t.kind == CHAT and cassette_.is_streaming:
             assert t.chunk_count == len(cassette_.items), path

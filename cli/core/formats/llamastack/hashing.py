@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from cli.core.model import INFERENCE, RAW_HTTP, TOOL, Cassette
+from cli.core.model import INFERENCE, RAW_HTTP, TOOL, Interaction
 
 SCHEME_2025 = "2025"
 SCHEME_2026 = "2026"
@@ -247,7 +247,7 @@ def request_hash(data: dict[str, Any], scheme: str) -> str | None:
     request = data.get("request")
     if not isinstance(request, dict):
         return None
-    return _HASHERS[scheme](data, request, Cassette(_NO_PATH, data).request_shape)
+    return _HASHERS[scheme](data, request, Interaction(_NO_PATH, data).request_shape)
 
 
 # model lists ---------------------------------------------------------------

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cli.core.formats.llamastack import hashing
 from cli.core.formats.llamastack.codec import read
-from cli.core.model import Cassette
+from cli.core.model import Interaction
 
 UUID = "341550ba-d7f2-4a70-ac3c-02386582264d"
 H64 = "a" * 64
@@ -411,7 +411,7 @@ def corpus_results(root: Path) -> tuple[Counter, dict[str, bool | None], list[Pa
         data, _ = read(path)
         name = path.name
         scheme = hashing.detect_scheme(name)
-        shape = Cassette(path, data).request_shape
+        shape = Interaction(path, data).request_shape
         outcome = hashing.name_matches(data, name)
         counts[(scheme, shape, outcome)] += 1
         outcomes[path.relative_to(root).as_posix()] = outcome
@@ -471,7 +471,7 @@ def test_corpus_2026_response_ids_carry_the_file_hash(corpus_dir: Path) -> None:
         if hashing.name_matches(data, path.name) is not True:
             continue
         expected = hashing.rec_id(hashing.name_hash(path.name) or "")
-        for item in Cassette(path, data).items:
+        for item in Interaction(path, data).items:
             payload = item.get("__data__") if isinstance(item, dict) else None
             rec = payload.get("id") if isinstance(payload, dict) else None
             if isinstance(rec, str) and rec.startswith("rec-"):

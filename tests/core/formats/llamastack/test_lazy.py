@@ -10,7 +10,7 @@ import pytest
 
 from cli.commands import show
 from cli.core.formats.llamastack import codec, lazy
-from cli.core.model import Cassette
+from cli.core.model import Interaction
 from cli.core.transcript.reassemble import transcribe, transcribe_items
 from cli.errors import ReadError
 from cli.options import OutputFormat
@@ -48,7 +48,7 @@ def check_same_as_whole(path: Path) -> bool:
     assert items == whole["response"]["body"]
     with lazy.open_streamed(path) as streamed:  # type: ignore[union-attr]
         lazily = transcribe_items(streamed.data, streamed.items())
-    assert lazily == transcribe(Cassette(path, whole)), path
+    assert lazily == transcribe(Interaction(path, whole)), path
     return True
 
 
