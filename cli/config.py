@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from cli.errors import UsageError
 
 if TYPE_CHECKING:
-    from cli.core.rules.runner import Settings
+    from cli.core.rules import Settings
 
 PYPROJECT = "pyproject.toml"
 
@@ -110,7 +110,7 @@ def validate_settings(
 ) -> Settings:
     """`validate`'s settings: flags first, then `[tool.cassette.validate]`, then defaults.
     Rule codes are checked wherever they come from: an unknown one is a UsageError."""
-    from cli.core.rules.runner import HASH_SCHEMES, SEVERITIES, Settings, unknown_prefixes
+    from cli.core.rules import HASH_SCHEMES, SEVERITIES, Settings, unknown_prefixes
 
     section = load("validate", start)
     section.check_keys(VALIDATE_KEYS)

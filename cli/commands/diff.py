@@ -46,11 +46,17 @@ def command(
     renamed files by their request. Exit 0: no differences; 1: differences; 2: a file
     could not be read.
     """
+    from cli.core import pointer
     from cli.core.diff.model import DiffOptions, DiffReport
     from cli.errors import ReadError, UsageError
     from cli.messages import error_line
     from cli.render.console import data_console, progress
 
+    for text in ignore or []:
+        if not pointer.is_pointer(text):
+            raise UsageError(
+                f"--ignore {text!r} is not a JSON pointer; write it like /request/body/temperature"
+            )
     options = DiffOptions.from_flags(strict, ignore)
     for path in (old, new):
         if not path.exists():

@@ -108,10 +108,10 @@ def command(
     from cli.config import load
     from cli.core.edit import pipeline
     from cli.core.edit.scrub import scrub
-    from cli.core.edit.scrub_settings import scrub_options
     from cli.core.secrets import detector as secrets
     from cli.errors import UsageError
     from cli.render.edits import EditReport
+    from cli.scrub_settings import scrub_options
 
     mode = choose_mode(in_place, output, check, dry_run)
     if format_ is ReportFormat.github and mode.name != "check":

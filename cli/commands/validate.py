@@ -80,7 +80,7 @@ def command(
     """
     from cli.config import validate_settings
     from cli.core.library import iter_paths
-    from cli.core.rules.runner import Tally, validate
+    from cli.core.rules import Tally, validate
     from cli.errors import UsageError
 
     settings = validate_settings(

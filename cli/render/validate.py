@@ -18,7 +18,16 @@ from typing import IO
 
 import orjson
 
-from cli.core.rules.runner import ERROR, INFO, WARNING, Finding, Settings, Tally, rule_by_code
+from cli.core.rules import (
+    ERROR,
+    INFO,
+    WARNING,
+    Finding,
+    Settings,
+    Tally,
+    finding_json,
+    rule_by_code,
+)
 
 STYLES = {ERROR: "\x1b[1;31m", WARNING: "\x1b[33m", INFO: "\x1b[36m"}
 BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -76,7 +85,7 @@ class JsonReport(_Stream):
     def file(self, path: Path, findings: list[Finding]) -> None:
         for finding in findings:
             separator = ",\n" if self.count else "\n"
-            self.stream.write(separator + orjson.dumps(finding.to_json()).decode())
+            self.stream.write(separator + orjson.dumps(finding_json(finding)).decode())
             self.count += 1
 
     def finish(self, tally: Tally, settings: Settings) -> None:

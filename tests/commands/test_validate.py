@@ -106,7 +106,7 @@ def test_github_annotations(tmp_path: Path) -> None:
 
 
 def test_github_escapes_newlines_commas_and_colons() -> None:
-    from cli.core.rules.runner import Finding
+    from cli.core.rules import Finding
     from cli.render.validate import annotation
 
     finding = Finding("S001", "error", "a,b:c.json", "", "one\ntwo 100%", 3)
@@ -280,7 +280,7 @@ def test_pre_commit_hook_passes_good_and_fails_bad_cassettes(tmp_path: Path) -> 
 def test_text_is_colored_only_when_asked() -> None:
     import io
 
-    from cli.core.rules.runner import Finding, Settings, Tally
+    from cli.core.rules import Finding, Settings, Tally
     from cli.render.validate import TextReport
 
     finding = Finding("S001", "error", "x.json", "", "invalid JSON", 1)

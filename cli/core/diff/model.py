@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from cli.errors import UsageError
+from cli.core import pointer
 
 # FileDiff.status values
 UNCHANGED = "unchanged"
@@ -45,7 +45,8 @@ class DiffOptions:
 
     @classmethod
     def from_flags(cls, strict: bool = False, ignore: list[str] | None = None) -> DiffOptions:
-        return cls(strict=strict, ignore=tuple(parse_pointer(p) for p in ignore or []))
+        """`ignore` holds JSON pointers (checked by the caller: `pointer.is_pointer`)."""
+        return cls(strict=strict, ignore=tuple(pointer.split(p) for p in ignore or []))
 
 
 @dataclass
@@ -109,7 +110,7 @@ class DiffReport:
             "old": self.old,
             "new": self.new,
             "strict": options.strict,
-            "ignore": [format_pointer(p) for p in options.ignore],
+            "ignore": [pointer.join(p) for p in options.ignore],
             "summary": dict(self.counts),
             "files": [item.to_json() for item in self.files],
         }
@@ -120,25 +121,10 @@ def cap(changes: list[Change], limit: int = MAX_CHANGES) -> tuple[list[Change], 
     return changes[:limit], max(0, len(changes) - limit)
 
 
-# JSON pointers ---------------------------------------------------------------------
-
-
-def parse_pointer(text: str) -> tuple[str, ...]:
-    if not text.startswith("/"):
-        raise UsageError(
-            f"--ignore {text!r} is not a JSON pointer; write it like /request/body/temperature"
-        )
-    return tuple(part.replace("~1", "/").replace("~0", "~") for part in text[1:].split("/"))
-
-
-def format_pointer(path: list[Any] | tuple[Any, ...]) -> str:
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
-
-
 def without(value: Any, pointers: tuple[tuple[str, ...], ...]) -> Any:
     """`value` with every pointer's target removed; copies only what it changes."""
-    for pointer in pointers:
-        value = _remove(value, pointer)
+    for target in pointers:
+        value = _remove(value, target)
     return value
 
 

@@ -15,6 +15,7 @@ import difflib
 import re
 from typing import Any
 
+from cli.core import pointer
 from cli.core.diff.model import (
     ADDED,
     CHANGED,
@@ -23,7 +24,6 @@ from cli.core.diff.model import (
     REMOVED,
     STRUCTURED_LIMIT,
     Change,
-    format_pointer,
 )
 
 _TOKEN = re.compile(r"\s+|\S+")
@@ -156,7 +156,7 @@ def structured_changes(
     changes = []
     for path, kind, before, after in found[:limit]:
         if strict:
-            changes.append(Change(section, name + format_pointer(path), kind, before, after))
+            changes.append(Change(section, name + pointer.join(path), kind, before, after))
         else:
             changes.append(Change(section, name, kind, before, after, path=dotted(path) or None))
     if limit is not None and len(found) > limit:

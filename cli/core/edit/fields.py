@@ -65,11 +65,6 @@ def is_model_object(item: Item) -> bool:
     return item.data.get("object") == "model"
 
 
-def escape(key: str) -> str:
-    """A key as a JSON pointer segment."""
-    return key.replace("~", "~0").replace("/", "~1")
-
-
 def shown(value: Any) -> str:
     """A value for a report line: strings bare (model names read better), others as JSON."""
     return value if isinstance(value, str) else json.dumps(value)

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from cli.core.edit.fields import ChangeLog, escape, is_model_object, response_items
+from cli.core.edit.fields import ChangeLog, is_model_object, response_items
 from cli.core.edit.pipeline import Change
 from cli.core.edit.retime import EPOCH_ISO
 from cli.core.formats.llamastack import hashing
+from cli.core.pointer import escape
 
 SchemeChoice = Literal["auto", "2025", "2026"]
 DURATIONS = ("total_duration", "load_duration", "prompt_eval_duration", "eval_duration")

@@ -20,8 +20,9 @@ from __future__ import annotations
 import fnmatch
 from typing import Any, Literal
 
-from cli.core.edit.fields import ChangeLog, escape, is_model_object, response_items
+from cli.core.edit.fields import ChangeLog, is_model_object, response_items
 from cli.core.edit.pipeline import Change
+from cli.core.pointer import escape
 from cli.errors import UsageError
 
 Match = Literal["exact", "glob"]

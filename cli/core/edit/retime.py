@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from cli.core.edit.fields import ChangeLog, Item, escape, is_model_object, response_items
+from cli.core.edit.fields import ChangeLog, Item, is_model_object, response_items
 from cli.core.edit.pipeline import Change
+from cli.core.pointer import escape
 from cli.errors import CassetteError, UsageError
 
 How = Literal["epoch", "shift", "start"]

@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from cli.core.model import url_path
-from cli.core.rules.runner import ERROR, WARNING, Context, Rule
+from cli.core.rules.base import ERROR, WARNING, Context, Rule
 from cli.core.transcript.common import timestamp
 
 RULES = (

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ import orjson
 
 from cli.core.formats.llamastack import hashing
 from cli.core.model import url_path
-from cli.core.rules.runner import (
+from cli.core.rules.base import (
     ERROR,
     INFO,
     WARNING,
@@ -182,8 +183,9 @@ def _digest(value: Any) -> bytes:
 class Library:
     """Cross-file state: the name of the first file seen with each digest."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, rules: Mapping[str, Rule]) -> None:
         self.settings = settings
+        self.rules = rules
         self.exact: dict[bytes, str] = {}
         self.noise: dict[bytes, str] = {}
 
@@ -191,7 +193,7 @@ class Library:
         """L003/L004 for the file at `path`, against the files before it."""
         exact, noise = keys
         name = path.name
-        ctx = Context(str(path), self.settings)
+        ctx = Context(str(path), self.settings, self.rules)
         first = self.exact.setdefault(exact, name)
         if first is not name:  # another file's name: it had the digest first
             ctx.report(

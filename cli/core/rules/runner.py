@@ -1,22 +1,12 @@
-"""Check cassettes against the rules of `cassette validate`: findings, settings, the runner.
+"""Run the rules of `cassette validate` over files: one file in a worker, a library in order.
 
 Rules:
-- A rule has a stable code (family letter + number: `S001`), a short name, one severity
-  and a summary. The families live beside this module: `rules_structure` (S),
-  `rules_consistency` (C), `rules_stream` (T), `rules_secrets` (K), `rules_library` (L).
-  A code never changes meaning, and a retired code is never reused.
-- A Finding names the file, a JSON pointer (RFC 6901; "" is the whole file), its code and
-  severity, and a one-line message; `line` is the file's line for the pointer when known.
 - An unreadable or unparseable file is a finding (S001), never an exception: checking
   files is this command's job.
 - Per-file rules run in worker processes (`check_path`), which return only findings and
   two small digests per file; the cross-file rules compare the digests in the parent
   (`validate`), so memory grows by a few bytes per file, never by a cassette.
-- A big file (`lazy.BIG_FILE`) is read a part at a time: `Context.data` is the cassette
-  without its body, and each pass over `Context.body` or `Context.items` reads the file
-  again, one item at a time. Rules ask the context, never `response["body"]`, for the
-  body's kind and length. Findings in a big file have no line numbers.
-- A secret never appears in a message in full: the rules show `secrets.mask` forms.
+- Findings in a big file (read a part at a time) have no line numbers.
 - Pure: no printing. Results come back in input order, one entry per file.
 """
 
@@ -24,74 +14,21 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from cli.core.formats.llamastack import codec
-from cli.core.model import unwrap
+from cli.core.formats.llamastack import codec, lazy
+from cli.core.formats.llamastack.lines import locate_lines
+from cli.core.rules import library, structure
+from cli.core.rules.base import ERROR, INFO, WARNING, Context, Finding, LibraryKeys, Settings
+from cli.core.rules.registry import FAMILIES, all_rules
 from cli.errors import ReadError
 
 if TYPE_CHECKING:
     from cli.core.formats.llamastack.lazy import Streamed
-
-T = TypeVar("T")
-
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
-SEVERITIES = (INFO, WARNING, ERROR)  # ascending
-HASH_SCHEMES = ("auto", "2025", "2026", "none")
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    severity: str
-    summary: str
-
-
-@dataclass
-class Finding:
-    code: str
-    severity: str
-    path: str
-    pointer: str
-    message: str
-    line: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The documented `validate --format json` finding object."""
-        return {
-            "rule": rule_by_code(self.code).name,
-            "code": self.code,
-            "severity": self.severity,
-            "path": self.path,
-            "pointer": self.pointer,
-            "message": self.message,
-            "line": self.line,
-        }
-
-
-@dataclass(frozen=True)
-class Settings:
-    select: tuple[str, ...] = ()  # code prefixes; empty: every rule
-    ignore: tuple[str, ...] = ()
-    fail_on: str = ERROR
-    hash_scheme: str = "auto"
-
-    def wants(self, code: str) -> bool:
-        if self.select and not code.startswith(self.select):
-            return False
-        return not (self.ignore and code.startswith(self.ignore))
-
-    def fails(self, severity: str) -> bool:
-        return SEVERITIES.index(severity) >= SEVERITIES.index(self.fail_on)
 
 
 @dataclass
@@ -127,141 +64,12 @@ class Tally:
         }
 
 
-# the rule table --------------------------------------------------------------
-
-
-@functools.cache
-def families() -> tuple[Any, ...]:
-    """The rule modules, in the order their checks run and their codes are documented."""
-    from cli.core.rules import consistency as rules_consistency
-    from cli.core.rules import library as rules_library
-    from cli.core.rules import secrets as rules_secrets
-    from cli.core.rules import stream as rules_stream
-    from cli.core.rules import structure as rules_structure
-
-    return (rules_structure, rules_consistency, rules_stream, rules_secrets, rules_library)
-
-
-@functools.cache
-def all_rules() -> dict[str, Rule]:
-    return {rule.code: rule for family in families() for rule in family.RULES}
-
-
-def rule_by_code(code: str) -> Rule:
-    return all_rules()[code]
-
-
-def unknown_prefixes(prefixes: tuple[str, ...]) -> list[str]:
-    """The prefixes that match no rule code (`S`, `K00` and `T003` all match)."""
-    codes = all_rules()
-    return [prefix for prefix in prefixes if not any(code.startswith(prefix) for code in codes)]
-
-
-# one file --------------------------------------------------------------------
-
-
-class Passes(Generic[T]):
-    """A re-iterable whose every pass is a fresh iterator: a big file read again."""
-
-    def __init__(self, start: Callable[[], Iterator[T]]) -> None:
-        self._start = start
-
-    def __iter__(self) -> Iterator[T]:
-        return self._start()
-
-
-@dataclass
-class Context:
-    """What the rules of one file share: its value, its settings, and the findings so far."""
-
-    path: str
-    settings: Settings
-    data: dict[str, Any] = field(default_factory=dict)
-    raw: bytes = b""  # the file's bytes, for rules that can rule a file out by them
-    findings: list[Finding] = field(default_factory=list)
-    streamed: Streamed | None = None  # a big file: `data` has no body, its items are here
-    streamed_length: int = 0  # the number of a streamed body's items
-
-    def wants(self, *codes: str) -> bool:
-        return any(self.settings.wants(code) for code in codes)
-
-    def report(self, code: str, pointer: str, message: str, line: int | None = None) -> None:
-        if self.settings.wants(code):
-            severity = rule_by_code(code).severity
-            self.findings.append(Finding(code, severity, self.path, pointer, message, line))
-
-    @property
-    def request(self) -> dict[str, Any]:
-        value = self.data.get("request")
-        return value if isinstance(value, dict) else {}
-
-    @property
-    def response(self) -> dict[str, Any]:
-        value = self.data.get("response")
-        return value if isinstance(value, dict) else {}
-
-    @property
-    def body_kind(self) -> str:
-        """`missing`, `null`, `list`, `object` or `other`: what `response.body` is."""
-        if self.streamed is not None:
-            return "list"
-        if "body" not in self.response:
-            return "missing"
-        body = self.response["body"]
-        if body is None:
-            return "null"
-        return "list" if isinstance(body, list) else "object" if isinstance(body, dict) else "other"
-
-    @property
-    def body_length(self) -> int:
-        """The number of items of a list body; 0 for any other body."""
-        if self.streamed is not None:
-            return self.streamed_length
-        body = self.response.get("body")
-        return len(body) if isinstance(body, list) else 0
-
-    @property
-    def body(self) -> Iterable[tuple[str, Any]]:
-        """(pointer, item) of each response item as the file holds it: the items of a list
-        body, or the one value (none for a null or missing body)."""
-        streamed = self.streamed
-        if streamed is not None:
-            return Passes(
-                lambda: ((f"/response/body/{i}", item) for i, item in enumerate(streamed.items()))
-            )
-        body = self.response.get("body")
-        if isinstance(body, list):
-            return [(f"/response/body/{index}", item) for index, item in enumerate(body)]
-        return [] if body is None else [("/response/body", body)]
-
-    @functools.cached_property
-    def items(self) -> Iterable[tuple[str, str | None, Any]]:
-        """(pointer, `__type__`, payload) of each response item: the chunks of a list body,
-        or the one object. Pointers lead to the payload (`.../__data__` when wrapped).
-        A list for a file read whole; for a big file, each pass reads it again."""
-        if self.streamed is not None:
-            return Passes(lambda: map(_unwrapped, self.body))
-        return [_unwrapped(located) for located in self.body]
-
-
-def _unwrapped(located: tuple[str, Any]) -> tuple[str, str | None, Any]:
-    pointer, item = located
-    type_name, payload = unwrap(item)
-    if type_name is not None:
-        pointer += "/__data__"
-    return pointer, type_name if isinstance(type_name, str) else None, payload
-
-
-LibraryKeys = tuple[bytes, bytes]  # (request digest, digest of the request without noise)
 FileResult = tuple[list[Finding], LibraryKeys | None]
 
 
 def check_path(path: Path, settings: Settings) -> FileResult:
     """Worker: every per-file rule on one file; findings plus the keys for library rules."""
-    from cli.core.formats.llamastack import lazy
-    from cli.core.rules import structure as rules_structure
-
-    ctx = Context(str(path), settings)
+    ctx = Context(str(path), settings, all_rules())
     try:
         streamed = lazy.open_streamed(path) if lazy.is_big(path) else None
         if streamed is not None:
@@ -271,9 +79,9 @@ def check_path(path: Path, settings: Settings) -> FileResult:
         value = codec.parse(raw, path)
     except ReadError as exc:
         ctx.findings.clear()  # a big file's items may fail after some rules ran
-        rules_structure.unreadable(ctx, exc)
+        structure.unreadable(ctx, exc)
         return ctx.findings, None
-    if not rules_structure.check_top(ctx, value):
+    if not structure.check_top(ctx, value):
         return ctx.findings, None
     keys = _run_rules(ctx)
     if ctx.findings:
@@ -290,12 +98,10 @@ def _check_streamed(ctx: Context, streamed: Streamed) -> FileResult:
 
 
 def _run_rules(ctx: Context) -> LibraryKeys | None:
-    from cli.core.rules import library as rules_library
-
-    for family in families():
+    for family in FAMILIES:
         if ctx.wants(*(rule.code for rule in family.RULES)):
             family.check(ctx)
-    return rules_library.keys(ctx) if ctx.wants(*rules_library.CROSS_FILE) else None
+    return library.keys(ctx) if ctx.wants(*library.CROSS_FILE) else None
 
 
 def validate(paths: Iterable[Path], settings: Settings) -> Iterator[tuple[Path, list[Finding]]]:
@@ -303,20 +109,14 @@ def validate(paths: Iterable[Path], settings: Settings) -> Iterator[tuple[Path, 
     there are many files, then the cross-file rules against the files before it. `paths`
     is read lazily, so a library's paths are never all held at once."""
     from cli.core.library import map_paths
-    from cli.core.rules import library as rules_library
 
-    library = rules_library.Library(settings)
+    cross_file = library.Library(settings, all_rules())
     worker = functools.partial(check_path, settings=settings)
     ours, theirs = itertools.tee(paths)  # map_paths reads only a few chunks ahead
     for path, (findings, keys) in zip(ours, map_paths(worker, theirs), strict=True):
         if keys is not None:
-            findings.extend(library.add(path, keys))
+            findings.extend(cross_file.add(path, keys))
         yield path, findings
-
-
-# lines -----------------------------------------------------------------------
-
-_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 
 
 def _add_lines(findings: list[Finding], raw: bytes) -> None:
@@ -335,62 +135,3 @@ def _add_lines(findings: list[Finding], raw: bytes) -> None:
         while finding.line is None and pointer:
             finding.line = lines.get(pointer)
             pointer = pointer.rsplit("/", 1)[0]
-
-
-def locate_lines(raw: bytes, pointers: set[str]) -> dict[str, int]:
-    """The 1-based line where each JSON pointer's value (or object member) starts.
-
-    A small tokenizer walk that stops once every pointer is found; pointers that don't
-    exist are left out. For an object member the line is the key's.
-    """
-    offset = len(codec.BOM) if raw.startswith(codec.BOM) else 0
-    wanted = set(pointers)
-    found: dict[str, int] = {}
-    stack: list[list[Any]] = []  # [is_object, pointer, index of the next array item]
-    value_pointer: str | None = ""
-    expecting_key = False
-    line, last = 1, offset
-    for match in _TOKEN.finditer(raw, offset):
-        token, start = match.group(), match.start()
-        line += raw.count(b"\n", last, start)
-        last = start
-        if token in (b",", b":", b"}", b"]"):
-            if token == b",":
-                frame = stack[-1] if stack else None
-                if frame and frame[0]:
-                    expecting_key = True
-                elif frame:
-                    frame[2] += 1
-                    value_pointer = f"{frame[1]}/{frame[2]}"
-            elif token in (b"}", b"]"):
-                if stack:
-                    stack.pop()
-                value_pointer = None
-                expecting_key = False
-            continue
-        if expecting_key:
-            try:
-                key = json.loads(token)
-            except ValueError:
-                key = token.decode("utf-8", "replace")
-            value_pointer = f"{stack[-1][1]}/{_escape(str(key))}"
-            expecting_key = False
-            if value_pointer in wanted:
-                found.setdefault(value_pointer, line)
-            continue
-        if value_pointer is not None and value_pointer in wanted:
-            found.setdefault(value_pointer, line)
-        if token == b"{":
-            stack.append([True, value_pointer or "", 0])
-            expecting_key = True
-        elif token == b"[":
-            stack.append([False, value_pointer or "", 0])
-            value_pointer = f"{value_pointer or ''}/0"
-            continue
-        if len(found) == len(wanted):
-            break
-    return found
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from cli.core.rules.runner import ERROR, Context, Rule
+from cli.core.rules.base import ERROR, Context, Rule
 from cli.core.secrets import detector as secrets
 
 RULES = (

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cli.core.rules.runner import ERROR, Context, Rule
+from cli.core.rules.base import ERROR, Context, Rule
 from cli.errors import ReadError
 
 RULES = (

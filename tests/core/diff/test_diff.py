@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cli.core import pointer
 from cli.core.diff.files import compare_data, compare_files
 from cli.core.diff.library import (
     compare_library,
@@ -29,11 +30,10 @@ from cli.core.diff.model import (
     Change,
     DiffOptions,
     DiffReport,
-    parse_pointer,
     without,
 )
 from cli.core.diff.values import structured_changes, word_diff
-from cli.errors import ReadError, UsageError
+from cli.errors import ReadError
 
 SAMPLES = Path(__file__).resolve().parents[3] / "sample_cassettes"
 SOL = "databricks-chat-stream-sol.json"  # seed 000
@@ -183,16 +183,10 @@ def test_without_removes_pointers_and_wildcards_without_touching_the_input() -> 
     data = {"request": {"body": {"temperature": 0.7, "n": 2}}, "items": [{"id": 1, "x": 2}]}
     original = copy.deepcopy(data)
     result = without(
-        data, (parse_pointer("/request/body/temperature"), parse_pointer("/items/*/id"))
+        data, (pointer.split("/request/body/temperature"), pointer.split("/items/*/id"))
     )
     assert result == {"request": {"body": {"n": 2}}, "items": [{"x": 2}]}
     assert data == original
-
-
-def test_parse_pointer_unescapes_and_rejects_non_pointers() -> None:
-    assert parse_pointer("/a~1b/c~0d") == ("a/b", "c~d")
-    with pytest.raises(UsageError):
-        parse_pointer("request/body")
 
 
 # two cassettes -------------------------------------------------------------------------

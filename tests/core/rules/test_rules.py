@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from cli.core.rules.runner import Finding, Settings, all_rules, check_path
+from cli.core.rules import Finding, Settings, all_rules, check_path
 from tests.commands.helpers import SAMPLES
 
 OPENAI_KEY = "sk-proj-Xk3d9Qm2Lp7Rt5Vw8Yz1Ab4Cd6Ef0Gh2Jk5Mn8Pq"

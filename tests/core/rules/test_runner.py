@@ -13,14 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli.core.formats.llamastack import hashing
+from cli.core.formats.llamastack.lines import locate_lines
 from cli.core.library import iter_paths
-from cli.core.rules.runner import (
+from cli.core.rules import (
     ERROR,
     Finding,
     Settings,
     Tally,
     all_rules,
-    locate_lines,
     unknown_prefixes,
     validate,
 )

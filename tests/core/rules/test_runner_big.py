@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from cli.core.formats.llamastack import lazy
-from cli.core.rules.runner import Finding, Settings, check_path, validate
+from cli.core.rules import Finding, Settings, check_path, validate
 from tests.core.rules.test_rules import OPENAI_KEY
 
 CHUNK_TYPE = "openai.types.chat.chat_completion_chunk.ChatCompletionChunk"

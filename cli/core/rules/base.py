@@ -1,0 +1,162 @@
+"""What every validate rule works with: rules, findings, settings, and one file's context.
+
+Rules:
+- A rule has a stable code (family letter + number: `S001`), a short name, one severity
+  and a summary. A code never changes meaning, and a retired code is never reused.
+- A Finding names the file, a JSON pointer (RFC 6901; "" is the whole file), its code and
+  severity, and a one-line message; `line` is the file's line for the pointer when known.
+- A big file is read a part at a time: `Context.data` is the cassette without its body,
+  and each pass over `Context.body` or `Context.items` reads the file again, one item at
+  a time. Rules ask the context, never `response["body"]`, for the body's kind and length.
+- The rule modules import this module and nothing of the runner or the registry, so that
+  the registry can import them without a cycle.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from cli.core.model import unwrap
+
+if TYPE_CHECKING:
+    from cli.core.formats.llamastack.lazy import Streamed
+
+T = TypeVar("T")
+
+LibraryKeys = tuple[bytes, bytes]  # (request digest, digest of the request without noise)
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (INFO, WARNING, ERROR)  # ascending
+HASH_SCHEMES = ("auto", "2025", "2026", "none")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    summary: str
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    path: str
+    pointer: str
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ()  # code prefixes; empty: every rule
+    ignore: tuple[str, ...] = ()
+    fail_on: str = ERROR
+    hash_scheme: str = "auto"
+
+    def wants(self, code: str) -> bool:
+        if self.select and not code.startswith(self.select):
+            return False
+        return not (self.ignore and code.startswith(self.ignore))
+
+    def fails(self, severity: str) -> bool:
+        return SEVERITIES.index(severity) >= SEVERITIES.index(self.fail_on)
+
+
+class Passes(Generic[T]):
+    """A re-iterable whose every pass is a fresh iterator: a big file read again."""
+
+    def __init__(self, start: Callable[[], Iterator[T]]) -> None:
+        self._start = start
+
+    def __iter__(self) -> Iterator[T]:
+        return self._start()
+
+
+@dataclass
+class Context:
+    """What the rules of one file share: its value, its settings, and the findings so far."""
+
+    path: str
+    settings: Settings
+    rules: Mapping[str, Rule]  # every rule by code, for severities
+    data: dict[str, Any] = field(default_factory=dict)
+    raw: bytes = b""  # the file's bytes, for rules that can rule a file out by them
+    findings: list[Finding] = field(default_factory=list)
+    streamed: Streamed | None = None  # a big file: `data` has no body, its items are here
+    streamed_length: int = 0  # the number of a streamed body's items
+
+    def wants(self, *codes: str) -> bool:
+        return any(self.settings.wants(code) for code in codes)
+
+    def report(self, code: str, pointer: str, message: str, line: int | None = None) -> None:
+        if self.settings.wants(code):
+            severity = self.rules[code].severity
+            self.findings.append(Finding(code, severity, self.path, pointer, message, line))
+
+    @property
+    def request(self) -> dict[str, Any]:
+        value = self.data.get("request")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def response(self) -> dict[str, Any]:
+        value = self.data.get("response")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def body_kind(self) -> str:
+        """`missing`, `null`, `list`, `object` or `other`: what `response.body` is."""
+        if self.streamed is not None:
+            return "list"
+        if "body" not in self.response:
+            return "missing"
+        body = self.response["body"]
+        if body is None:
+            return "null"
+        return "list" if isinstance(body, list) else "object" if isinstance(body, dict) else "other"
+
+    @property
+    def body_length(self) -> int:
+        """The number of items of a list body; 0 for any other body."""
+        if self.streamed is not None:
+            return self.streamed_length
+        body = self.response.get("body")
+        return len(body) if isinstance(body, list) else 0
+
+    @property
+    def body(self) -> Iterable[tuple[str, Any]]:
+        """(pointer, item) of each response item as the file holds it: the items of a list
+        body, or the one value (none for a null or missing body)."""
+        streamed = self.streamed
+        if streamed is not None:
+            return Passes(
+                lambda: ((f"/response/body/{i}", item) for i, item in enumerate(streamed.items()))
+            )
+        body = self.response.get("body")
+        if isinstance(body, list):
+            return [(f"/response/body/{index}", item) for index, item in enumerate(body)]
+        return [] if body is None else [("/response/body", body)]
+
+    @functools.cached_property
+    def items(self) -> Iterable[tuple[str, str | None, Any]]:
+        """(pointer, `__type__`, payload) of each response item: the chunks of a list body,
+        or the one object. Pointers lead to the payload (`.../__data__` when wrapped).
+        A list for a file read whole; for a big file, each pass reads it again."""
+        if self.streamed is not None:
+            return Passes(lambda: map(_unwrapped, self.body))
+        return [_unwrapped(located) for located in self.body]
+
+
+def _unwrapped(located: tuple[str, Any]) -> tuple[str, str | None, Any]:
+    pointer, item = located
+    type_name, payload = unwrap(item)
+    if type_name is not None:
+        pointer += "/__data__"
+    return pointer, type_name if isinstance(type_name, str) else None, payload
