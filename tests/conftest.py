@@ -52,12 +52,12 @@ def golden(request: pytest.FixtureRequest):
 
     def check(name: str, text: str) -> None:
         path = GOLDEN_DIR / name
-        if update or not path.exists():
-            if not update and os.environ.get("CI"):
-                pytest.fail(f"golden file {name} is missing; run pytest --update-goldens")
+        if update:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             return
+        if not path.exists():
+            pytest.fail(f"golden file {name} is missing; run pytest --update-goldens")
         assert text == path.read_text(encoding="utf-8"), f"output differs from golden {name}"
 
     return check
@@ -109,8 +109,7 @@ def snapshot():
 
 @pytest.fixture(scope="session", autouse=True)
 def recorded_error_lines() -> Iterator[list[str]]:
-    """Every message the suite passes to `cli.messages.error_line`, for tests/test_messages.py
-    (one line, names a file or a command, never a bare exception repr)."""
+    """Every message the suite passes to `cli.messages.error_line`, in order."""
     import sys
 
     import cli.messages
@@ -129,3 +128,14 @@ def recorded_error_lines() -> Iterator[list[str]]:
     for name, module in list(sys.modules.items()):
         if name.startswith("cli") and getattr(module, "error_line", None) is recording:
             module.error_line = original
+
+
+@pytest.fixture(autouse=True)
+def error_lines_are_well_formed(recorded_error_lines: list[str]) -> Iterator[None]:
+    """After each test, the error lines it printed follow tests/message_rules.py."""
+    from tests.message_rules import problems
+
+    start = len(recorded_error_lines)
+    yield
+    bad = {line: found for line in recorded_error_lines[start:] if (found := problems(line))}
+    assert bad == {}, "badly formed error lines"

@@ -89,5 +89,9 @@ def test_unknown_command_is_one_line_exit_2() -> None:
 
 
 def test_no_arguments_shows_help() -> None:
+    """Bare `cassette`: the help on stdout, listing every command; exit 2, a usage error."""
     result = run()
-    assert "Usage" in result.stdout + result.stderr
+    assert result.exit_code == 2
+    assert "Usage: cassette [OPTIONS] COMMAND" in result.stdout
+    for name in ("show", "ls", "validate", "diff", "scrub", "rename-model", "merge"):
+        assert name in result.stdout

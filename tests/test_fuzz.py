@@ -6,8 +6,6 @@
   traceback; the modes that write nothing (--check, --dry-run) leave every file as it was.
 - Chat streams with noise (null and empty deltas, chunks without choices, usage anywhere)
   reassemble to the same conversation as without it.
-
-`EXAMPLES` counts the examples each test ran; the last test prints the totals.
 """
 
 from __future__ import annotations
@@ -38,7 +36,6 @@ CORPUS_PICKS = [  # small, varied: streamed chat, Ollama, embeddings, model list
     "llama-stack-2025-09/00ba04f74a96.json",
     "llama-stack-2025-09/3c0bf9ba81b2.json",
 ]
-EXAMPLES: Counter[str] = Counter()
 
 # Bytes that matter to a JSON reader: structure, escapes, numbers it may refuse, bad UTF-8.
 TOKENS = [
@@ -78,26 +75,30 @@ def seed_files() -> list[bytes]:
 SEEDS = seed_files()
 
 
-@st.composite
-def mutated(draw: st.DrawFn) -> bytes:
-    """A real cassette with 1-6 mutations: flip, truncate, insert, delete, or a JSON token."""
-    data = bytearray(draw(st.sampled_from(SEEDS)))
-    for _ in range(draw(st.integers(1, 6))):
-        if not data:
+def mutate(data: bytes, rng: random.Random) -> bytes:
+    """1-6 mutations of `data`: flip, truncate, insert, delete, or a JSON token."""
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 6)):
+        if not out:
             break
-        kind = draw(st.sampled_from(["flip", "truncate", "insert", "delete", "token"]))
-        at = draw(st.integers(0, len(data) - 1))
+        kind = rng.choice(["flip", "truncate", "insert", "delete", "token"])
+        at = rng.randrange(len(out))
         if kind == "flip":
-            data[at] ^= 1 << draw(st.integers(0, 7))
+            out[at] ^= 1 << rng.randrange(8)
         elif kind == "truncate":
-            del data[at:]
+            del out[at:]
         elif kind == "insert":
-            data[at:at] = draw(st.binary(min_size=1, max_size=8))
+            out[at:at] = rng.randbytes(rng.randint(1, 8))
         elif kind == "delete":
-            del data[at : at + draw(st.integers(1, 64))]
+            del out[at : at + rng.randint(1, 64)]
         else:
-            data[at:at] = draw(st.sampled_from(TOKENS))
-    return bytes(data)
+            out[at:at] = rng.choice(TOKENS)
+    return bytes(out)
+
+
+def mutated() -> st.SearchStrategy[bytes]:
+    """A real cassette with 1-6 mutations."""
+    return st.builds(mutate, st.sampled_from(SEEDS), st.randoms(use_true_random=False))
 
 
 def _loads_or_read_error(data: bytes) -> None:
@@ -116,14 +117,12 @@ def _loads_or_read_error(data: bytes) -> None:
 @settings(max_examples=200, deadline=None)
 @given(data=st.binary(max_size=512))
 def test_loads_on_random_bytes_returns_a_dict_or_raises_read_error(data: bytes) -> None:
-    EXAMPLES["loads, random bytes"] += 1
     _loads_or_read_error(data)
 
 
 @settings(max_examples=300, deadline=None)
 @given(data=mutated())
 def test_loads_on_mutated_cassettes_returns_a_dict_or_raises_read_error(data: bytes) -> None:
-    EXAMPLES["loads, mutated cassettes"] += 1
     _loads_or_read_error(data)
 
 
@@ -183,6 +182,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,
@@ -191,7 +191,6 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 @given(data=mutated(), name=st.sampled_from(["0123456789ab.json", "mutated.json"]))
 def test_every_command_survives_a_mutated_file(data: bytes, name: str) -> None:
     """A damaged file among good ones: each command reports it and exits 0, 1 or 2."""
-    EXAMPLES["commands, mutated files"] += 1
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)
         library, dest = root / "lib", root / "dest"
@@ -211,7 +210,6 @@ def test_every_command_survives_a_mutated_file(data: bytes, name: str) -> None:
             assert result.exit_code in (0, 1, 2), f"{label}: exit {result.exit_code}"
             assert "Traceback" not in result.stderr, f"{label}: {result.stderr}"
             assert "Traceback" not in result.stdout, label
-            EXAMPLES["command runs"] += 1
         assert _snapshot(root) == before, "a mode that writes nothing wrote something"
 
 
@@ -258,7 +256,6 @@ def test_noise_in_a_stream_changes_nothing(
 ) -> None:
     """Null/empty deltas, chunks without choices and usage in random places: the same text,
     the same tool-call arguments (split at random points), the last usage."""
-    EXAMPLES["streams with noise"] += 1
     queues = []
     for number, text in enumerate(texts):
         pieces = [_piece(number, {"role": "assistant"})]
@@ -298,9 +295,16 @@ def test_noise_in_a_stream_changes_nothing(
     assert transcript.chunk_count == len(chunks)
 
 
-def test_examples_run() -> None:
-    """Runs last in this file: how many examples the fuzz tests ran (see the report)."""
-    if not EXAMPLES:
-        pytest.skip("run with the fuzz tests to count their examples")
-    print("\nfuzz examples: " + ", ".join(f"{k} {v}" for k, v in EXAMPLES.items()))
-    assert EXAMPLES["command runs"] >= EXAMPLES["commands, mutated files"] * len(COMMANDS)
+def test_the_mutations_break_some_files_and_spare_others() -> None:
+    """The fuzzing means something only if its inputs reach both paths: files the reader
+    rejects, and damaged files it still reads (then every command has to cope)."""
+    rng = random.Random(7)
+    outcomes = Counter()
+    for _ in range(300):
+        try:
+            codec.loads(mutate(rng.choice(SEEDS), rng), "fuzz.json")
+            outcomes["read"] += 1
+        except ReadError:
+            outcomes["rejected"] += 1
+    # Measured: about 6% of mutated files still parse; both paths must stay covered.
+    assert outcomes["read"] >= 10 and outcomes["rejected"] >= 100, outcomes

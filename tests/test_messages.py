@@ -1,49 +1,21 @@
 """Error messages: one line each, naming a file or a command, never a bare exception.
 
-Each kind of error is triggered through the CLI and its line checked; and every message
-the rest of the suite printed (recorded by the `recorded_error_lines` fixture of
-conftest.py) is checked by the same rules in the last test of this module, which runs
-after the other test modules in the default order.
+Each kind of error is triggered through the CLI and its line checked. Every message any
+other test prints is checked by the same rules (`tests/message_rules.py`) after that test,
+by an autouse fixture of conftest.py, whatever order the tests run in.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
-from cli.app import COMMANDS
 from cli.core.formats.llamastack import codec, hashing
 from tests.commands.helpers import SAMPLES, run
+from tests.message_rules import problems
 
 SAMPLE = SAMPLES / "openai-chat-nonstream.json"
 MODEL = "gpt-4o-mini"
-PREFIXES = {"cassette", *(f"cassette {name}" for name in COMMANDS)}
-BARE = re.compile(
-    r"\b\w*(Error|Exception|Exit|Interrupt)\(|<[\w.]+ object at 0x[0-9a-f]+>|\[Errno \d+\]"
-    r"|^\w*(Error|Exception)$|^'[^']*'$"
-)
-FILE = re.compile(r"(?:^|[\s'\"(])(?:[^\s'\"()]*/[^\s'\"()]*|[^\s'\"()/]+\.(?:json|toml))")
-
-
-def problems(line: str) -> list[str]:
-    """What is wrong with one printed error line (empty: nothing)."""
-    found = []
-    if "\n" in line or "\r" in line:
-        found.append("more than one line")
-    prefix, _, text = line.partition(": ")
-    if prefix not in PREFIXES:
-        found.append(f"does not start with 'cassette[ COMMAND]: ' ({prefix!r})")
-    if not text.strip():
-        found.append("says nothing")
-    names_command = prefix != "cassette" or "'cassette --help'" in text
-    head, colon, _ = text.partition(": ")  # `path: message`, as CassetteError writes it
-    names_file = FILE.search(text) or (colon and head.strip() and " " not in head)
-    if not names_command and not names_file:
-        found.append("names neither a file nor a command")
-    if BARE.search(text.strip()):
-        found.append("looks like a bare exception")
-    return found
 
 
 def error_lines(stderr: str) -> list[str]:
@@ -155,16 +127,3 @@ def test_the_rules_catch_bad_messages() -> None:
     )
     assert "more than one line" in problems("cassette: a.json: one\ntwo")
     assert problems("cassette show: ") != []
-
-
-# everything the suite printed -------------------------------------------------------
-
-
-def test_every_error_line_the_suite_printed_is_well_formed(
-    recorded_error_lines: list[str],
-) -> None:
-    """Last in the module (and, in the default order, in the run): the lines printed by
-    every in-process test so far."""
-    assert recorded_error_lines, "no error line was recorded: is the conftest fixture gone?"
-    bad = {line: found for line in set(recorded_error_lines) if (found := problems(line))}
-    assert bad == {}

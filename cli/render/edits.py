@@ -14,6 +14,7 @@ import orjson
 from cli.core.edit.pipeline import FileResult, Mode
 from cli.messages import error_line, note_line
 from cli.options import OutputFormat, ReportFormat
+from cli.render.github import workflow_command
 
 
 class EditReport:
@@ -65,13 +66,14 @@ class EditReport:
             print(result.diff, end="" if result.diff.endswith("\n") else "\n")
 
     def _annotate(self, result: FileResult) -> None:
-        where = _property(_annotation_path(result.path, self.roots))
+        where = _annotation_path(result.path, self.roots)
         if result.status == "failed":
-            print(f"::error file={where},title=cassette::{_message(result.error or '')}")
+            print(workflow_command("error", result.error or "", file=where, title="cassette"))
         for change in result.changes if result.status == "changed" else ():
-            print(f"::error file={where},title={_property(self.title)}::{_message(change)}")
+            print(workflow_command("error", change, file=where, title=self.title))
         if result.renamed_to:
-            print(f"::notice file={where},title=cassette::renamed to {result.renamed_to}")
+            message = f"renamed to {result.renamed_to}"
+            print(workflow_command("notice", message, file=where, title="cassette"))
 
     def finish(self) -> None:
         if self.format is OutputFormat.json:
@@ -116,11 +118,3 @@ def _annotation_path(path: str, roots: Sequence[Path]) -> str:
         if root.is_dir() and (root / path).exists():
             return (root / path).as_posix()
     return path
-
-
-def _message(text: str) -> str:  # GitHub's escaping of workflow commands
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _property(text: str) -> str:
-    return _message(text).replace(":", "%3A").replace(",", "%2C")

@@ -28,6 +28,7 @@ from cli.core.rules import (
     finding_json,
     rule_by_code,
 )
+from cli.render.github import workflow_command
 
 STYLES = {ERROR: "\x1b[1;31m", WARNING: "\x1b[33m", INFO: "\x1b[36m"}
 BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -107,23 +108,15 @@ class GithubReport(_Stream):
 
 
 def annotation(finding: Finding) -> str:
-    """One GitHub Actions workflow command (docs: "workflow-commands")."""
-    properties = [f"file={_escape_property(finding.path)}"]
-    if finding.line:
-        properties.append(f"line={finding.line}")
-    title = f"{finding.code} {rule_by_code(finding.code).name}"
-    properties.append(f"title={_escape_property(title)}")
+    """One GitHub Actions workflow command for a finding."""
     where = f"{finding.pointer}: " if finding.pointer else ""
-    message = _escape_data(where + finding.message)
-    return f"::{_ANNOTATION[finding.severity]} {','.join(properties)}::{message}"
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return workflow_command(
+        _ANNOTATION[finding.severity],
+        where + finding.message,
+        file=finding.path,
+        line=finding.line,
+        title=f"{finding.code} {rule_by_code(finding.code).name}",
+    )
 
 
 def summary_line(tally: Tally, settings: Settings) -> str:

@@ -242,6 +242,7 @@ def snapshot_of_this_project(target: Path) -> Path:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.slow
 def test_pre_commit_hook_passes_good_and_fails_bad_cassettes(tmp_path: Path) -> None:
     pre_commit = Path(sys.executable).with_name("pre-commit")
     if not pre_commit.exists():

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cli.core.edit.pipeline import Change
+from cli.core.model import unwrap
 
 _CHUNK_INDEX = re.compile(r"^/response/body/\d+/")
 
@@ -49,15 +50,12 @@ def response_items(data: dict[str, Any]) -> Iterator[Item]:
 
 
 def _item(pointer: str, value: Any) -> Item | None:
-    if isinstance(value, dict) and "__type__" in value and "__data__" in value:
-        payload = value["__data__"]
-        if isinstance(payload, dict):
-            type_name = value["__type__"] if isinstance(value["__type__"], str) else None
-            return Item(f"{pointer}/__data__", type_name, payload)
+    type_name, payload = unwrap(value)
+    if not isinstance(payload, dict):
         return None
-    if isinstance(value, dict):
-        return Item(pointer, None, value)
-    return None
+    if payload is value:  # a raw item
+        return Item(pointer, None, payload)
+    return Item(f"{pointer}/__data__", type_name if isinstance(type_name, str) else None, payload)
 
 
 def is_model_object(item: Item) -> bool:

@@ -40,7 +40,6 @@ from cli.core.library import iter_paths, map_paths
 from cli.errors import CassetteError, UsageError, WriteError
 
 Policy = Literal["fail", "ours", "theirs", "newest", "keep-both"]
-POLICIES: tuple[str, ...] = ("fail", "ours", "theirs", "newest", "keep-both")
 CONFLICT_SUFFIX = ".conflict-"
 
 

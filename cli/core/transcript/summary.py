@@ -43,14 +43,13 @@ def summarize(
     cassette: Interaction,
     transcript: Transcript | None = None,
     request: RequestView | None = None,
-    name: str | None = None,
 ) -> Summary:
     transcript = transcript if transcript is not None else transcribe(cassette)
     request = request if request is not None else view_request(cassette)
     usage = transcript.usage
     error = transcript.error
     return Summary(
-        file=name if name is not None else str(cassette.path),
+        file=str(cassette.path),
         method=cassette.method,
         url=cassette.url,
         endpoint=cassette.endpoint,

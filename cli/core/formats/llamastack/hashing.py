@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from cli.core.formats.llamastack import model_lists
 from cli.core.model import INFERENCE, RAW_HTTP, TOOL, Interaction
 
 SCHEME_2025 = "2025"
@@ -260,31 +261,11 @@ def is_model_list(data: dict[str, Any], scheme: str) -> bool:
     return isinstance(request, dict) and request.get("endpoint") in MODEL_LIST_ENDPOINTS[scheme]
 
 
-def _payload(item: Any) -> Any:
-    if isinstance(item, dict) and "__type__" in item and "__data__" in item:
-        return item["__data__"]
-    return item
-
-
 def model_ids(data: dict[str, Any]) -> list[str] | None:
     """The sorted, unique model ids of a model-list response (`model` for Ollama's
     `/api/tags`, `id` otherwise), or None if the response is not a model list."""
-    request, response = data.get("request"), data.get("response")
-    if not isinstance(request, dict) or not isinstance(response, dict):
-        return None
-    key = "model" if request.get("endpoint") == "/api/tags" else "id"
-    body = _payload(response.get("body"))
-    items = body.get("models") if isinstance(body, dict) else body
-    if not isinstance(items, list):
-        return None
-    ids = set()
-    for item in items:
-        value = _payload(item)
-        ident = value.get(key) if isinstance(value, dict) else None
-        if not isinstance(ident, str):
-            return None
-        ids.add(ident)
-    return sorted(ids)
+    found = model_lists.entries(data)
+    return None if found is None else sorted({ident for ident, _ in found[1]})
 
 
 def model_list_digest(data: dict[str, Any], algorithm: str = "sha256") -> str | None:
