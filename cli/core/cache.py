@@ -1,0 +1,282 @@
+"""A cache of per-file results, so that a second run over an unchanged library reads no
+cassette.
+
+Rules:
+- An entry belongs to one kind of result (`ls`, `validate`, `scrub`...) and one file's
+  absolute path. It is used only when the file's size, mtime in nanoseconds and inode are
+  those it was made from, and when the fingerprint agrees: the tool's version, the kind,
+  and every setting that changes the result. Anything else is a miss.
+- Location: `$CASSETTE_CACHE_DIR`, else `$XDG_CACHE_HOME/cassette`, else
+  `~/.cache/cassette`: never inside the user's repository.
+- Storage: one SQLite database in WAL mode. Writes are batched in transactions, so a run
+  killed midway loses at most its last batch and never leaves a torn entry; two runs at
+  once both succeed (a writer that finds the database busy drops its batch rather than
+  wait long).
+- A database that can't be opened or read, is corrupt, or has another schema is never
+  trusted and never a crash: it is removed and rebuilt when possible, else the run goes
+  on without a cache.
+- Values are JSON (orjson), never pickle: a cache file must not be able to run code.
+- Bounded: a run prunes the entries of files that are gone from the directories it
+  walked, and entries nobody used for `MAX_AGE_DAYS`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from cli import __version__
+
+SCHEMA = 1
+DATABASE = "results.sqlite"
+MAX_AGE_DAYS = 30
+BATCH = 500  # entries per write transaction
+MISS = object()  # what `get` returns when there is no usable entry
+
+
+@dataclass(frozen=True)
+class FileKey:
+    """What a file must still be for an entry made from it to hold."""
+
+    path: str  # absolute
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+def file_key(path: Path | str) -> FileKey | None:
+    """The key of a regular file as it is now; None when it can't be stat'ed (the run
+    itself reports why) or is not a regular file."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return FileKey(os.path.abspath(path), info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("CASSETTE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cassette"
+
+
+def fingerprint(kind: str, settings: Any = None) -> str:
+    """The version, the code, the kind and the settings, as one string (settings: any
+    JSON value)."""
+    return orjson.dumps([__version__, _code_stamp(), kind, settings], default=str).decode()
+
+
+@functools.cache
+def _code_stamp() -> str:
+    """The size and mtime of every module of the tool: a changed module, even under the
+    same version (a development checkout), invalidates every entry."""
+    stamp = hashlib.sha1(str(SCHEMA).encode())
+    folders = [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    folders.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    info = entry.stat()
+                    stamp.update(f"{entry.path}:{info.st_size}:{info.st_mtime_ns};".encode())
+    return stamp.hexdigest()[:16]
+
+
+class ResultCache:
+    """Entries of one kind under one fingerprint. Use as a context manager: leaving it
+    writes what is pending. Every method is safe to call when the cache is unusable."""
+
+    def __init__(self, kind: str, settings: Any = None, *, enabled: bool = True) -> None:
+        self.kind = kind
+        self.fingerprint = fingerprint(kind, settings)
+        self.hits = 0
+        self.misses = 0
+        self._pending: list[tuple[Any, ...]] = []
+        self._seen: set[str] = set()
+        self._db = _open(cache_dir() / DATABASE) if enabled else None
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    def get(self, key: FileKey | None) -> Any:
+        """The cached value for `key`, or `MISS`."""
+        if self._db is None or key is None:
+            return MISS
+        self._seen.add(key.path)
+        try:
+            row = self._db.execute(
+                "SELECT size, mtime_ns, inode, fingerprint, value FROM entries "
+                "WHERE kind = ? AND path = ?",
+                (self.kind, key.path),
+            ).fetchone()
+        except sqlite3.Error:
+            self._give_up()
+            return MISS
+        if row is None or tuple(row[:4]) != (key.size, key.mtime_ns, key.inode, self.fingerprint):
+            self.misses += 1
+            return MISS
+        try:
+            value = orjson.loads(row[4])
+        except (orjson.JSONDecodeError, TypeError):
+            self.misses += 1
+            return MISS
+        self.hits += 1
+        return value
+
+    def put(self, key: FileKey | None, value: Any) -> None:
+        """Remember `value` (JSON-able) for the file `key` was made from."""
+        if self._db is None or key is None:
+            return
+        self._seen.add(key.path)
+        data = orjson.dumps(value)
+        entry = (self.kind, key.path, key.size, key.mtime_ns, key.inode, self.fingerprint, data)
+        self._pending.append(entry)
+        if len(self._pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._db is None or not self._pending:
+            return
+        now = int(time.time())
+        rows = [(*entry, now) for entry in self._pending]
+        self._pending = []
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO entries "
+                    "(kind, path, size, mtime_ns, inode, fingerprint, value, used) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+        except sqlite3.OperationalError:
+            pass  # busy with another run: this batch goes unwritten, the next run redoes it
+        except sqlite3.Error:
+            self._give_up()
+
+    def prune(self, walked: Iterable[Path]) -> None:
+        """Forget this kind's entries of files that are gone from the walked directories,
+        and every entry unused for `MAX_AGE_DAYS`."""
+        self.flush()
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                for directory in walked:
+                    prefix = os.path.join(os.path.abspath(directory), "")
+                    rows = self._db.execute(
+                        "SELECT path FROM entries WHERE kind = ? AND path >= ? AND path < ?",
+                        (self.kind, prefix, prefix + "\U0010ffff"),
+                    ).fetchall()
+                    gone = [
+                        (self.kind, p)
+                        for (p,) in rows
+                        if p not in self._seen and not os.path.exists(p)
+                    ]
+                    self._db.executemany("DELETE FROM entries WHERE kind = ? AND path = ?", gone)
+                cutoff = int(time.time()) - MAX_AGE_DAYS * 86400
+                self._db.execute("DELETE FROM entries WHERE used < ?", (cutoff,))
+        except sqlite3.OperationalError:
+            pass
+        except sqlite3.Error:
+            self._give_up()
+
+    def close(self) -> None:
+        self.flush()
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+    def _give_up(self) -> None:
+        """The database went bad mid-run: stop using it; the next run rebuilds it."""
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+        self._pending = []
+
+
+def _open(path: Path) -> sqlite3.Connection | None:
+    """The database at `path`, created if missing, rebuilt if damaged; None if unusable."""
+    for attempt in range(2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=0.2, isolation_level="DEFERRED")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            _ensure_schema(db)
+            return db
+        except (sqlite3.Error, OSError):
+            if attempt == 0:
+                _remove(path)  # corrupt or foreign: rebuild it once
+    return None
+
+
+def _ensure_schema(db: sqlite3.Connection) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA:
+        columns = "kind, path, size, mtime_ns, inode, fingerprint, value, used"
+        db.execute(f"SELECT {columns} FROM entries LIMIT 1").fetchall()
+        return
+    with db:
+        db.execute("DROP TABLE IF EXISTS entries")
+        db.execute(
+            "CREATE TABLE entries (kind TEXT NOT NULL, path TEXT NOT NULL, size INTEGER, "
+            "mtime_ns INTEGER, inode INTEGER, fingerprint TEXT, value BLOB, used INTEGER, "
+            "PRIMARY KEY (kind, path))"
+        )
+        db.execute(f"PRAGMA user_version = {SCHEMA}")
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+
+
+def info() -> dict[str, Any]:
+    """Where the cache is, how big, and how many entries of each kind."""
+    path = cache_dir() / DATABASE
+    size = sum(
+        os.path.getsize(f"{path}{suffix}")
+        for suffix in ("", "-wal", "-shm")
+        if os.path.exists(f"{path}{suffix}")
+    )
+    kinds: dict[str, int] = {}
+    if path.exists():
+        db = _open(path)
+        if db is not None:
+            with contextlib.closing(db), contextlib.suppress(sqlite3.Error):
+                rows = db.execute("SELECT kind, COUNT(*) FROM entries GROUP BY kind")
+                kinds = dict(rows.fetchall())
+    return {"path": str(path), "bytes": size, "entries": kinds}
+
+
+def clear() -> int:
+    """Remove the cache; returns how many bytes it held."""
+    held = info()["bytes"]
+    _remove(cache_dir() / DATABASE)
+    return held
