@@ -1,0 +1,1 @@
+"""On-disk cassette formats, one package each: detect, read, locate values, write back."""

@@ -1,0 +1,361 @@
+"""Replace one scalar's value inside YAML text, rewriting as little of its text as possible.
+
+`replace_scalar` returns a `Splice` (replace text[start:end] with text) or None for a
+no-op. It tries, in order, and keeps the first result that parses back to the new value:
+1. patch: only the part of the scalar's text that holds the changed characters. The
+   changed part of the value (what lies between the common prefix and the common suffix
+   of the old and new value) is mapped to text through `yaml_scalars`' pieces, widened to
+   whole escapes and line breaks, and written by `yaml_emit.fragment` in the scalar's own
+   style. A pure insertion or deletion is slid to its leftmost equivalent place, so that
+   an edit and its reverse pick the same span: A->B->A gives back the original text;
+2. whole: the whole scalar in its own style, at its own indentation;
+3. choice: the style PyYAML would choose there (a plain scalar that now needs quotes, a
+   literal block that can't hold a character).
+
+Rules: a block scalar's header changes only as its value needs (chomping, indentation
+indicator); a writer's habit the old value didn't need (`|2` on a value that doesn't start
+with a blank) is kept. Tags and anchors stay unless the value's type changes. Bytes go
+into `!!binary` scalars as base64 in the scalar's own line width (PyYAML's is 76).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, replace
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode
+from yaml.representer import SafeRepresenter
+
+from cli.core.formats.vcr import yaml_emit
+from cli.core.formats.vcr.yaml_emit import Place
+from cli.core.formats.vcr.yaml_errors import YamlEditError
+from cli.core.formats.vcr.yaml_scalars import (
+    BREAK,
+    BREAK_CHARS,
+    FIXED,
+    LIT,
+    Block,
+    Pieces,
+    continuation_indent,
+    parse_block,
+    parse_flow,
+)
+
+STR, BINARY = "tag:yaml.org,2002:str", "tag:yaml.org,2002:binary"
+_TAGS = {bool: "bool", int: "int", float: "float", type(None): "null"}
+_BLANKS = " \t" + BREAK_CHARS
+_PROPERTY = re.compile(r"(?:[!&][^ \t\r\n\x85\u2028\u2029]*[ \t\r\n]+)*")
+
+
+@dataclass(frozen=True)
+class Splice:
+    start: int
+    end: int
+    text: str
+
+
+def scalar_text(value: object, node: ScalarNode) -> tuple[str, str]:
+    """(the scalar's value text, its tag) for a Python value, as PyYAML represents it."""
+    if isinstance(value, str):
+        return value, STR
+    if isinstance(value, bytes | bytearray):
+        return _base64(bytes(value), node), BINARY
+    kind = _TAGS.get(type(value))
+    if kind is None:
+        raise YamlEditError(f"cannot write a {type(value).__name__} as a YAML scalar")
+    represented = SafeRepresenter().represent_data(value)
+    return represented.value, f"tag:yaml.org,2002:{kind}"
+
+
+def _base64(data: bytes, node: ScalarNode) -> str:
+    """Base64 laid out like the scalar it replaces: same line width, same final newline."""
+    encoded = base64.b64encode(data).decode("ascii")
+    width, final = None, False
+    if node.tag != BINARY or (node.style or "") in "|>":
+        width, final = 76, True  # PyYAML's layout (base64.encodebytes)
+        if node.tag == BINARY:
+            lines = node.value.split("\n")
+            final = node.value.endswith("\n")
+            if len([line for line in lines if line]) > 1:
+                width = len(lines[0])
+            elif len(lines[0]) > 76:
+                width = None
+    if width:
+        encoded = "\n".join(encoded[i : i + width] for i in range(0, len(encoded), width))
+    return encoded + ("\n" if final and encoded else "")
+
+
+def _common_prefix(a: str, b: str) -> int:
+    low, high = 0, min(len(a), len(b))
+    while low < high:  # binary search: slices compare in C, a loop per character would not
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle : len(a) - low] == b[len(b) - middle : len(b) - low]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _region(pieces: Pieces, count: int, old: str, new: str, style: str):
+    """The value span [a, b) of `old` to rewrite and its text span [ts, te), over the first
+    `count` pieces, widened to whole pieces where it cuts one that isn't a literal run."""
+    prefix = _common_prefix(old, new)
+    suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
+    moved = new[prefix : len(new) - suffix] or old[prefix : len(old) - suffix]
+    if prefix + suffix in (len(old), len(new)):  # insertion or deletion: leftmost place
+        while prefix > 0 and moved and old[prefix - 1] == moved[-1]:
+            moved, prefix, suffix = moved[-1] + moved[:-1], prefix - 1, suffix + 1
+    a, b, shift = prefix, len(old) - suffix, len(new) - len(old)
+    tat, vat, kinds = pieces.text_at, pieces.value_at, pieces.kinds
+    first = bisect_right(vat, a, 0, count + 1) - 1
+    if first >= count:
+        ts = tat[count]
+    else:
+        if vat[first] < a and kinds[first] != LIT:
+            a = vat[first]
+        ts = tat[first] + (a - vat[first])
+    last = bisect_left(vat, b, 0, count + 1) - 1
+    if last < 0:
+        te = tat[0]
+    else:
+        if vat[last + 1] > b and kinds[last] != LIT:
+            b = vat[last + 1]
+        te = tat[last] + (b - vat[last]) if kinds[last] == LIT else tat[last + 1]
+    # Never outside the quotes or before a block's first line; between zero-width pieces
+    # (a `\` continuation, a first line's indentation) the splice goes after them.
+    opening = next((i for i in range(count) if kinds[i] != FIXED), count)
+    closing = next((i for i in range(count, 0, -1) if kinds[i - 1] != FIXED), 0)
+    ts, te = min(ts, tat[closing]), max(te, tat[opening])
+    te = max(te, ts)
+    if style == '"':  # double quotes escape blanks instead
+        return a, b, ts, te
+    # Plain and single-quoted scalars drop blanks next to a line break, and a block scalar's
+    # new line break next to an old one makes an empty line: rewrite that line break too.
+    blanks = _BLANKS if style not in "|>" else BREAK_CHARS
+    middle_old, middle_new = old[a:b], new[a : b + shift]
+    left = bisect_left(tat, ts, 0, count + 1) - 1
+    if (
+        0 <= left < count
+        and tat[left + 1] == ts
+        and kinds[left] == BREAK
+        and any(char in blanks for char in middle_old[:1] + middle_new[:1])
+    ):
+        a, ts = vat[left], tat[left]
+    right = bisect_right(tat, te, 0, count + 1) - 1
+    if (
+        0 <= right < count
+        and tat[right] == te
+        and kinds[right] == BREAK
+        and any(char in blanks for char in middle_old[-1:] + middle_new[-1:])
+    ):
+        b, te = vat[right + 1], tat[right + 1]
+    return a, b, ts, te
+
+
+def _neighbours(pieces: Pieces, count: int, ts: int, te: int) -> tuple[int, int]:
+    """Kinds of the pieces just before and after a splice (LIT when it cuts a run)."""
+    tat = pieces.text_at
+    left = bisect_left(tat, ts, 0, count + 1) - 1
+    right = bisect_right(tat, te, 0, count + 1) - 1
+    left_kind = pieces.kinds[left] if left >= 0 and tat[left + 1] == ts else LIT
+    right_kind = pieces.kinds[right] if right < count and tat[right] == te else LIT
+    return left_kind, right_kind
+
+
+def _patch_flow(text, body, end, style, pieces, place, old, new, indent) -> str | None:
+    count = len(pieces.kinds)
+    a, b, ts, te = _region(pieces, count, old, new, style)
+    left, right = _neighbours(pieces, count, ts, te)
+    scalar = text[body:end]
+    piece = yaml_emit.fragment(
+        style,
+        new[a : b + len(new) - len(old)],
+        indent=" " * indent,
+        place=place,
+        unicode=style == '"' and yaml_emit.dq_unicode(scalar, place),
+        lower_hex=style == '"' and yaml_emit.dq_lower_hex(scalar),
+        line_start=left == BREAK,
+        before_fold=right == BREAK and text[te : te + 1] != "\\",
+    )
+    return None if piece is None else text[body:ts] + piece + text[te:end]
+
+
+def _chomping(value: str) -> str:
+    """PyYAML's chomping indicator for a block scalar holding `value`."""
+    if not value.endswith("\n"):
+        return "-"
+    return "+" if len(value) == 1 or value[-2] == "\n" else ""
+
+
+def _chomping_fits(chomping: str, value: str) -> bool:
+    trailing = len(value) - len(value.rstrip("\n"))
+    return {"-": trailing == 0, "": trailing == 1 and len(value) > 1, "+": trailing >= 1}[chomping]
+
+
+def _header(text: str, body: int, block: Block, place: Place, old: str, new: str):
+    """(header text, chomping) for `new`: unchanged where it still fits; PyYAML's where the
+    old header was PyYAML's; a writer's own habit kept where it still fits. None if no
+    header can say it (an indentation indicator beyond 9)."""
+    header = block.header
+    chomping = header.chomping
+    if chomping == _chomping(old) or not _chomping_fits(chomping, new):
+        chomping = _chomping(new)
+    had, pyyaml_had = header.indicator is not None, old[:1] in " \n"
+    # A habit (an indicator PyYAML wouldn't write, or none where it would) is kept while
+    # the value allows it; otherwise PyYAML's rule: a value starting with a blank or break.
+    strict = new.lstrip("\n")[:1] in " \t"
+    needed = new[:1] in " \n\t" if had == pyyaml_had else had or strict
+    indicator = block.indent - max(place.parent_indent, 0) if needed else None
+    if indicator is not None and not 1 <= indicator <= 9:
+        return None
+    if (indicator, chomping) == (header.indicator, header.chomping):
+        return text[body : header.end], chomping
+    return header.render(indicator, chomping), chomping
+
+
+def _patch_block(text, body, end, block, place, old, new) -> tuple[int, str] | None:
+    """A block scalar with only the changed part of its content rewritten. Trailing line
+    breaks are the header's business (chomping), so the content is patched without them."""
+    header, pieces = block.header, block.pieces
+    old_trail, new_trail = len(old) - len(old.rstrip("\n")), len(new) - len(new.rstrip("\n"))
+    content_old, content_new = old[: len(old) - old_trail], new[: len(new) - new_trail]
+    count = len(pieces.kinds)
+    if pieces.kinds[-1] == BREAK and pieces.value_at[-2] == len(content_old):
+        count -= 1  # the tail: the last line's break and, for `+`, the empty lines after
+    if not content_new or not content_old or pieces.value_at[count] != len(content_old):
+        return None
+    a, b, ts, te = _region(pieces, count, content_old, content_new, header.style)
+    shift = len(content_new) - len(content_old)
+    after = content_new[b + shift] if b + shift < len(content_new) else None
+    piece = yaml_emit.fragment(
+        header.style,
+        content_new[a : b + shift],
+        indent=" " * block.indent,
+        place=place,
+        next_char=after,
+    )
+    new_header = _header(text, body, block, place, old, new)
+    if piece is None or new_header is None:
+        return None
+    tail_start = pieces.text_at[count]
+    old_tail = text[tail_start : block.content_end]
+    if "+" in (header.chomping, new_header[1]):  # trailing empty lines are content
+        same = (old_trail, header.chomping) == (new_trail, new_header[1])
+        tail = old_tail if same else place.newline * max(new_trail, 1)
+        span_end = end
+    else:
+        span_end, tail = block.content_end, old_tail
+    content = text[pieces.text_at[1] : ts] + piece + text[te:tail_start]
+    return span_end, new_header[0] + header.break_text + content + tail
+
+
+def _whole_block(text, body, end, block, place, new) -> tuple[int, str] | None:
+    """The block scalar rewritten whole by PyYAML's writer, at its own indentation."""
+    written = yaml_emit.whole(block.header.style, new, place, block.indent, True)
+    new_header = _header(text, body, block, place, block.pieces.value, new)
+    if written is None or new_header is None:
+        return None
+    lines = written[written.index(place.newline) + len(place.newline) :]
+    written = new_header[0] + block.header.break_text + lines
+    span_end = end if "+" in (block.header.chomping, new_header[1]) else block.content_end
+    if not text[body:span_end].endswith(tuple(BREAK_CHARS)):
+        written = written[: -len(place.newline)]  # the scalar ended the text, no break
+    return span_end, written
+
+
+def _reads_back(written: str, style: str, place: Place, value: str) -> bool:
+    """Does libyaml read `written` as a scalar of `style` holding exactly `value`, as the
+    value of a key at the scalar's parent indentation?"""
+    try:
+        root = yaml.compose(
+            " " * max(place.parent_indent, 0) + "x: " + written, Loader=yaml.CSafeLoader
+        )
+    except yaml.YAMLError:
+        return False
+    if not isinstance(root, MappingNode) or len(root.value) != 1:
+        return False
+    node = root.value[0][1]
+    return isinstance(node, ScalarNode) and (node.style or "") == style and node.value == value
+
+
+def replace_scalar(text: str, node: ScalarNode, place: Place, value: object) -> Splice | None:
+    """The splice that makes `node`'s scalar hold `value`; None if it already does.
+    `place.column` is the column of the node's first character."""
+    new, tag = scalar_text(value, node)
+    if new == node.value and tag == node.tag:
+        return None
+    start, end = node.start_mark.index, node.end_mark.index
+    body = _PROPERTY.match(text, start, end).end()
+    properties = text[start:body].split()
+    explicit = any(word.startswith("!") for word in properties)
+    anchor = next((word[1:] for word in properties if word.startswith("&")), None)
+    style = node.style or ""
+    block = parse_block(text, body, end, place.parent_indent) if style in ("|", ">") else None
+    pieces = block.pieces if block else parse_flow(text, body, end, style) if end > start else None
+    if pieces is not None and pieces.value != node.value:
+        raise YamlEditError(f"cannot map the scalar at line {node.start_mark.line + 1}")
+    if block is not None:
+        indent = block.indent
+    else:
+        indent = continuation_indent(text, body, end) or max(place.parent_indent, 0) + 2
+    place = replace(place, column=place.column + (body - start))
+    fits = tag == node.tag if explicit else style == "" or tag == STR
+    if style == "" and fits:
+        fits = yaml_emit.plain_ok(new, tag, place, explicit)
+    if end > start and fits and block is not None:
+        for attempt in (
+            lambda: _patch_block(text, body, end, block, place, node.value, new),
+            lambda: _whole_block(text, body, end, block, place, new),
+        ):
+            result = attempt()
+            if result and _reads_back(result[1], style, place, new):
+                return Splice(body, result[0], result[1])
+    elif end > start and fits:
+        unicode = yaml_emit.dq_unicode(text[body:end], place)
+        for attempt in (
+            lambda: _patch_flow(text, body, end, style, pieces, place, node.value, new, indent),
+            lambda: yaml_emit.whole(style, new, place, indent, unicode),
+        ):
+            written = attempt()
+            if written is not None and _reads_back(written, style, place, new):
+                return Splice(body, end, written)
+    return _choose(text, node, replace(place, column=place.column - (body - start)), new, tag,
+                   anchor, block, indent)  # fmt: skip
+
+
+def _choose(text, node, place, new, tag, anchor, block, indent) -> Splice:
+    """The scalar written whole, tag and anchor included, in the style PyYAML would choose
+    for it here. A block scalar ends with a line break, a flow scalar doesn't: the splice
+    takes or gives one so that the line that follows stays as it was."""
+    start, end = node.start_mark.index, node.end_mark.index
+    if block is not None and block.header.chomping != "+":
+        end = block.content_end  # empty lines after a `|` or `|-` aren't its content
+    line_end = end
+    while line_end < len(text) and text[line_end] in " \t":
+        line_end += 1
+    rest_blank = line_end == len(text) or text[line_end] in BREAK_CHARS
+    empty = start == end  # `key:` with nothing after it: the new scalar needs a space
+    place = replace(place, column=place.column + empty)
+    written, style = yaml_emit.choice(new, tag, place, indent, anchor, block_ok=rest_blank)
+    if not _reads_back(written, style, place, new):
+        raise YamlEditError(f"cannot write the new value at line {node.start_mark.line + 1}")
+    ends_with_break = end > start and text[end - 1] in BREAK_CHARS
+    if style in ("|", ">") and not ends_with_break:
+        written, end = written[: -len(place.newline)], line_end
+    elif style not in ("|", ">") and ends_with_break:
+        written += place.newline
+    return Splice(start, end, " " * empty + written)
