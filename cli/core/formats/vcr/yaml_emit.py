@@ -66,8 +66,10 @@ def dq_unicode(scalar_text: str, place: Place) -> bool:
 
 
 def dq_lower_hex(scalar_text: str) -> bool:
-    escapes = _HEX_ESCAPE.findall(scalar_text)
-    return any(e != e.upper() for e in escapes) and all(e != e.upper() for e in escapes)
+    """Does this double-quoted scalar write hex escapes in lower case (`\\u00e9`)? PyYAML
+    writes upper case; only digits that have a case say anything."""
+    digits = [e[2:] for e in _HEX_ESCAPE.findall(scalar_text) if not e[2:].isdigit()]
+    return bool(digits) and all(d == d.lower() for d in digits)
 
 
 def _dq_char(char: str, unicode: bool, lower: bool) -> str:

@@ -1,13 +1,12 @@
 """Replace one scalar's value inside YAML text, rewriting as little of its text as possible.
 
 `replace_scalar` returns a `Splice` (replace text[start:end] with text) or None for a
-no-op. It tries, in order, and keeps the first result that parses back to the new value:
-1. patch: only the part of the scalar's text that holds the changed characters. The
-   changed part of the value (what lies between the common prefix and the common suffix
-   of the old and new value) is mapped to text through `yaml_scalars`' pieces, widened to
-   whole escapes and line breaks, and written by `yaml_emit.fragment` in the scalar's own
-   style. A pure insertion or deletion is slid to its leftmost equivalent place, so that
-   an edit and its reverse pick the same span: A->B->A gives back the original text;
+no-op. It tries, in order, and keeps the first result that libyaml reads back, at the
+scalar's indentation, as the new value in the intended style:
+1. patch: only the parts of the scalar's text that hold changed characters
+   (`yaml_splice` finds them), each written by `yaml_emit.fragment` in the scalar's own
+   style. The rest of its text, folds and line breaks included, stays as it was; so an
+   edit and its reverse give back the original text;
 2. whole: the whole scalar in its own style, at its own indentation;
 3. choice: the style PyYAML would choose there (a plain scalar that now needs quotes, a
    literal block that can't hold a character).
@@ -22,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 import yaml
@@ -35,18 +33,15 @@ from cli.core.formats.vcr.yaml_errors import YamlEditError
 from cli.core.formats.vcr.yaml_scalars import (
     BREAK,
     BREAK_CHARS,
-    FIXED,
-    LIT,
     Block,
-    Pieces,
     continuation_indent,
     parse_block,
     parse_flow,
 )
+from cli.core.formats.vcr.yaml_splice import spans
 
 STR, BINARY = "tag:yaml.org,2002:str", "tag:yaml.org,2002:binary"
 _TAGS = {bool: "bool", int: "int", float: "float", type(None): "null"}
-_BLANKS = " \t" + BREAK_CHARS
 _PROPERTY = re.compile(r"(?:[!&][^ \t\r\n\x85\u2028\u2029]*[ \t\r\n]+)*")
 
 
@@ -88,110 +83,29 @@ def _base64(data: bytes, node: ScalarNode) -> str:
     return encoded + ("\n" if final and encoded else "")
 
 
-def _common_prefix(a: str, b: str) -> int:
-    low, high = 0, min(len(a), len(b))
-    while low < high:  # binary search: slices compare in C, a loop per character would not
-        middle = (low + high + 1) // 2
-        if a[low:middle] == b[low:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    low, high = 0, limit
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[len(a) - middle : len(a) - low] == b[len(b) - middle : len(b) - low]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _region(pieces: Pieces, count: int, old: str, new: str, style: str):
-    """The value span [a, b) of `old` to rewrite and its text span [ts, te), over the first
-    `count` pieces, widened to whole pieces where it cuts one that isn't a literal run."""
-    prefix = _common_prefix(old, new)
-    suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
-    moved = new[prefix : len(new) - suffix] or old[prefix : len(old) - suffix]
-    if prefix + suffix in (len(old), len(new)):  # insertion or deletion: leftmost place
-        while prefix > 0 and moved and old[prefix - 1] == moved[-1]:
-            moved, prefix, suffix = moved[-1] + moved[:-1], prefix - 1, suffix + 1
-    a, b, shift = prefix, len(old) - suffix, len(new) - len(old)
-    tat, vat, kinds = pieces.text_at, pieces.value_at, pieces.kinds
-    first = bisect_right(vat, a, 0, count + 1) - 1
-    if first >= count:
-        ts = tat[count]
-    else:
-        if vat[first] < a and kinds[first] != LIT:
-            a = vat[first]
-        ts = tat[first] + (a - vat[first])
-    last = bisect_left(vat, b, 0, count + 1) - 1
-    if last < 0:
-        te = tat[0]
-    else:
-        if vat[last + 1] > b and kinds[last] != LIT:
-            b = vat[last + 1]
-        te = tat[last] + (b - vat[last]) if kinds[last] == LIT else tat[last + 1]
-    # Never outside the quotes or before a block's first line; between zero-width pieces
-    # (a `\` continuation, a first line's indentation) the splice goes after them.
-    opening = next((i for i in range(count) if kinds[i] != FIXED), count)
-    closing = next((i for i in range(count, 0, -1) if kinds[i - 1] != FIXED), 0)
-    ts, te = min(ts, tat[closing]), max(te, tat[opening])
-    te = max(te, ts)
-    if style == '"':  # double quotes escape blanks instead
-        return a, b, ts, te
-    # Plain and single-quoted scalars drop blanks next to a line break, and a block scalar's
-    # new line break next to an old one makes an empty line: rewrite that line break too.
-    blanks = _BLANKS if style not in "|>" else BREAK_CHARS
-    middle_old, middle_new = old[a:b], new[a : b + shift]
-    left = bisect_left(tat, ts, 0, count + 1) - 1
-    if (
-        0 <= left < count
-        and tat[left + 1] == ts
-        and kinds[left] == BREAK
-        and any(char in blanks for char in middle_old[:1] + middle_new[:1])
-    ):
-        a, ts = vat[left], tat[left]
-    right = bisect_right(tat, te, 0, count + 1) - 1
-    if (
-        0 <= right < count
-        and tat[right] == te
-        and kinds[right] == BREAK
-        and any(char in blanks for char in middle_old[-1:] + middle_new[-1:])
-    ):
-        b, te = vat[right + 1], tat[right + 1]
-    return a, b, ts, te
-
-
-def _neighbours(pieces: Pieces, count: int, ts: int, te: int) -> tuple[int, int]:
-    """Kinds of the pieces just before and after a splice (LIT when it cuts a run)."""
-    tat = pieces.text_at
-    left = bisect_left(tat, ts, 0, count + 1) - 1
-    right = bisect_right(tat, te, 0, count + 1) - 1
-    left_kind = pieces.kinds[left] if left >= 0 and tat[left + 1] == ts else LIT
-    right_kind = pieces.kinds[right] if right < count and tat[right] == te else LIT
-    return left_kind, right_kind
-
-
 def _patch_flow(text, body, end, style, pieces, place, old, new, indent) -> str | None:
-    count = len(pieces.kinds)
-    a, b, ts, te = _region(pieces, count, old, new, style)
-    left, right = _neighbours(pieces, count, ts, te)
+    """The scalar's text with each changed span rewritten, the rest as it was."""
     scalar = text[body:end]
-    piece = yaml_emit.fragment(
-        style,
-        new[a : b + len(new) - len(old)],
-        indent=" " * indent,
-        place=place,
-        unicode=style == '"' and yaml_emit.dq_unicode(scalar, place),
-        lower_hex=style == '"' and yaml_emit.dq_lower_hex(scalar),
-        line_start=left == BREAK,
-        before_fold=right == BREAK and text[te : te + 1] != "\\",
-    )
-    return None if piece is None else text[body:ts] + piece + text[te:end]
+    unicode = style == '"' and yaml_emit.dq_unicode(scalar, place)
+    lower_hex = style == '"' and yaml_emit.dq_lower_hex(scalar)
+    parts, position = [], body
+    for span in spans(pieces, len(pieces.kinds), old, new, style):
+        piece = yaml_emit.fragment(
+            style,
+            new[span.c : span.d],
+            indent=" " * indent,
+            place=place,
+            unicode=unicode,
+            lower_hex=lower_hex,
+            line_start=span.left == BREAK,
+            before_fold=span.right == BREAK and text[span.te : span.te + 1] != "\\",
+        )
+        if piece is None:
+            return None
+        parts += [text[position : span.ts], piece]
+        position = span.te
+    parts.append(text[position:end])
+    return "".join(parts)
 
 
 def _chomping(value: str) -> str:
@@ -238,18 +152,22 @@ def _patch_block(text, body, end, block, place, old, new) -> tuple[int, str] | N
         count -= 1  # the tail: the last line's break and, for `+`, the empty lines after
     if not content_new or not content_old or pieces.value_at[count] != len(content_old):
         return None
-    a, b, ts, te = _region(pieces, count, content_old, content_new, header.style)
-    shift = len(content_new) - len(content_old)
-    after = content_new[b + shift] if b + shift < len(content_new) else None
-    piece = yaml_emit.fragment(
-        header.style,
-        content_new[a : b + shift],
-        indent=" " * block.indent,
-        place=place,
-        next_char=after,
-    )
+    parts, position = [], pieces.text_at[1]
+    for span in spans(pieces, count, content_old, content_new, header.style):
+        after = content_new[span.d] if span.d < len(content_new) else None
+        piece = yaml_emit.fragment(
+            header.style,
+            content_new[span.c : span.d],
+            indent=" " * block.indent,
+            place=place,
+            next_char=after,
+        )
+        if piece is None:
+            return None
+        parts += [text[position : span.ts], piece]
+        position = span.te
     new_header = _header(text, body, block, place, old, new)
-    if piece is None or new_header is None:
+    if new_header is None:
         return None
     tail_start = pieces.text_at[count]
     old_tail = text[tail_start : block.content_end]
@@ -259,7 +177,7 @@ def _patch_block(text, body, end, block, place, old, new) -> tuple[int, str] | N
         span_end = end
     else:
         span_end, tail = block.content_end, old_tail
-    content = text[pieces.text_at[1] : ts] + piece + text[te:tail_start]
+    content = "".join(parts) + text[position:tail_start]
     return span_end, new_header[0] + header.break_text + content + tail
 
 

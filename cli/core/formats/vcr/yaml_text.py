@@ -162,6 +162,11 @@ def _compose(body: str) -> tuple[yaml.CSafeLoader, Node]:
     loader = yaml.CSafeLoader(body)
     try:
         root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = ", ".join(part for part in (exc.context, exc.problem) if part)
+        raise YamlEditError(f"not valid YAML{where}: {what}") from None
     except yaml.YAMLError as exc:
         raise YamlEditError("not valid YAML: " + " ".join(str(exc).split())) from None
     if root is None:
