@@ -69,7 +69,7 @@ def _base64(data: bytes, node: ScalarNode) -> str:
     """Base64 laid out like the scalar it replaces: same line width, same final newline."""
     encoded = base64.b64encode(data).decode("ascii")
     width, final = None, False
-    if node.tag != BINARY or (node.style or "") in "|>":
+    if node.tag != BINARY or node.style in ("|", ">"):
         width, final = 76, True  # PyYAML's layout (base64.encodebytes)
         if node.tag == BINARY:
             lines = node.value.split("\n")
@@ -128,11 +128,11 @@ def _header(text: str, body: int, block: Block, place: Place, old: str, new: str
     chomping = header.chomping
     if chomping == _chomping(old) or not _chomping_fits(chomping, new):
         chomping = _chomping(new)
-    had, pyyaml_had = header.indicator is not None, old[:1] in " \n"
+    had, pyyaml_had = header.indicator is not None, old[:1] in (" ", "\n")
     # A habit (an indicator PyYAML wouldn't write, or none where it would) is kept while
     # the value allows it; otherwise PyYAML's rule: a value starting with a blank or break.
-    strict = new.lstrip("\n")[:1] in " \t"
-    needed = new[:1] in " \n\t" if had == pyyaml_had else had or strict
+    strict = new.lstrip("\n")[:1] in (" ", "\t")
+    needed = new[:1] in (" ", "\n", "\t") if had == pyyaml_had else had or strict
     indicator = block.indent - max(place.parent_indent, 0) if needed else None
     if indicator is not None and not 1 <= indicator <= 9:
         return None
@@ -217,42 +217,52 @@ def replace_scalar(text: str, node: ScalarNode, place: Place, value: object) -> 
     if new == node.value and tag == node.tag:
         return None
     start, end = node.start_mark.index, node.end_mark.index
-    body = _PROPERTY.match(text, start, end).end()
+    body = _PROPERTY.match(text, start, end).end()  # after a tag or an anchor
     properties = text[start:body].split()
     explicit = any(word.startswith("!") for word in properties)
     anchor = next((word[1:] for word in properties if word.startswith("&")), None)
     style = node.style or ""
     block = parse_block(text, body, end, place.parent_indent) if style in ("|", ">") else None
-    pieces = block.pieces if block else parse_flow(text, body, end, style) if end > start else None
-    if pieces is not None and pieces.value != node.value:
-        raise YamlEditError(f"cannot map the scalar at line {node.start_mark.line + 1}")
     if block is not None:
         indent = block.indent
     else:
         indent = continuation_indent(text, body, end) or max(place.parent_indent, 0) + 2
-    place = replace(place, column=place.column + (body - start))
+    # Without a tag, a quoted or block scalar can only hold a string.
     fits = tag == node.tag if explicit else style == "" or tag == STR
-    if style == "" and fits:
-        fits = yaml_emit.plain_ok(new, tag, place, explicit)
-    if end > start and fits and block is not None:
+    if end > start and fits:
+        here = replace(place, column=place.column + (body - start))
+        if style != "" or yaml_emit.plain_ok(new, tag, here, explicit):
+            splice = _same_style(text, node, body, block, here, new, indent)
+            if splice is not None:
+                return splice
+    return _choose(text, node, place, new, tag, anchor, block, indent)
+
+
+def _same_style(text, node, body, block, place, new, indent) -> Splice | None:
+    """The patch, else the whole scalar, in the scalar's own style: the first that reads
+    back right. None if neither does."""
+    end, style = node.end_mark.index, node.style or ""
+    pieces = block.pieces if block is not None else parse_flow(text, body, end, style)
+    if pieces.value != node.value:  # never trust a piece map that disagrees with libyaml
+        raise YamlEditError(f"cannot map the scalar at line {node.start_mark.line + 1}")
+    if block is not None:
         for attempt in (
             lambda: _patch_block(text, body, end, block, place, node.value, new),
             lambda: _whole_block(text, body, end, block, place, new),
         ):
             result = attempt()
-            if result and _reads_back(result[1], style, place, new):
-                return Splice(body, result[0], result[1])
-    elif end > start and fits:
-        unicode = yaml_emit.dq_unicode(text[body:end], place)
-        for attempt in (
-            lambda: _patch_flow(text, body, end, style, pieces, place, node.value, new, indent),
-            lambda: yaml_emit.whole(style, new, place, indent, unicode),
-        ):
-            written = attempt()
-            if written is not None and _reads_back(written, style, place, new):
-                return Splice(body, end, written)
-    return _choose(text, node, replace(place, column=place.column - (body - start)), new, tag,
-                   anchor, block, indent)  # fmt: skip
+            if result is not None and _reads_back(result[1], style, place, new):
+                return Splice(body, *result)
+        return None
+    unicode = yaml_emit.dq_unicode(text[body:end], place)
+    for attempt in (
+        lambda: _patch_flow(text, body, end, style, pieces, place, node.value, new, indent),
+        lambda: yaml_emit.whole(style, new, place, indent, unicode),
+    ):
+        written = attempt()
+        if written is not None and _reads_back(written, style, place, new):
+            return Splice(body, end, written)
+    return None
 
 
 def _choose(text, node, place, new, tag, anchor, block, indent) -> Splice:

@@ -23,9 +23,18 @@ for writing an edit back, and only then composes the text (libyaml, with every n
 - Promises: no edits, or only edits that set a value to what it already is (same type),
   return `text` unchanged. Otherwise only the edited scalars' text and the deleted
   entries' lines change, and the result loads to the original value with exactly those
-  changes, types included. Each call checks that by loading the result; when it doesn't
+  changes, types included. Each call checks that by composing the result; when it doesn't
   hold, or a path leads nowhere, or the text isn't YAML, YamlEditError is raised (one
   line) and nothing is returned.
+- An edit and its reverse give back the text byte for byte while the scalar keeps its
+  style. Known limits: a value its style can't hold is rewritten whole in PyYAML's style
+  (its reverse keeps that style); a changed stretch that spans a fold (a line break that
+  stands for a space) joins those lines, and its reverse can't know where the fold was;
+  an edit that removes a document's only non-ASCII characters leaves nothing to show
+  whether its writer escapes them, and the reverse escapes them as PyYAML does by
+  default.
+- Cost: two composes (before and after) and work proportional to the edited scalars: a
+  few milliseconds for a typical cassette.
 """
 
 from __future__ import annotations
@@ -71,7 +80,9 @@ class Delete:
 
 def pointer(path: Iterable[Key]) -> str:
     """A path as a JSON pointer, for messages: ("a", 0, "b/c") -> /a/0/b~1c."""
-    return "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in path) or "/"
+    from cli.core.secrets import escape_pointer  # only messages need it; it loads slowly
+
+    return "".join("/" + escape_pointer(str(step)) for step in path) or "/"
 
 
 @dataclass(frozen=True)
@@ -142,17 +153,17 @@ def _subtree(node: Node) -> list[Node]:
     return nodes
 
 
-def same(a: object, b: object) -> bool:
+def _same(a: object, b: object) -> bool:
     """Deep equality that also compares types (1 != 1.0 != True) and mapping order."""
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
         return len(a) == len(b) and all(
-            same(ka, kb) and same(va, vb)
+            _same(ka, kb) and _same(va, vb)
             for (ka, va), (kb, vb) in zip(a.items(), b.items(), strict=True)
         )
     if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and a != a:
         return b != b  # NaN
     return a == b
@@ -188,11 +199,27 @@ def apply_edits(text: str, edits: Iterable[Replace | Delete]) -> str:
         loader.dispose()
 
 
+@dataclass(frozen=True)
+class _Context:
+    body: str
+    loader: yaml.CSafeLoader
+    root: Node
+    newline: str  # the document's line break, for new lines
+    unicode: bool  # does the document write non-ASCII characters as they are?
+    shared: set[int]  # ids of nodes reachable through an alias
+
+
 def _apply(body: str, loader: yaml.CSafeLoader, root: Node, edits: list) -> str:
     match = _NEWLINE.search(body)
-    newline, unicode = (match.group() if match else "\n"), not body.isascii()
     aliased = "&" in body and "*" in body and _ANCHOR.search(body) and _ALIAS.search(body)
-    shared = _shared(root) if aliased else set()
+    context = _Context(
+        body,
+        loader,
+        root,
+        newline=match.group() if match else "\n",
+        unicode=not body.isascii(),
+        shared=_shared(root) if aliased else set(),
+    )
     splices, done, deletes, expected = [], set(), {}, _Expected({}, set())
     for edit in edits:
         if not isinstance(edit, Replace | Delete):
@@ -202,34 +229,9 @@ def _apply(body: str, loader: yaml.CSafeLoader, root: Node, edits: list) -> str:
             raise YamlEditError(f"{pointer(path)} is edited twice")
         done.add(path)
         if isinstance(edit, Delete):
-            if not path:
-                raise YamlEditError("cannot delete the document root")
-            found = _locate(root, path, newline, unicode)
-            parent = found.chain[-2]
-            if not isinstance(parent, MappingNode):
-                raise YamlEditError(f"{pointer(path)} is a sequence item, not a mapping entry")
-            if any(id(n) in shared for n in found.chain[:-1] + tuple(_subtree(found.node))):
-                raise YamlEditError(f"{pointer(path)} is shared through a YAML alias")
-            index = next(i for i, (k, _) in enumerate(parent.value) if k is found.key)
-            owner = _locate(root, path[:-1], newline, unicode).key
-            deletes.setdefault(id(parent), (parent, owner, set()))[2].add(index)
-            expected.deleted.add(id(found.key))
-            continue
-        found = _locate(root, path, newline, unicode)
-        if not isinstance(found.node, ScalarNode):
-            kind = "mapping" if isinstance(found.node, MappingNode) else "sequence"
-            raise YamlEditError(f"{pointer(path)} is a {kind}, not a scalar")
-        if any(id(n) in shared for n in found.chain):
-            raise YamlEditError(f"{pointer(path)} is shared through a YAML alias")
-        if same(loader.construct_object(found.node, deep=True), _normal(edit.value)):
-            continue
-        try:
-            splice = replace_scalar(body, found.node, found.place, edit.value)
-        except YamlEditError as exc:
-            raise YamlEditError(f"{pointer(path)}: {exc}") from None
-        if splice is not None:
-            splices.append(splice)
-            expected.values[id(found.node)] = _normal(edit.value)
+            _plan_delete(context, path, deletes, expected)
+        else:
+            splices.extend(_replace(context, path, _normal(edit.value), expected))
     for parent, owner, indexes in deletes.values():
         splices.extend(delete_entries(body, parent, indexes, owner))
     if not splices:
@@ -237,6 +239,47 @@ def _apply(body: str, loader: yaml.CSafeLoader, root: Node, edits: list) -> str:
     new_body = _join(body, splices)
     _check(root, new_body, expected)
     return new_body
+
+
+def _replace(context: _Context, path: tuple, value: object, expected: _Expected) -> list:
+    """The splice for one Replace (none if the value is already there)."""
+    found = _locate(context.root, path, context.newline, context.unicode)
+    if not isinstance(found.node, ScalarNode):
+        kind = "mapping" if isinstance(found.node, MappingNode) else "sequence"
+        raise YamlEditError(f"{pointer(path)} is a {kind}, not a scalar")
+    if any(id(n) in context.shared for n in found.chain):
+        raise YamlEditError(f"{pointer(path)} is shared through a YAML alias")
+    try:
+        old = context.loader.construct_object(found.node, deep=True)
+    except (yaml.YAMLError, ValueError) as exc:  # an unknown tag, `!!int x`, bad base64
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise YamlEditError(f"{pointer(path)}: cannot read its value ({problem})") from None
+    if _same(old, value):
+        return []
+    try:
+        splice = replace_scalar(context.body, found.node, found.place, value)
+    except YamlEditError as exc:
+        raise YamlEditError(f"{pointer(path)}: {exc}") from None
+    if splice is None:
+        return []
+    expected.values[id(found.node)] = value
+    return [splice]
+
+
+def _plan_delete(context: _Context, path: tuple, deletes: dict, expected: _Expected) -> None:
+    """Note a Delete: deletes of one mapping are made together (all of them: `{}`)."""
+    if not path:
+        raise YamlEditError("cannot delete the document root")
+    found = _locate(context.root, path, context.newline, context.unicode)
+    parent = found.chain[-2]
+    if not isinstance(parent, MappingNode):
+        raise YamlEditError(f"{pointer(path)} is a sequence item, not a mapping entry")
+    if any(id(n) in context.shared for n in found.chain[:-1] + tuple(_subtree(found.node))):
+        raise YamlEditError(f"{pointer(path)} is shared through a YAML alias")
+    index = next(i for i, (k, _) in enumerate(parent.value) if k is found.key)
+    owner = _locate(context.root, path[:-1], context.newline, context.unicode).key
+    deletes.setdefault(id(parent), (parent, owner, set()))[2].add(index)
+    expected.deleted.add(id(found.key))
 
 
 def _normal(value: object) -> object:
@@ -280,7 +323,12 @@ def _same_tree(old: Node, new: Node, expected: _Expected, constructor: SafeConst
         a, b = todo.pop()
         if id(a) in expected.values:
             value = expected.values[id(a)]
-            if not isinstance(b, ScalarNode) or not same(constructor.construct_object(b), value):
+            if not isinstance(b, ScalarNode):
+                return False
+            try:
+                if not _same(constructor.construct_object(b), value):
+                    return False
+            except (yaml.YAMLError, ValueError):
                 return False
             continue
         if a.__class__ is not b.__class__ or a.tag != b.tag:

@@ -140,6 +140,13 @@ STYLE_CASES = {
     "bool": ("s: false\n", ("s",), True, "s: true\n"),
     "in a sequence": ("h:\n  X:\n  - '61'\n", ("h", "X", 0), "62", "h:\n  X:\n  - '62'\n"),
     "in a flow mapping": ("h: {x: ab, y: 2}\n", ("h", "x"), "abc", "h: {x: abc, y: 2}\n"),
+    "binary on one line stays on one line": (
+        'a: !!binary "SGVsbG8="\n',
+        ("a",),
+        b"other bytes, more than seventy-six characters of base64 text once encoded",
+        'a: !!binary "b3RoZXIgYnl0ZXMsIG1vcmUgdGhhbiBzZXZlbnR5LXNpeCBjaGFyYWN0ZXJzIG9mIGJhc2U2NCB0'
+        'ZXh0IG9uY2UgZW5jb2RlZA=="\n',
+    ),
     "anchor kept": ("a: &x one\nb: 2\n", ("a",), "two", "a: &x two\nb: 2\n"),
     "tag kept": ("a: !!str 123\n", ("a",), "1234", "a: !!str 1234\n"),
     "CRLF and a byte-order mark": (
@@ -317,6 +324,8 @@ ERROR_CASES = {
     "shared by an alias": ("a: &x 1\nb: *x\n", Replace(("a",), 2), "shared through a YAML alias"),
     "delete a shared anchor": ("a: &x 1\nb: *x\n", Delete(("a",)), "shared through a YAML alias"),
     "delete an item": ("a: [1]\n", Delete(("a", 0)), "not a mapping entry"),
+    "unknown tag": ("a: !foo bar\n", Replace(("a",), "x"), "cannot read its value"),
+    "value its tag can't hold": ("a: !!int x1\n", Replace(("a",), 2), "cannot read its value"),
     "merge key": ("b: &x {c: 1}\na:\n  <<: *x\n  d: 2\n", Replace(("a", "d"), 3), "merge key"),
 }
 
