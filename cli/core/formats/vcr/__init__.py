@@ -1,0 +1,1 @@
+"""VCR.py YAML cassettes: libyaml reading, the surgical YAML writer, body codecs."""
