@@ -36,7 +36,7 @@ def command(
     stat: Annotated[bool, typer.Option("--stat", help="Only the counts.")] = False,
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
-    glob: Glob = "*.json",
+    glob: Glob = None,
 ) -> int:
     """Compare two cassettes, or two directories of them, by meaning.
 

@@ -31,24 +31,44 @@ ROLE_STYLES = {"system": "magenta", "user": "cyan", "assistant": "green", "tool"
 
 
 def show_json(summary: Summary, request: RequestView, transcript: Transcript) -> dict[str, Any]:
-    """The documented `show --format json` object (README: "show --format json")."""
-    return {
-        "file": summary.file,
-        "summary": summary.to_json(),
-        "request": asdict(request),
-        "response": transcript.to_json(),
-    }
+    """The documented `show --format json` object (README: "show --format json"); one of
+    several interactions in a file (VCR) also has its `interaction` index."""
+    value: dict[str, Any] = {"file": summary.file}
+    if summary.interaction is not None:
+        value["interaction"] = summary.interaction
+    value.update(summary=summary.to_json(), request=asdict(request), response=transcript.to_json())
+    return value
 
 
-def render_rich(summary: Summary, request: RequestView, transcript: Transcript) -> RenderableType:
-    return Group(render_rich_head(summary, request), render_rich_response(transcript))
+def render_rich(
+    summary: Summary,
+    request: RequestView,
+    transcript: Transcript,
+    facts: dict[str, str] | None = None,
+) -> RenderableType:
+    return Group(render_rich_head(summary, request, facts=facts), render_rich_response(transcript))
 
 
 def render_rich_head(
-    summary: Summary, request: RequestView, *, pending: bool = False
+    summary: Summary,
+    request: RequestView,
+    *,
+    pending: bool = False,
+    facts: dict[str, str] | None = None,
 ) -> RenderableType:
-    """The header panel and the request; `pending`: the chunks are not read yet."""
-    return Group(_header(summary, pending), *_request(request))
+    """The header panel and the request; `pending`: the chunks are not read yet; `facts`:
+    what the file's format says about the interaction (VCR: status, bodies)."""
+    return Group(_header(summary, pending, facts), *_request(request))
+
+
+def render_rich_file(name: str, facts: dict[str, str]) -> RenderableType:
+    """The panel that opens a file of several interactions (VCR): format, count, writer."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    for label, value in facts.items():
+        grid.add_row(escape(label), escape(value))
+    return Panel(grid, title=escape(name), title_align="left", border_style="magenta")
 
 
 def render_rich_response(transcript: Transcript, facts: Summary | None = None) -> RenderableType:
@@ -73,7 +93,9 @@ def render_raw(data: Any) -> RenderableType:
     return Syntax(text, "json", word_wrap=True, theme="ansi_dark", background_color="default")
 
 
-def _header(summary: Summary, pending: bool = False) -> RenderableType:
+def _header(
+    summary: Summary, pending: bool = False, facts: dict[str, str] | None = None
+) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
@@ -87,7 +109,12 @@ def _header(summary: Summary, pending: bool = False) -> RenderableType:
         grid.add_row("test id", escape(summary.test_id))
     if summary.created_first is not None and not pending:
         grid.add_row("created", _time_span(summary.created_first, summary.created_last))
-    return Panel(grid, title=escape(summary.file), title_align="left", border_style="blue")
+    for label, value in (facts or {}).items():
+        grid.add_row(escape(label), escape(value))
+    title = summary.file
+    if summary.interaction is not None:
+        title += f" · interaction {summary.interaction}"
+    return Panel(grid, title=escape(title), title_align="left", border_style="blue")
 
 
 def _models(summary: Summary) -> str:
@@ -230,19 +257,37 @@ def _pretty(value: Any) -> RenderableType:
     )
 
 
-def render_plain(summary: Summary, request: RequestView, transcript: Transcript) -> str:
+def render_plain(
+    summary: Summary,
+    request: RequestView,
+    transcript: Transcript,
+    facts: dict[str, str] | None = None,
+) -> str:
     """Stable text for `git diff` (textconv): the conversation without ids or timestamps."""
-    return render_plain_head(summary, request) + render_plain_response(transcript)
+    return render_plain_head(summary, request, facts=facts) + render_plain_response(transcript)
 
 
-def render_plain_head(summary: Summary, request: RequestView, *, pending: bool = False) -> str:
-    lines = [
+def render_plain_file(facts: dict[str, str]) -> str:
+    """The line that opens a file of several interactions (VCR)."""
+    return "# " + "; ".join(f"{label}: {value}" for label, value in facts.items()) + "\n\n"
+
+
+def render_plain_head(
+    summary: Summary,
+    request: RequestView,
+    *,
+    pending: bool = False,
+    facts: dict[str, str] | None = None,
+) -> str:
+    lines = [] if summary.interaction is None else [f"=== interaction {summary.interaction}"]
+    lines += [
         f"{summary.method or ''} {summary.endpoint or ''}".strip(),
         f"model: {_models(summary)}",
         f"streamed: {'(after the response)' if pending else 'yes' if summary.streaming else 'no'}",
     ]
     if summary.test_id:
         lines.append(f"test: {summary.test_id}")
+    lines.extend(f"{label}: {value}" for label, value in (facts or {}).items())
     lines.append("")
     lines.append("## request")
     for message in request.messages:
@@ -309,25 +354,41 @@ class Printer:
         self.plain = plain
         self.console = plain_console() if plain else data_console(no_color)
 
+    def file_header(self, name: str, facts: dict[str, str]) -> None:
+        """What opens a file of several interactions (not in JSON: each line is whole)."""
+        if self.json:
+            return
+        if self.plain:
+            sys.stdout.write(render_plain_file(facts))
+        else:
+            self.console.print(render_rich_file(name, facts))
+
     def whole(
-        self, data: Any, summary: Summary, request: RequestView, transcript: Transcript
+        self,
+        data: Any,
+        summary: Summary,
+        request: RequestView,
+        transcript: Transcript,
+        facts: dict[str, str] | None = None,
     ) -> None:
         if self.json:
             self._json(summary, request, transcript)
         elif self.raw:
             self.console.print(render_raw(data))
         elif self.plain:
-            sys.stdout.write(render_plain(summary, request, transcript))
+            sys.stdout.write(render_plain(summary, request, transcript, facts))
         else:
-            self.console.print(render_rich(summary, request, transcript))
+            self.console.print(render_rich(summary, request, transcript, facts))
 
-    def head(self, summary: Summary, request: RequestView) -> None:
+    def head(
+        self, summary: Summary, request: RequestView, facts: dict[str, str] | None = None
+    ) -> None:
         if self.json:
             return
         if self.plain:
-            sys.stdout.write(render_plain_head(summary, request, pending=True))
+            sys.stdout.write(render_plain_head(summary, request, pending=True, facts=facts))
         else:
-            self.console.print(render_rich_head(summary, request, pending=True))
+            self.console.print(render_rich_head(summary, request, pending=True, facts=facts))
         sys.stdout.flush()
 
     def rest(self, summary: Summary, request: RequestView, transcript: Transcript) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.core.diff.model import ADDED, ERROR, REMOVED, UNCHANGED, DiffOptions, FileDiff, without
-from cli.core.library import iter_paths, map_paths
+from cli.core.library import Globs, iter_paths, map_paths
 from cli.errors import CassetteError
 
 Keys = tuple[str, str]  # (exact, loose) request identity
@@ -44,7 +44,7 @@ class Plan:
         return len(self.pairs) + len(self.removed) + len(self.added)
 
 
-def plan_library(old_root: Path, new_root: Path, options: DiffOptions, glob: str) -> Plan:
+def plan_library(old_root: Path, new_root: Path, options: DiffOptions, glob: Globs) -> Plan:
     """Pair the files of two trees by relative path, then by request identity."""
     old_names = [p.relative_to(old_root).as_posix() for p in iter_paths([old_root], glob)]
     new_names = [p.relative_to(new_root).as_posix() for p in iter_paths([new_root], glob)]

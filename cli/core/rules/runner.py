@@ -17,6 +17,9 @@ Rules:
   again, one item at a time. Rules ask the context, never `response["body"]`, for the
   body's kind and length. Findings in a big file have no line numbers.
 - A secret never appears in a message in full: the rules show `secrets.mask` forms.
+- A VCR cassette is checked for what reading it can tell (S001: YAML that can't be read
+  safely; S003: YAML that is not a cassette, `passable` so a walk passes it over); the
+  rule families here judge llama-stack's shape and do not run on it yet.
 - Pure: no printing. Results come back in input order, one entry per file.
 """
 
@@ -32,7 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from cli.core.formats.errors import NotACassette
 from cli.core.formats.llamastack import codec
+from cli.core.formats.vcr import format as vcr
 from cli.core.model import unwrap
 from cli.errors import ReadError
 
@@ -64,6 +69,7 @@ class Finding:
     pointer: str
     message: str
     line: int | None = None
+    passable: bool = False  # the file is just not a cassette: a walk passes it over
 
     def to_json(self) -> dict[str, Any]:
         """The documented `validate --format json` finding object."""
@@ -263,11 +269,16 @@ def check_path(path: Path, settings: Settings) -> FileResult:
 
     ctx = Context(str(path), settings)
     try:
-        streamed = lazy.open_streamed(path) if lazy.is_big(path) else None
+        big = lazy.is_big(path)
+        if big and vcr.claims(_head(path), path):
+            return _check_vcr(ctx, None, path)
+        streamed = lazy.open_streamed(path) if big else None
         if streamed is not None:
             with streamed:
                 return _check_streamed(ctx, streamed)
         raw = ctx.raw = codec.read_bytes(path)
+        if vcr.claims(raw[:64], path):
+            return _check_vcr(ctx, raw, path)
         value = codec.parse(raw, path)
     except ReadError as exc:
         ctx.findings.clear()  # a big file's items may fail after some rules ran
@@ -279,6 +290,33 @@ def check_path(path: Path, settings: Settings) -> FileResult:
     if ctx.findings:
         _add_lines(ctx.findings, raw)
     return ctx.findings, keys
+
+
+def _check_vcr(ctx: Context, raw: bytes | None, path: Path) -> FileResult:
+    """A VCR cassette: readable (S001) and a cassette (S003), for now. `raw` None: a big
+    file, read from disk as `show` reads it."""
+    from cli.core.rules import structure as rules_structure
+
+    try:
+        if raw is None:
+            vcr.open_lazy(path)
+        else:
+            vcr.load(raw, path)
+    except NotACassette as exc:
+        ctx.report("S003", "", exc.message)
+        for finding in ctx.findings:
+            finding.passable = True
+    except ReadError as exc:
+        rules_structure.unreadable(ctx, exc)
+    return ctx.findings, None
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(64)
+    except OSError:
+        return b""  # the read that follows reports why
 
 
 def _check_streamed(ctx: Context, streamed: Streamed) -> FileResult:

@@ -78,14 +78,16 @@ def _add_block_text(builder: ChoiceBuilder, block: dict[str, Any]) -> None:
         builder.add_reasoning(block.get("thinking"))
 
 
-def events(stream: list[tuple[str | None, Any]]) -> Transcript:
+def events(stream: Iterable[tuple[str | None, Any]]) -> Transcript:
     """The parsed SSE events of a streamed message."""
     choices, meta, fields = Choices(), Meta(), {}
     builder = choices.get(0)
     calls: dict[int, ToolCallBuilder] = {}
     start_inputs: list[tuple[ToolCallBuilder, Any]] = []
     error: ErrorInfo | None = None
+    count = 0  # events, read one at a time: a stream may be too big to hold
     for name, value in stream:
+        count += 1
         data = as_dict(value)
         kind = as_str(data.get("type")) or name
         index = as_int(data.get("index"))
@@ -128,5 +130,5 @@ def events(stream: list[tuple[str | None, Any]]) -> Transcript:
         if not call.arguments and start_input is not None:
             call.add(arguments=start_input)
     return build_transcript(
-        ANTHROPIC, choices, meta, _usage(fields), chunk_count=len(stream), error=error
+        ANTHROPIC, choices, meta, _usage(fields), chunk_count=count, error=error
     )

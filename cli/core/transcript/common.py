@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -343,7 +343,11 @@ def sse_lines(body: Any) -> list[str] | None:
 
 def sse_events(lines: Iterable[str]) -> list[tuple[str | None, Any]]:
     """(event name or None, parsed data) per `data:` line; data that is not JSON stays text."""
-    events: list[tuple[str | None, Any]] = []
+    return list(iter_sse_events(lines))
+
+
+def iter_sse_events(lines: Iterable[str]) -> Iterator[tuple[str | None, Any]]:
+    """`sse_events` one at a time, for a stream too big to hold parsed."""
     name: str | None = None
     for line in lines:
         if line.startswith("event:"):
@@ -351,10 +355,9 @@ def sse_events(lines: Iterable[str]) -> list[tuple[str | None, Any]]:
         elif line.startswith("data:"):
             text = line[5:].strip()
             value, ok = parse_json(text) if text else (None, False)
-            events.append((name, value if ok else text))
+            yield name, value if ok else text
         elif not line.strip():
             name = None
-    return events
 
 
 def first_key(mapping: Mapping[str, Any], *keys: str) -> Any:

@@ -129,13 +129,15 @@ def _interaction_transcript(
     return build_transcript(INTERACTION, choices, meta, usage, chunk_count=chunk_count, error=error)
 
 
-def events(stream: list[tuple[str | None, Any]]) -> Transcript:
+def events(stream: Iterable[tuple[str | None, Any]]) -> Transcript:
     """The parsed SSE events of a streamed interaction."""
     choices, meta, usage = Choices(), Meta(), None
     builder = choices.get(0)
     calls: dict[int, ToolCallBuilder] = {}
     error: ErrorInfo | None = None
+    count = 0  # events, read one at a time: a stream may be too big to hold
     for name, value in stream:
+        count += 1
         data = as_dict(value)
         kind = as_str(data.get("event_type")) or name
         index = as_int(data.get("index"))
@@ -166,4 +168,4 @@ def events(stream: list[tuple[str | None, Any]]) -> Transcript:
                 type=as_str(first_key(error_, "code", "status", "type")),
                 message=as_str(error_.get("message")),
             )
-    return _interaction_transcript(choices, meta, usage, len(stream), error)
+    return _interaction_transcript(choices, meta, usage, count, error)

@@ -36,7 +36,15 @@ from typing import Any
 
 from cli.core.model import Interaction, short_type, unwrap
 from cli.core.transcript import anthropic, gemini, ollama, openai
-from cli.core.transcript.common import as_dict, as_int, as_list, as_str, first_key, sse_events
+from cli.core.transcript.common import (
+    as_dict,
+    as_int,
+    as_list,
+    as_str,
+    first_key,
+    iter_sse_events,
+    sse_events,
+)
 from cli.core.transcript.common import sse_lines as _sse_lines
 from cli.core.transcript.model import ERROR, MODEL_LIST, OTHER, TOOL_RESULT, ErrorInfo, Transcript
 from cli.errors import CassetteError
@@ -134,9 +142,10 @@ def _transcribe(cassette: Interaction) -> Transcript:
 
 def _transcribe_items(data: dict[str, Any], items: Iterator[Any]) -> Transcript:
     first = next(items, _NOTHING)
-    if isinstance(first, str):  # an SSE body: its lines are read together (they're text)
-        body = [first, *items]
-        return _finish(_response_of(data), body, _reassemble(body), len(body), raw=None)
+    if isinstance(first, str):  # an SSE body: its lines are parsed and dropped one by one
+        strings = _Counted(chain([first], items))
+        transcript = _reassemble_sse_lines(strings)
+        return _finish(_response_of(data), None, transcript, strings.count, raw=None)
     counted = _Counted(items if first is _NOTHING else chain([first], items))
     transcript = _reassemble_items(counted)
     return _finish(_response_of(data), None, transcript, counted.count, raw=None)
@@ -214,19 +223,41 @@ def _reassemble_items(items: Iterator[Any]) -> Transcript | None:
     return transcript
 
 
-def _reassemble_sse(events: list[tuple[str | None, Any]]) -> Transcript | None:
+def _reassemble_sse_lines(strings: Iterator[str]) -> Transcript | None:
+    """`_reassemble` of a body of SSE strings given one at a time: the same result, with
+    one line parsed at a time. Strings read before the first `data:`/`event:` line are
+    held, in case none comes and the body is not SSE after all."""
+    lines = (line for item in strings for line in (item.splitlines() or [""]))
+    held: list[str] = []
+    for line in lines:
+        held.append(line)
+        if line.startswith(("data:", "event:")):
+            return _reassemble_sse(iter_sse_events(chain(held, lines)))
+    return _reassemble_items(iter(held))
+
+
+def _reassemble_sse(events: Iterable[tuple[str | None, Any]]) -> Transcript | None:
+    """The events (a list, or an iterator read once) of an SSE body; the first event a
+    family recognizes decides which, and gets the events from the start."""
+    events = iter(events)
+    seen: list[tuple[str | None, Any]] = []  # events before the first recognized one
     for name, value in events:
+        seen.append((name, value))
         data = as_dict(value)
         kind = as_str(data.get("type")) or name or ""
         if kind in _ANTHROPIC_EVENTS:
-            return anthropic.events(events)
+            return anthropic.events(chain(seen, events))
         if (as_str(data.get("event_type")) or name or "").startswith(("interaction.", "content.")):
-            return gemini.events(events)
+            return gemini.events(chain(seen, events))
         family = _family(None, value)
         if family is not None:  # OpenAI-style `data: {chunk}` lines
-            payloads = [data for _, data in events if _family(None, data) == family]
+            payloads = _Counted(
+                data for _, data in chain(seen, events) if _family(None, data) == family
+            )
             transcript = _HANDLERS[family](payloads)
-            transcript.chunk_count = len(payloads)
+            for _ in payloads:  # a handler that stopped early: the rest still counts
+                pass
+            transcript.chunk_count = payloads.count
             return transcript
     return None
 

@@ -34,9 +34,14 @@ class Summary:
     created_last: int | float | None = None
     status: int | None = None
     error: str | None = None
+    interaction: int | None = None  # its index in a file of several (VCR); else None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The documented row: `interaction` only for files that hold several."""
+        value = asdict(self)
+        if self.interaction is None:
+            del value["interaction"]
+        return value
 
 
 def summarize(
