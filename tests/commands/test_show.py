@@ -139,7 +139,7 @@ def test_missing_path_is_reported(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("cli_env")
 def test_show_runs_over_the_whole_corpus(corpus_dir: Path) -> None:
-    result = run("show", corpus_dir)
+    result = run("show", corpus_dir, "--glob", "*.json")  # with VCR: tests/commands/test_show_vcr.py
     assert result.exit_code == 0, result.stderr[:2000]
     assert result.stderr == ""
     assert result.stdout.count("╭─ ") >= 524

@@ -25,10 +25,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cli.core.formats.vcr import cassette, loader
 from cli.core.model import CassetteFile, Interaction
-from cli.core.wire import body, sse
 from cli.errors import WriteError
+
+# `claims` runs on every file a walk finds: YAML and the decoders load only to read one.
 
 NAME = "vcr"
 WRITES = False  # until the surgical YAML writer: editing commands pass these files over
@@ -36,11 +36,12 @@ BIG_FILE = 16 * 1024 * 1024  # as llama-stack's big files: above it, read lazily
 _YAML_START = re.compile(rb"\s*(?:---|%YAML|#|[\"']?[A-Za-z_][\w .-]*[\"']?[ \t]*:(?:\s|$))")
 _CASSETTE_START = re.compile(rb"(?:\s*(?:---|#[^\n]*)\n)*\s*(?:interactions|version):")
 _SUFFIXES = (".yaml", ".yml")
+_BOM = b"\xef\xbb\xbf"
 
 
 def claims(head: bytes, path: Path | None = None) -> bool:
     """Whether a file starting with `head` (and named `path`) is YAML for this format."""
-    start = head[len(loader.BOM) :] if head.startswith(loader.BOM) else head
+    start = head[len(_BOM) :] if head.startswith(_BOM) else head
     if start.lstrip()[:1] in (b"{", b"["):
         return False  # JSON (or YAML's flow style, which no recorder writes)
     suffix = path.suffix.lower() if path is not None else ""
@@ -53,6 +54,8 @@ def claims(head: bytes, path: Path | None = None) -> bool:
 
 def load(raw: bytes, path: Path) -> CassetteFile:
     """The cassette in `raw`; a one-line ReadError, or NotACassette for other YAML."""
+    from cli.core.formats.vcr import cassette, loader
+
     root, value = loader.load(raw, path)
     found, document = cassette.interactions(value, root, path)
     return CassetteFile(path, NAME, found, raw=raw, document=document)
@@ -66,6 +69,8 @@ def open_lazy(path: Path) -> CassetteFile | None:
             return None
     except OSError:
         return None  # the whole-file read reports it
+    from cli.core.formats.vcr import cassette, loader
+
     root, value = loader.load_file(path)
     found, document = cassette.interactions(value, root, path, lazy_sse=True)
     return CassetteFile(path, NAME, found, document=document)
@@ -73,6 +78,8 @@ def open_lazy(path: Path) -> CassetteFile | None:
 
 def facts(file: CassetteFile) -> dict[str, str]:
     """What `show` says about the file as a whole."""
+    from cli.core.formats.vcr import cassette
+
     count = len(file.interactions)
     writer = file.document.writer if isinstance(file.document, cassette.Cassette) else "?"
     return {
@@ -85,6 +92,9 @@ def facts(file: CassetteFile) -> dict[str, str]:
 def interaction_facts(file: CassetteFile, interaction: Interaction) -> dict[str, str]:
     """What `show` says about one interaction beyond its transcript: the status as
     recorded, and how each body was recorded and decoded."""
+    from cli.core.formats.vcr import cassette
+    from cli.core.wire import body
+
     response = interaction.response
     status = " ".join(
         str(part) for part in (response.get("status"), response.get("status_message")) if part
@@ -101,6 +111,8 @@ def interaction_facts(file: CassetteFile, interaction: Interaction) -> dict[str,
 
 def raw_view(interaction: Interaction) -> dict[str, Any]:
     """The interaction as `show --raw` prints it: decoded, an SSE body as its events."""
+    from cli.core.wire import sse
+
     response = interaction.response
     lines = response.get("body")
     if interaction.is_lazy and interaction.items_reader is not None:
@@ -111,6 +123,8 @@ def raw_view(interaction: Interaction) -> dict[str, Any]:
 
 
 def _writer_note(writer: str) -> str:
+    from cli.core.formats.vcr import cassette
+
     if writer == cassette.PYDANTIC_AI:
         return "parsed_body and literal blocks"
     return "the default serializer"
