@@ -36,7 +36,8 @@ def test_ls_rows_and_totals_on_the_samples() -> None:
 @pytest.mark.usefixtures("cli_env")
 def test_ls_text_matches_golden(golden, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(SAMPLES.parent)
-    result = run("ls", "sample_cassettes", "--glob", "*.json")  # the VCR samples have their own golden
+    # the llama-stack samples; the VCR ones have their own golden
+    result = run("ls", "sample_cassettes", "--glob", "*.json")
     assert result.exit_code == 0
     golden("ls/sample_cassettes.txt", result.stdout)
     assert result.stdout.splitlines()[-1].startswith(f"{len(list(SAMPLES.glob('*.json')))} files")
