@@ -39,7 +39,8 @@ def split(text: str) -> Lines:
     """The lines of `text` and their ends; `join` puts them back as they were."""
     if "\r" not in text:
         return Lines(text.split("\n"), "\n")
-    if "\n" not in text.replace("\r\n", ""):  # every end is \r\n
+    pairs = text.count("\r\n")
+    if pairs == text.count("\r") == text.count("\n"):  # every end is \r\n
         return Lines(text.split("\r\n"), "\r\n")
     lines, ends, start = [], [], 0
     for match in _END.finditer(text):
