@@ -46,6 +46,13 @@ def as_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def as_count(value: Any) -> int | None:
+    """A count: an int, or a float without a fraction (Bedrock Titan writes `28.0`)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return as_int(value)
+
+
 def as_number(value: Any) -> int | float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -339,6 +346,24 @@ def sse_lines(body: Any) -> list[str] | None:
     if any(line.startswith(("data:", "event:")) for line in lines):
         return lines
     return None
+
+
+def json_lines(body: Any) -> list[Any] | None:
+    """The objects of a JSON-lines text body (Ollama and Cohere v1 streams); None if the text
+    is not one object per line."""
+    if not isinstance(body, str):
+        return None
+    items = []
+    for line in body.splitlines():
+        if not line.strip():
+            continue
+        if not line.lstrip().startswith("{"):
+            return None
+        value, ok = parse_json(line)
+        if not ok or not isinstance(value, dict):
+            return None
+        items.append(value)
+    return items or None
 
 
 def sse_events(lines: Iterable[str]) -> list[tuple[str | None, Any]]:
