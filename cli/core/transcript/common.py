@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from cli.core.formats.llamastack.codec import has_long_integer
-from cli.core.transcript.model import Choice, ToolCall, Transcript, Usage
+from cli.core.transcript.model import Choice, ErrorInfo, ToolCall, Transcript, Usage
 
 # tolerant readers ------------------------------------------------------------
 
@@ -302,6 +302,7 @@ class Meta:
         self.model: str | None = None
         self.created_first: int | float | None = None
         self.created_last: int | float | None = None
+        self.error: ErrorInfo | None = None  # an error object met inside a stream
 
     def see(self, id_: Any = None, model: Any = None, created: Any = None) -> None:
         ident = as_str(id_)

@@ -10,8 +10,14 @@ Rules:
 - Streamed tool-call pieces join by their `index` (see `ChoiceBuilder.call_for`); the
   tool calls of a whole message are separate calls even without an `index`.
 - Usage: the last non-null `usage` wins (Databricks repeats it, cumulatively, on every
-  chunk); `prompt_tokens`/`completion_tokens`/`total_tokens` map to input/output/total,
-  everything else (`*_details`, `cached_tokens`...) goes to `details`.
+  chunk; Groq's streams put it in `x_groq.usage`); `prompt_tokens`/`completion_tokens`/
+  `total_tokens` map to input/output/total, everything else (`*_details`,
+  `cached_tokens`...) goes to `details`.
+- OpenAI-compatible variations: content as a list of parts (Mistral), whose `thinking`
+  parts are reasoning; `tool_calls` as one dict instead of a list (TGI); arguments as an
+  object (serialized); the legacy `function_call` (one call, no id); an audio answer's
+  `audio.transcript` as text; an `error` object in a chunk (OpenRouter ends a failed
+  stream with one) gives `Transcript.error`.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from cli.core.transcript.common import (
     first_key,
     make_usage,
 )
+from cli.core.transcript.errors import error_from_body
 from cli.core.transcript.model import CHAT, COMPLETION, EMBEDDINGS, MODEL_LIST, Transcript, Usage
 
 
@@ -51,7 +58,7 @@ def chat(payloads: Iterable[Any]) -> Transcript:
         else:
             builder.add_text(choice.get("text"))
         builder.finish(choice.get("finish_reason"), choice.get("stop_reason"))
-    return build_transcript(CHAT, choices, meta, meta.usage)
+    return build_transcript(CHAT, choices, meta, meta.usage, error=meta.error)
 
 
 def _choices(
@@ -62,7 +69,12 @@ def _choices(
     for payload in payloads:
         data = as_dict(payload)
         meta.see(data.get("id"), data.get("model"), data.get("created"))
-        meta.usage = _usage(data.get("usage")) or meta.usage
+        # Groq put the usage of a stream in `x_groq` on its last chunk
+        usage = data.get("usage") or as_dict(data.get("x_groq")).get("usage")
+        meta.usage = _usage(usage) or meta.usage
+        error = data.get("error")
+        if error and meta.error is None:  # OpenRouter: an error chunk ends a failed stream
+            meta.error = error_from_body(data)
         for position, raw in enumerate(as_list(data.get("choices"))):
             choice = as_dict(raw)
             yield choices.get(choice.get("index"), position), choice
@@ -70,10 +82,20 @@ def _choices(
 
 def _add_message(builder: ChoiceBuilder, message: dict[str, Any], *, whole: bool) -> None:
     builder.add_role(message.get("role"))
-    builder.add_text(message.get("content"))
+    content = message.get("content")
+    builder.add_text(content)
+    builder.add_text(as_dict(message.get("audio")).get("transcript"))
     builder.add_reasoning(first_key(message, "reasoning_content", "reasoning"))
+    for part in as_list(content):  # Mistral's thinking chunks: `{"type": "thinking", ...}`
+        if as_dict(part).get("type") == "thinking":
+            builder.add_reasoning(part.get("thinking"))
     builder.add_refusal(message.get("refusal"))
-    for raw in as_list(message.get("tool_calls")):
+    function_call = as_dict(message.get("function_call"))
+    if function_call:  # the legacy `functions` API: one call, no id
+        call = builder.new_call() if whole else builder.call_for(None, None)
+        call.add(None, "function", function_call.get("name"), function_call.get("arguments"))
+    calls = message.get("tool_calls")
+    for raw in [calls] if isinstance(calls, dict) else as_list(calls):  # TGI: one dict
         piece = as_dict(raw)
         if not piece:
             continue
