@@ -16,7 +16,9 @@ Rules:
 - OpenAI-compatible variations: content as a list of parts (Mistral), whose `thinking`
   parts are reasoning; `tool_calls` as one dict instead of a list (TGI); arguments as an
   object (serialized); the legacy `function_call` (one call, no id); an audio answer's
-  `audio.transcript` as text; an `error` object in a chunk (OpenRouter ends a failed
+  `audio.transcript` as text; `reasoning_details[]` texts as reasoning when there is no
+  `reasoning`; fields sent empty (Snowflake fills every field: `function_call` with an empty
+  name and arguments) read as absent; an `error` object in a chunk (OpenRouter ends a failed
   stream with one) gives `Transcript.error`.
 """
 
@@ -85,13 +87,17 @@ def _add_message(builder: ChoiceBuilder, message: dict[str, Any], *, whole: bool
     content = message.get("content")
     builder.add_text(content)
     builder.add_text(as_dict(message.get("audio")).get("transcript"))
-    builder.add_reasoning(first_key(message, "reasoning_content", "reasoning"))
+    reasoning = first_key(message, "reasoning_content", "reasoning")
+    if not reasoning:  # OpenRouter and Snowflake: `reasoning_details[]` with text or summary
+        details = [as_dict(item) for item in as_list(message.get("reasoning_details"))]
+        reasoning = "".join(as_str(first_key(d, "text", "summary")) or "" for d in details)
+    builder.add_reasoning(reasoning)
     for part in as_list(content):  # Mistral's thinking chunks: `{"type": "thinking", ...}`
         if as_dict(part).get("type") == "thinking":
             builder.add_reasoning(part.get("thinking"))
     builder.add_refusal(message.get("refusal"))
     function_call = as_dict(message.get("function_call"))
-    if function_call:  # the legacy `functions` API: one call, no id
+    if function_call.get("name") or function_call.get("arguments"):  # the legacy API: no id
         call = builder.new_call() if whole else builder.call_for(None, None)
         call.add(None, "function", function_call.get("name"), function_call.get("arguments"))
     calls = message.get("tool_calls")
