@@ -318,8 +318,8 @@ def _family(type_name: Any, payload: Any) -> str | None:
         if "embedding" in first:
             return "embeddings"
         return "models" if "id" in first else None
-    if isinstance(payload.get("candidates"), list):
-        return "gemini"
+    if isinstance(payload.get("candidates"), list) or "promptFeedback" in payload:
+        return "gemini"  # a prompt Gemini blocked has feedback and no candidates
     if payload.get("type") == "message" and isinstance(payload.get("content"), list):
         return "anthropic"
     return _family_by_fields(payload)
