@@ -96,10 +96,11 @@ def media_summary(
     kind: str, *, mime: Any = None, data: Any = None, url: Any = None, name: Any = None
 ) -> str:
     """`[file: report.pdf, application/pdf, 30 KB]`, `[video: <url>]`, `[audio: wav]`..."""
-    if isinstance(url, str) and url.startswith("data:"):
-        header, _, data = url.partition(",")
-        mime = header[5:].split(";")[0] or mime
-        url = None
+    for value in (url, data):  # a data URL, in either place
+        if isinstance(value, str) and value.startswith("data:"):
+            header, _, data = value.partition(",")
+            mime = header[5:].split(";")[0] or mime
+            url = None if value is url else url
     fields = [str(value) for value in (name, mime, url) if isinstance(value, str) and value]
     if isinstance(data, str):
         fields.append(f"{_kilobytes(data)} KB")
