@@ -71,12 +71,12 @@ def _choices(
     for payload in payloads:
         data = as_dict(payload)
         meta.see(data.get("id"), data.get("model"), data.get("created"))
-        # Groq put the usage of a stream in `x_groq` on its last chunk
-        usage = data.get("usage") or as_dict(data.get("x_groq")).get("usage")
+        usage = data.get("usage")
+        if usage is None and "x_groq" in data:  # Groq: a stream's usage on its last chunk
+            usage = as_dict(data["x_groq"]).get("usage")
         meta.usage = _usage(usage) or meta.usage
-        error = data.get("error")
-        if error and meta.error is None:  # OpenRouter: an error chunk ends a failed stream
-            meta.error = error_from_body(data)
+        if "error" in data and data["error"] and meta.error is None:
+            meta.error = error_from_body(data)  # OpenRouter ends a failed stream with one
         for position, raw in enumerate(as_list(data.get("choices"))):
             choice = as_dict(raw)
             yield choices.get(choice.get("index"), position), choice
@@ -86,22 +86,36 @@ def _add_message(builder: ChoiceBuilder, message: dict[str, Any], *, whole: bool
     builder.add_role(message.get("role"))
     content = message.get("content")
     builder.add_text(content)
-    builder.add_text(as_dict(message.get("audio")).get("transcript"))
     reasoning = first_key(message, "reasoning_content", "reasoning")
-    if not reasoning:  # OpenRouter and Snowflake: `reasoning_details[]` with text or summary
-        details = [as_dict(item) for item in as_list(message.get("reasoning_details"))]
+    if not reasoning and "reasoning_details" in message:  # OpenRouter, Snowflake
+        details = [as_dict(item) for item in as_list(message["reasoning_details"])]
         reasoning = "".join(as_str(first_key(d, "text", "summary")) or "" for d in details)
     builder.add_reasoning(reasoning)
-    for part in as_list(content):  # Mistral's thinking chunks: `{"type": "thinking", ...}`
-        if as_dict(part).get("type") == "thinking":
-            builder.add_reasoning(part.get("thinking"))
+    if isinstance(content, list):  # Mistral's thinking chunks: `{"type": "thinking", ...}`
+        for part in content:
+            if as_dict(part).get("type") == "thinking":
+                builder.add_reasoning(part.get("thinking"))
     builder.add_refusal(message.get("refusal"))
-    function_call = as_dict(message.get("function_call"))
-    if function_call.get("name") or function_call.get("arguments"):  # the legacy API: no id
-        call = builder.new_call() if whole else builder.call_for(None, None)
-        call.add(None, "function", function_call.get("name"), function_call.get("arguments"))
+    # the rarer fields, looked up only when present: a stream has many thousands of deltas
+    if message.get("audio"):
+        builder.add_text(as_dict(message["audio"]).get("transcript"))
+    function_call = message.get("function_call")
+    if function_call:
+        _add_function_call(builder, as_dict(function_call), whole)
     calls = message.get("tool_calls")
-    for raw in [calls] if isinstance(calls, dict) else as_list(calls):  # TGI: one dict
+    if calls:
+        _add_tool_calls(builder, [calls] if isinstance(calls, dict) else as_list(calls), whole)
+
+
+def _add_function_call(builder: ChoiceBuilder, function: dict[str, Any], whole: bool) -> None:
+    """The legacy `functions` API: one call, no id (Snowflake sends it empty: no call)."""
+    if function.get("name") or function.get("arguments"):
+        call = builder.new_call() if whole else builder.call_for(None, None)
+        call.add(None, "function", function.get("name"), function.get("arguments"))
+
+
+def _add_tool_calls(builder: ChoiceBuilder, calls: list[Any], whole: bool) -> None:
+    for raw in calls:  # TGI sends one dict, not a list
         piece = as_dict(raw)
         if not piece:
             continue

@@ -225,7 +225,13 @@ def _reassemble(body: Any) -> Transcript | None:
 def _reassemble_items(items: Iterator[Any]) -> Transcript | None:
     """The first recognized item decides the family; the handler gets that family's
     payloads as an iterator, so items are read (and dropped) one at a time."""
-    items = map(bedrock.decode_chunk, items)
+    head = next(items, _NOTHING)
+    if head is _NOTHING:
+        return None
+    if bedrock.decode_chunk(head) is not head:  # Bedrock invoke stream frames: decode them all
+        items = map(bedrock.decode_chunk, chain([head], items))
+    else:
+        items = chain([head], items)
     for item in items:
         type_name, first = unwrap(item)
         family = _family(type_name, first)
@@ -273,24 +279,20 @@ def _reassemble_sse(events: list[tuple[str | None, Any]]) -> Transcript | None:
             return gemini.events(events)
         family = _family(None, value)
         if family is not None:  # OpenAI-style `data: {chunk}` lines
-            payloads = [data for _, data in events if _family(None, data) == family]
+            errors: list[ErrorInfo] = []
+            payloads = list(_same_family(iter(data for _, data in events), family, errors))
             transcript = _HANDLERS[family](payloads)
             transcript.chunk_count = len(payloads)
-            return _with_error(transcript, _event_errors(events, family))
-    errors = _event_errors(events, None)
+            return _with_error(transcript, errors or _error_events(events))
+    errors = _error_events(events)
     return Transcript(kind=ERROR, error=errors[0]) if errors else None
 
 
-def _event_errors(events: list[tuple[str | None, Any]], family: str | None) -> list[ErrorInfo]:
-    """The first error object among the events `family` does not read (`error` events,
-    `data: {"error": ...}`)."""
+def _error_events(events: list[tuple[str | None, Any]]) -> list[ErrorInfo]:
+    """The first `event: error` whose data is no error object by itself."""
     for name, value in events:
-        if isinstance(value, dict) and (family is None or _family(None, value) != family):
-            error = error_from_body(value)
-            if error is None and name == "error":
-                error = error_from_body({"error": value.get("error", value)})
-            if error is not None:
-                return [error]
+        if name == "error" and isinstance(value, dict):
+            return [error_from_body(value) or error_from_body({"error": value})]
     return []
 
 
