@@ -1,5 +1,6 @@
 """Amazon Bedrock: `converse` responses, `converse-stream` events, and the native `invoke`
-bodies of the model families that have no reassembly of their own.
+bodies of the model families that have no reassembly of their own (Anthropic's, Cohere's,
+OpenAI-shaped and Nova's bodies go to theirs).
 
 Rules:
 - One choice for converse, index 0. Content blocks in order: `text` -> text,
@@ -17,8 +18,7 @@ Rules:
 - Usage: `inputTokens`, `outputTokens`, `totalTokens`; cache counts go to `details`.
 - Native invoke bodies, whole or as the decoded chunks of `invoke-with-response-stream`:
   Titan (`results[].outputText`, or `outputText` per chunk, `completionReason`), Llama
-  (`generation`, `stop_reason`), Cohere generate (`generations[].text`, or
-  `text`/`is_finished` chunks), AI21 Jurassic (`completions[].data.text`,
+  (`generation`, `stop_reason`), AI21 Jurassic (`completions[].data.text`,
   `finishReason.reason`), Mistral (`outputs[].text`, `stop_reason`). One choice per
   result, by position. Token counts: Titan `inputTextTokenCount`/`tokenCount`/
   `totalOutputTextTokenCount`, Llama `prompt_token_count`/`generation_token_count`, AI21 the
@@ -185,12 +185,10 @@ def is_native(payload: dict[str, Any]) -> bool:
         return True  # Titan, whole or a chunk
     if isinstance(payload.get("generation"), str):
         return True  # Llama
-    if "is_finished" in payload and "event_type" not in payload:
-        return True  # Cohere generate, streamed
-    for key, field in (("generations", "text"), ("completions", "data"), ("outputs", "text")):
+    for key, field in (("completions", "data"), ("outputs", "text")):
         first = as_dict(next(iter(as_list(payload.get(key))), None))
         if field in first and "type" not in first:
-            return True  # Cohere generate, AI21 Jurassic, Mistral
+            return True  # AI21 Jurassic, Mistral
     return False
 
 
@@ -218,7 +216,7 @@ class _Tokens:
 
 
 def native(payloads: Iterable[Any]) -> Transcript:
-    """Titan, Llama, Cohere generate, AI21 Jurassic and Mistral bodies or stream chunks."""
+    """Titan, Llama, AI21 Jurassic and Mistral bodies or stream chunks."""
     choices, meta, tokens = Choices(), Meta(), _Tokens()
     for payload in payloads:
         data = as_dict(payload)
@@ -235,7 +233,7 @@ def native(payloads: Iterable[Any]) -> Transcript:
         elif "completions" in data:
             _ai21(data, choices, tokens)
         else:
-            _generations(data, choices)
+            _outputs(data, choices)
     return build_transcript(BEDROCK, choices, meta, tokens.usage())
 
 
@@ -270,13 +268,10 @@ def _ai21(data: dict[str, Any], choices: Choices, tokens: _Tokens) -> None:
         tokens.see(len(prompt_tokens), output)
 
 
-def _generations(data: dict[str, Any], choices: Choices) -> None:
-    """Cohere generate (`generations`, or `text` chunks) and Mistral (`outputs`)."""
-    entries = as_list(data.get("generations")) or as_list(data.get("outputs"))
-    if not entries and ("text" in data or "finish_reason" in data):
-        entries = [data]  # a Cohere generate stream chunk
-    for position, raw in enumerate(entries):
+def _outputs(data: dict[str, Any], choices: Choices) -> None:
+    """Mistral: `outputs[]` of `text` and `stop_reason`, whole or one per chunk."""
+    for position, raw in enumerate(as_list(data.get("outputs"))):
         entry = as_dict(raw)
-        builder = choices.get(entry.get("index"), position)
+        builder = choices.get(None, position)
         builder.add_text(entry.get("text"))
-        builder.finish(entry.get("finish_reason") or entry.get("stop_reason"))
+        builder.finish(entry.get("stop_reason"))

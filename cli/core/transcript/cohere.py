@@ -17,7 +17,10 @@ Rules:
 - Usage: `tokens` (what the model read and wrote), else `billed_units`; input_tokens and
   output_tokens map, total = their sum, and the other block goes to `details`. v1 keeps
   them under `meta`.
-- A `message-end` (or `stream-end`) with an `error` gives `Transcript.error`.
+- A `message-end` with an `error` gives `Transcript.error`.
+- Generate (`/v1/generate`, and Cohere Command on Bedrock): one choice per
+  `generations[]` entry, its `text` and `finish_reason`; streamed, `text` chunks join and the
+  `is_finished` one gives the finish reason. Usage from `meta`, as for chat.
 """
 
 from __future__ import annotations
@@ -200,3 +203,29 @@ def events(stream: list[tuple[str | None, Any]]) -> Transcript:
             if delta.get("error"):
                 error = ErrorInfo(message=str(delta["error"]))
     return build_transcript(COHERE, choices, meta, usage, chunk_count=len(stream), error=error)
+
+
+# generate ------------------------------------------------------------------------
+
+
+def is_generate(payload: dict[str, Any]) -> bool:
+    """A generate response, or a chunk of its stream (which has no `event_type`)."""
+    if "is_finished" in payload and "event_type" not in payload:
+        return True
+    first = as_dict(next(iter(as_list(payload.get("generations"))), None))
+    return "text" in first and "type" not in first
+
+
+def generate(payloads: Iterable[Any]) -> Transcript:
+    choices, meta, usage = Choices(), Meta(), None
+    for payload in payloads:
+        data = as_dict(payload)
+        meta.see(data.get("id"))
+        usage = usage_of(data.get("meta")) or usage
+        entries = as_list(data.get("generations")) or [data]  # a stream chunk is its own entry
+        for position, raw in enumerate(entries):
+            entry = as_dict(raw)
+            builder = choices.get(entry.get("index"), position)
+            builder.add_text(entry.get("text"))
+            builder.finish(entry.get("finish_reason"))
+    return build_transcript(COHERE, choices, meta, usage)

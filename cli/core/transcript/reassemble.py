@@ -110,6 +110,7 @@ _HANDLERS: dict[str, Handler] = {
     "bedrock_events": bedrock.converse_events,
     "bedrock_native": bedrock.native,
     "cohere": cohere.chat,
+    "cohere_generate": cohere.generate,
     "vectors": embeddings.vectors,
     "tool": _tool,
 }
@@ -283,17 +284,22 @@ def _reassemble_sse(events: list[tuple[str | None, Any]]) -> Transcript | None:
             payloads = list(_same_family(iter(data for _, data in events), family, errors))
             transcript = _HANDLERS[family](payloads)
             transcript.chunk_count = len(payloads)
-            return _with_error(transcript, errors or _error_events(events))
-    errors = _error_events(events)
-    return Transcript(kind=ERROR, error=errors[0]) if errors else None
+            return _with_error(transcript, errors)
+    error = _error_event(events)
+    return Transcript(kind=ERROR, error=error) if error is not None else None
 
 
-def _error_events(events: list[tuple[str | None, Any]]) -> list[ErrorInfo]:
-    """The first `event: error` whose data is no error object by itself."""
+def _error_event(events: list[tuple[str | None, Any]]) -> ErrorInfo | None:
+    """In a stream of no known shape: the first error object (`data: {"error": ...}`), or
+    the data of an `event: error`."""
     for name, value in events:
-        if name == "error" and isinstance(value, dict):
-            return [error_from_body(value) or error_from_body({"error": value})]
-    return []
+        if isinstance(value, dict):
+            error = error_from_body(value)
+            if error is None and name == "error":
+                error = error_from_body({"error": value})
+            if error is not None:
+                return error
+    return None
 
 
 def _family(type_name: Any, payload: Any) -> str | None:
@@ -351,6 +357,8 @@ def _family_by_provider_fields(payload: dict[str, Any]) -> str | None:
         return "bedrock_events"
     if as_str(payload.get("event_type")) in cohere.V1_EVENTS or cohere.is_response(payload):
         return "cohere"
+    if cohere.is_generate(payload):
+        return "cohere_generate"
     if embeddings.is_embeddings(payload):
         return "vectors"
     models = as_list(payload.get("models"))

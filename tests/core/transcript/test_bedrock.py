@@ -282,16 +282,6 @@ def test_llama_invoke_stream_chunks_with_invocation_metrics() -> None:
         ({"outputs": [{"text": "Bonjour", "stop_reason": "stop"}]}, ["Bonjour"], "stop"),  # Mistral
         (
             {
-                "generations": [
-                    {"id": "g", "text": "One"},
-                    {"id": "h", "text": "Two", "finish_reason": "MAX_TOKENS"},
-                ]
-            },
-            ["One", "Two"],
-            "MAX_TOKENS",
-        ),  # Cohere generate
-        (
-            {
                 "id": 1234,
                 "prompt": {"text": "Hi", "tokens": [{}, {}]},
                 "completions": [

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from cli.core.model import Interaction
 from cli.core.transcript.model import COHERE
 from cli.core.transcript.reassemble import transcribe
-from tests.core.transcript.vcr_bodies import Entry, sse_data
+from tests.core.transcript.vcr_bodies import Entry, binary_chunk, sse_data
 
 
 def cassette(body: Any, version: str = "v2") -> Interaction:
@@ -211,3 +211,29 @@ def test_any_chunking_gives_the_same_text(text: str, cuts: list[int]) -> None:
         message_delta("content-delta", 0, content={"text": text[a:b]}) for a, b in pairwise(bounds)
     ]
     assert transcribe(cassette(sse(*events))).choices[0].text == text
+
+
+def test_generate_whole_and_streamed() -> None:
+    """`/v1/generate`, and Cohere Command on Bedrock (`invoke`, `invoke-with-response-stream`)."""
+    whole = {
+        "id": "g1",
+        "generations": [
+            {"id": "a", "text": "One"},
+            {"id": "b", "text": "Two", "finish_reason": "MAX_TOKENS"},
+        ],
+        "meta": {"billed_units": {"input_tokens": 3, "output_tokens": 2}},
+    }
+    transcript = transcribe(cassette(whole, "v1"))
+    assert (transcript.kind, [c.text for c in transcript.choices]) == (COHERE, ["One", "Two"])
+    assert (transcript.choices[1].finish_reason, transcript.usage.total_tokens) == ("MAX_TOKENS", 5)
+    chunks = [
+        {"text": "Hel", "is_finished": False},
+        {"text": "lo", "is_finished": False},
+        {"is_finished": True, "finish_reason": "COMPLETE"},
+    ]
+    streamed = transcribe(cassette([binary_chunk(chunk) for chunk in chunks], "v1"))
+    assert (streamed.kind, streamed.choices[0].text, streamed.choices[0].finish_reason) == (
+        COHERE,
+        "Hello",
+        "COMPLETE",
+    )

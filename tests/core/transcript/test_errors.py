@@ -259,3 +259,35 @@ def test_provider_shaped_junk_never_raises(body: Any, status: int, as_sse: bool)
     transcript = transcribe(interaction)
     assert transcript.kind
     view_request(interaction)
+
+
+@pytest.mark.parametrize(
+    ("lines", "kind", "message"),
+    [
+        (
+            ['data: {"error": {"message": "Rate limited", "type": "rate_limit"}}'],
+            "rate_limit",
+            "Rate limited",
+        ),
+        (
+            [
+                "event: error",
+                'data: {"type": "error", "error": {"type": "overloaded_error", "message": "Busy"}}',
+            ],
+            "overloaded_error",
+            "Busy",
+        ),
+        (
+            ["event: error", 'data: {"code": "server_error", "message": "Oops"}'],
+            "server_error",
+            "Oops",
+        ),
+    ],
+)
+def test_a_stream_of_nothing_but_an_error(lines: list[str], kind: str, message: str) -> None:
+    transcript = transcribe(cassette([*lines, ""]))
+    assert (transcript.kind, transcript.error.type, transcript.error.message) == (
+        ERROR,
+        kind,
+        message,
+    )
