@@ -22,7 +22,8 @@ Rules:
   the deltas left empty is taken from the `.done` event, else from the item of
   `response.output_item.done` (or `.added`), so a stream reads like its JSON.
   `response.created`, `.in_progress`, `.completed`, `.incomplete` and `.failed` carry the
-  response object: id, model, `created_at`, status, usage and error.
+  response object: id, model, `created_at`, status, usage and error; a stream without
+  any item events reads the `output` of its final response.
 - Finish reason: `incomplete_details.reason` (`max_output_tokens`, `content_filter`) when
   the status is `incomplete`, else the status (`completed`, `failed`; a stream cut short
   keeps the last status it gave, `in_progress`).
@@ -162,10 +163,14 @@ def response(payloads: Iterable[Any]) -> Transcript:
     for payload in payloads:
         data = as_dict(payload)
         state.see_response(data)
-        for raw in as_list(data.get("output")):
-            item = as_dict(raw)
-            state.item(None, item.get("id")).item = item
+        _add_output(state, data)
     return state.build()
+
+
+def _add_output(state: _State, data: dict[str, Any]) -> None:
+    for raw in as_list(data.get("output")):
+        item = as_dict(raw)
+        state.item(None, item.get("id")).item = item
 
 
 def events(stream: list[tuple[str | None, Any]]) -> Transcript:
@@ -182,6 +187,8 @@ def events(stream: list[tuple[str | None, Any]]) -> Transcript:
         event = kind[len("response.") :]
         if event in _STATES:
             state.see_response(data.get("response"))
+            if not state.items:  # a stream that only sends the final response, whole
+                _add_output(state, as_dict(data.get("response")))
         elif event in ("output_item.added", "output_item.done"):
             item = as_dict(data.get("item"))
             state.item(data.get("output_index"), item.get("id")).item = item

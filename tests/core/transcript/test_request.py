@@ -556,3 +556,25 @@ def test_nesting_too_deep_to_walk_gives_an_empty_view() -> None:
         content = [{"type": "tool_result", "tool_use_id": "t", "content": content}]
     got = view({"messages": [{"role": "user", "content": content}]})
     assert got.messages == [] and got.tools == []
+
+
+@pytest.mark.parametrize(
+    ("body", "part"),
+    [
+        (
+            {"__media__": {"content_type": "image/png", "bytes": 12345}},
+            ("image", "[image: image/png, 12 KB]"),
+        ),
+        (
+            {"__media__": {"content_type": "application/x-protobuf", "bytes": 300}},
+            ("file", "[file: application/x-protobuf, 300 bytes]"),
+        ),
+        ({"__encoded__": {"encoding": "br", "bytes": 2048}}, ("other", "[br-encoded, 2 KB]")),
+    ],
+)
+def test_a_body_the_reader_summarized(body: dict[str, Any], part: tuple[str, str]) -> None:
+    got = view(body)
+    assert [(m.role, [(p.kind, p.text) for p in m.parts]) for m in got.messages] == [
+        ("input", [part])
+    ]
+    assert got.params == {}

@@ -279,3 +279,18 @@ def test_any_chunking_of_output_text_gives_the_same_text(text: str, cuts: list[i
     bounds = sorted({0, len(text), *[c % (len(text) + 1) for c in cuts]})
     events = [delta("output_text", text[a:b], content_index=0) for a, b in pairwise(bounds)]
     assert transcribe(cassette(sse(*events, completed()))).choices[0].text == text
+
+
+def test_a_stream_that_only_sends_the_final_response() -> None:
+    message = {
+        "type": "message",
+        "id": "m",
+        "role": "assistant",
+        "content": [{"type": "output_text", "text": "Whole"}],
+    }
+    created = {
+        "type": "response.created",
+        "response": {"id": "resp_1", "status": "in_progress", "output": []},
+    }
+    transcript = transcribe(cassette(sse(created, completed([message]))))
+    assert (transcript.choices[0].text, transcript.chunk_count) == ("Whole", 2)

@@ -4,7 +4,9 @@ Rules:
 - Read-only, derived from the raw request; never raises on odd shapes (a value of the
   wrong type is shown as text, not trusted; input nested too deep to walk gives an empty
   view).
-- Binary payloads are summarized, never copied: `[image: image/png, 12 KB]`.
+- Binary payloads are summarized, never copied: `[image: image/png, 12 KB]`; so is a
+  whole body that is media or can't be decoded (`{"__media__": ...}`, `{"__encoded__": ...}`
+  from the VCR reader): one `input` message of one part.
 - One module per concern, not per provider, because the providers share their shapes:
   `parts` reads one content block (every provider's block shapes), `tools` the tool
   declarations, `messages` the turns of chat-style bodies (OpenAI chat, Anthropic,
@@ -24,7 +26,7 @@ from typing import Any
 from cli.core.model import Interaction
 from cli.core.transcript.request import messages, responses
 from cli.core.transcript.request.model import Message, Parameter, Part, RequestView, Tool
-from cli.core.transcript.request.parts import compact
+from cli.core.transcript.request.parts import compact, opaque_body_part
 from cli.core.transcript.request.tools import tools
 
 __all__ = ["Message", "Parameter", "Part", "RequestView", "Tool", "view_request"]
@@ -65,6 +67,8 @@ def view_request(cassette: Interaction) -> RequestView:
         return RequestView()
     if "tool_name" in cassette.request:
         return RequestView(messages=[Message("kwargs", [Part("text", compact(body))])])
+    if len(body) == 1 and ("__media__" in body or "__encoded__" in body):
+        return RequestView(messages=[Message("input", [opaque_body_part(body)])])
     try:
         return _view(body, _is_responses(cassette))
     except RecursionError:  # a hostile body nested thousands deep

@@ -107,6 +107,24 @@ def media_summary(
     return f"[{kind}: {', '.join(fields)}]" if fields else f"[{kind}]"
 
 
+def opaque_body_part(body: dict[str, Any]) -> Part:
+    """A whole body the reader summarized: `{"__media__": {content_type, bytes}}` or
+    `{"__encoded__": {encoding, bytes}}`."""
+    media = body.get("__media__")
+    if isinstance(media, dict):
+        kind = _media_kind(media.get("content_type"))
+        return Part(kind, f"[{kind}: {media.get('content_type')}, {_size(media.get('bytes'))}]")
+    encoded = body.get("__encoded__")
+    encoded = encoded if isinstance(encoded, dict) else {}
+    return Part("other", f"[{encoded.get('encoding')}-encoded, {_size(encoded.get('bytes'))}]")
+
+
+def _size(count: Any) -> str:
+    if not isinstance(count, int) or isinstance(count, bool):
+        return "? bytes"
+    return f"{max(1, round(count / 1024))} KB" if count >= 1024 else f"{count} bytes"
+
+
 def _media_kind(mime: Any) -> str:
     prefix = mime.split("/", 1)[0] if isinstance(mime, str) else ""
     return prefix if prefix in ("image", "audio", "video") else "file"
