@@ -11,6 +11,10 @@ Rules:
 - Usage: fields of `message_start.message.usage`, overridden by any later
   `message_delta.usage` field; total = input + output. Cache counts go to `details`.
 - An `error` event gives `Transcript.error`; the caller turns that into kind ERROR.
+- Server tools: `server_tool_use` (and `mcp_tool_use`) blocks are tool calls like
+  `tool_use`; their results (`web_search_tool_result`, `code_execution_tool_result`...) are
+  the server's data, not the model's answer, and are skipped.
+- Claude 2 text completions: `completion` joins into the text (see `completion`).
 """
 
 from __future__ import annotations
@@ -68,6 +72,19 @@ def message(payloads: Iterable[Any]) -> Transcript:
         builder.finish(data.get("stop_reason"), data.get("stop_sequence"))
         _merge(fields, data.get("usage"))
     return build_transcript(ANTHROPIC, choices, meta, _usage(fields))
+
+
+def completion(payloads: Iterable[Any]) -> Transcript:
+    """Claude 2 text completions (`/v1/complete`, Bedrock `invoke`), whole or streamed:
+    `completion` pieces join; `stop_reason` is the finish reason, `stop` the stop sequence."""
+    choices, meta = Choices(), Meta()
+    builder = choices.get(0)
+    for payload in payloads:
+        data = as_dict(payload)
+        meta.see(data.get("id"), data.get("model"))
+        builder.add_text(data.get("completion"))
+        builder.finish(data.get("stop_reason"), data.get("stop"))
+    return build_transcript(ANTHROPIC, choices, meta, None)
 
 
 def _add_block_text(builder: ChoiceBuilder, block: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from cli.core.formats.llamastack.codec import has_long_integer
-from cli.core.transcript.model import Choice, ToolCall, Transcript, Usage
+from cli.core.transcript.model import Choice, ErrorInfo, ToolCall, Transcript, Usage
 
 # tolerant readers ------------------------------------------------------------
 
@@ -44,6 +44,13 @@ def as_str(value: Any) -> str | None:
 
 def as_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def as_count(value: Any) -> int | None:
+    """A count: an int, or a float without a fraction (Bedrock Titan writes `28.0`)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return as_int(value)
 
 
 def as_number(value: Any) -> int | float | None:
@@ -295,6 +302,7 @@ class Meta:
         self.model: str | None = None
         self.created_first: int | float | None = None
         self.created_last: int | float | None = None
+        self.error: ErrorInfo | None = None  # an error object met inside a stream
 
     def see(self, id_: Any = None, model: Any = None, created: Any = None) -> None:
         ident = as_str(id_)
@@ -339,6 +347,24 @@ def sse_lines(body: Any) -> list[str] | None:
     if any(line.startswith(("data:", "event:")) for line in lines):
         return lines
     return None
+
+
+def json_lines(body: Any) -> list[Any] | None:
+    """The objects of a JSON-lines text body (Ollama and Cohere v1 streams); None if the text
+    is not one object per line."""
+    if not isinstance(body, str):
+        return None
+    items = []
+    for line in body.splitlines():
+        if not line.strip():
+            continue
+        if not line.lstrip().startswith("{"):
+            return None
+        value, ok = parse_json(line)
+        if not ok or not isinstance(value, dict):
+            return None
+        items.append(value)
+    return items or None
 
 
 def sse_events(lines: Iterable[str]) -> list[tuple[str | None, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from cli.core.model import Interaction
 from cli.core.transcript.model import Transcript
-from cli.core.transcript.provider import guess_provider
+from cli.core.transcript.provider import guess_provider, requested_model
 from cli.core.transcript.reassemble import transcribe
 from cli.core.transcript.request import RequestView, view_request
 
@@ -60,7 +60,7 @@ def summarize(
         url=cassette.url,
         endpoint=cassette.endpoint,
         provider=guess_provider(cassette),
-        model_requested=cassette.model_requested,
+        model_requested=requested_model(cassette),
         model_answered=transcript.model,
         streaming=cassette.is_streaming,
         chunks=transcript.chunk_count,
