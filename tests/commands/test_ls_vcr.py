@@ -55,6 +55,7 @@ def test_filters_work_across_both_formats() -> None:
     by_endpoint = ls_json(SAMPLES, "--endpoint", "/v1/messages")["cassettes"]
     assert {row["file"] for row in by_endpoint} == {
         "anthropic-messages-sse.json",
+        "http-error-status-400.json",
         "vcr-anthropic-stream-tool-call.yaml",
     }
     document = ls_json(SAMPLES, "--provider", "gemini")
