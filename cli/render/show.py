@@ -4,6 +4,10 @@ Each form has a head (the file's header and the request) and a response part, so
 big file read lazily (`formats.llamastack.lazy`) can print its head before its chunks are read.
 There the header can't yet know what the chunks tell (their count, the model that
 answered, the times): it says so, and a `facts` line after the response gives them.
+
+Rich lays out at most `SHOWN` characters of any one text (a message, an answer, a raw
+body): it takes seconds per megabyte. The rest is counted in a note; `--plain` and
+`--format json` always give everything.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from cli.core.transcript.model import Choice, Transcript
 from cli.core.transcript.request import RequestView
 from cli.core.transcript.summary import Summary
 
+SHOWN = 100_000  # characters of one text Rich lays out (~0.1 s); the rest is counted
 ROLE_STYLES = {"system": "magenta", "user": "cyan", "assistant": "green", "tool": "yellow"}
 
 
@@ -88,9 +93,27 @@ def _facts(summary: Summary, times: bool = True) -> str:
     return "; ".join(facts)
 
 
-def render_raw(data: Any) -> RenderableType:
+def render_raw(data: Any, clip: bool = False) -> RenderableType:
+    """The JSON of `data`, highlighted; `clip`: at most SHOWN characters of it."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    return Syntax(text, "json", word_wrap=True, theme="ansi_dark", background_color="default")
+    shown, more = _clip(text) if clip else (text, 0)
+    syntax = Syntax(shown, "json", word_wrap=True, theme="ansi_dark", background_color="default")
+    return Group(syntax, _more(more)) if more else syntax
+
+
+def _clip(text: str) -> tuple[str, int]:
+    """The first SHOWN characters of `text`, and how many were left out."""
+    return (text, 0) if len(text) <= SHOWN else (text[:SHOWN], len(text) - SHOWN)
+
+
+def _more(count: int) -> Text:
+    return Text(f"… {count:,} more characters (--plain or --format json shows all)", style="dim")
+
+
+def _text(text: str, style: str = "") -> RenderableType:
+    """`Text`, clipped at SHOWN characters with a note of the rest."""
+    shown, more = _clip(text)
+    return Group(Text(shown, style=style), _more(more)) if more else Text(shown, style=style)
 
 
 def _header(
@@ -152,7 +175,10 @@ def _request(request: RequestView) -> list[RenderableType]:
         for index, part in enumerate(message.parts):
             if index:
                 body.append("\n")
-            body.append(part.text, style="dim italic" if part.kind != "text" else "")
+            shown, more = _clip(part.text)
+            body.append(shown, style="dim italic" if part.kind != "text" else "")
+            if more:
+                body.append(f"\n… {more:,} more characters", style="dim")
         row.add_row(escape(message.role), body)
         out.append(row)
     if request.tools:
@@ -181,7 +207,9 @@ def _response(transcript: Transcript) -> list[RenderableType]:
     if transcript.error:
         error = transcript.error
         title = " ".join(str(x) for x in (error.status, error.type) if x) or "error"
-        out.append(Panel(escape(error.message or ""), title=escape(title), border_style="red"))
+        shown, more = _clip(error.message or "")
+        message = Group(escape(shown), _more(more)) if more else escape(shown)
+        out.append(Panel(message, title=escape(title), border_style="red"))
     for choice in transcript.choices:
         out.append(_choice(choice))
     if transcript.embeddings:
@@ -192,7 +220,7 @@ def _response(transcript: Transcript) -> list[RenderableType]:
     if transcript.tool_result is not None:
         out.append(Panel(_pretty(transcript.tool_result), title="tool result"))
     if transcript.raw is not None and not transcript.choices:
-        out.append(render_raw(transcript.raw))
+        out.append(render_raw(transcript.raw, clip=True))
     if transcript.usage:
         out.append(_usage(transcript))
     return out
@@ -201,22 +229,24 @@ def _response(transcript: Transcript) -> list[RenderableType]:
 def _choice(choice: Choice) -> RenderableType:
     parts: list[RenderableType] = []
     if choice.reasoning:
-        parts.append(Text(choice.reasoning, style="dim italic"))
+        parts.append(_text(choice.reasoning, style="dim italic"))
     if choice.text:
-        parts.append(Text(choice.text))
+        parts.append(_text(choice.text))
     if choice.refusal:
-        parts.append(Text(f"refusal: {choice.refusal}", style="red"))
+        parts.append(_text(f"refusal: {choice.refusal}", style="red"))
     for call in choice.tool_calls:
         head = Text.assemble(("tool call ", "bold yellow"), (call.name or "?", "bold"))
         if call.id:
             head.append(f"  id {call.id}", style="dim")
         parts.append(head)
         if call.arguments_valid and call.arguments_json is not None:
-            arguments = json.dumps(call.arguments_json, indent=2, ensure_ascii=False)
+            arguments, more = _clip(json.dumps(call.arguments_json, indent=2, ensure_ascii=False))
             parts.append(Syntax(arguments, "json", theme="ansi_dark", background_color="default"))
+            if more:
+                parts.append(_more(more))
         else:
             label = "" if call.arguments_valid else " (invalid JSON)"
-            parts.append(Text(f"{call.arguments or '(no arguments)'}{label}", style="red"))
+            parts.append(_text(f"{call.arguments or '(no arguments)'}{label}", style="red"))
     if not parts:
         parts.append(Text("(empty)", style="dim"))
     finish = choice.finish_reason or "unfinished"
@@ -251,7 +281,7 @@ def _count(value: int | None) -> str:
 
 def _pretty(value: Any) -> RenderableType:
     if isinstance(value, str):
-        return Text(value)
+        return _text(value)
     return Syntax(
         json.dumps(value, indent=2, ensure_ascii=False), "json", background_color="default"
     )

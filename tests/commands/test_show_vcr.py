@@ -333,3 +333,57 @@ def test_show_over_the_whole_corpus(corpus_dir: Path, args: tuple[str, ...]) -> 
         n.startswith("note: ") and str(p) in n for n, p in zip(notes, passed_over, strict=True)
     )
     assert "Traceback" not in result.stdout + result.stderr
+
+
+# a big stream --------------------------------------------------------------------------
+
+
+def test_a_50_mb_stream_is_shown_within_four_times_its_size(tmp_path: Path) -> None:
+    """200,000 SSE events in one VCR.py cassette: read a line at a time, never all held."""
+    import sys
+
+    from tests.bench.common import run_once
+
+    chunk = (
+        '{"id":"chatcmpl-big","object":"chat.completion.chunk","created":1767225600,'
+        '"model":"gpt-4o-mini-2024-07-18","system_fingerprint":"fp_0000000001","choices":'
+        '[{"index":0,"delta":{"content":" w%d"},"logprobs":null,"finish_reason":%s}]}'
+    )
+    events = [
+        "data: " + chunk % (i, '"stop"' if i == 199_999 else "null") + "\n\n"
+        for i in range(200_000)
+    ]
+    document = {
+        "interactions": [
+            {
+                "request": {
+                    "body": '{"model": "gpt-4o-mini", "stream": true, "messages": []}',
+                    "headers": {"content-type": ["application/json"]},
+                    "method": "POST",
+                    "uri": "https://api.openai.com/v1/chat/completions",
+                },
+                "response": {
+                    "body": {"string": "".join(events) + "data: [DONE]\n\n"},
+                    "headers": {"Content-Type": ["text/event-stream; charset=utf-8"]},
+                    "status": {"code": 200, "message": "OK"},
+                },
+            }
+        ],
+        "version": 1,
+    }
+    del events
+    path = tmp_path / "big.yaml"
+    with open(path, "w") as handle:
+        yaml.dump(document, handle, Dumper=yaml.CDumper)  # VCR.py's own serializer
+    del document
+    size = path.stat().st_size
+    assert size > 50_000_000
+    command = [sys.executable, "-m", "cli", "show", str(path), "--plain"]
+    _, code, peak_kib = run_once(command)
+    assert code == 0
+    assert peak_kib * 1024 <= 4 * size, f"peak {peak_kib // 1024} MiB for {size // 2**20} MiB"
+    result = run("show", path, "--format", "json")
+    (line,) = result.stdout.splitlines()
+    shown = json.loads(line)
+    assert shown["summary"]["chunks"] == 200_000
+    assert shown["response"]["choices"][0]["text"].endswith(" w199998 w199999")
