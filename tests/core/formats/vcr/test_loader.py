@@ -150,3 +150,43 @@ def test_the_byte_scan_never_misses_an_anchor_libyaml_reads(
         return
     if any(isinstance(t, yaml.AnchorToken | yaml.AliasToken) for t in tokens):
         assert loader.might_have_anchors(data, at_start=True), data
+
+
+_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.binary(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=5) | st.integers() | st.booleans(), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_VALUES, style=st.sampled_from([None, "'", '"', "|"]))
+def test_the_value_is_pyyaml_safe_loaders(value: object, style: str | None) -> None:
+    data = yaml.safe_dump(value, default_style=style, allow_unicode=True).encode()
+    assert loader.load(data, "x.yaml")[1] == yaml.load(data, Loader=yaml.CSafeLoader)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"a: {<<: {x: 1}, y: 2}\n",
+        b"t: 2024-01-01 10:00:00\nd: 2024-01-01\nf: .inf\nn: ~\no: 0o17\nh: 0x1F\n",
+        b"s: !!set {a, b}\nb: !!binary aGVsbG8=\n1: one\n? [k]\n: v\n",
+    ],
+)
+def test_other_yaml_types_are_the_safe_constructors(data: bytes) -> None:
+    try:
+        expected = yaml.load(data, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        with pytest.raises(ReadError):
+            loader.load(data, "x.yaml")
+        return
+    assert loader.load(data, "x.yaml")[1] == expected
