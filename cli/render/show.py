@@ -309,7 +309,10 @@ def render_plain_head(
     pending: bool = False,
     facts: dict[str, str] | None = None,
 ) -> str:
-    lines = [] if summary.interaction is None else [f"=== interaction {summary.interaction}"]
+    lines = []
+    if summary.interaction is not None:  # one of several: a blank line between them
+        lines = [""] if summary.interaction else []
+        lines.append(f"=== interaction {summary.interaction}")
     lines += [
         f"{summary.method or ''} {summary.endpoint or ''}".strip(),
         f"model: {_models(summary)}",

@@ -103,7 +103,7 @@ def interaction_facts(file: CassetteFile, interaction: Interaction) -> dict[str,
     document = file.document
     if isinstance(document, cassette.Cassette) and interaction.index < len(document.bodies):
         request_body, response_body = document.bodies[interaction.index]
-        if request_body.kind != body.NONE:
+        if request_body.kind != body.NONE and request_body.value != "":
             out["request body"] = request_body.describe()
         out["response body"] = response_body.describe()
     return out
