@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -30,6 +29,17 @@ from rich.text import Text
 from cli.core.transcript.model import Choice, Transcript
 from cli.core.transcript.request import RequestView
 from cli.core.transcript.summary import Summary
+from cli.render.show_plain import (
+    as_text,
+    count_text,
+    models_text,
+    render_plain,
+    render_plain_file,
+    render_plain_head,
+    render_plain_response,
+    stream_facts,
+    time_span,
+)
 
 SHOWN = 100_000  # characters of one text Rich lays out (~0.1 s); the rest is counted
 ROLE_STYLES = {"system": "magenta", "user": "cyan", "assistant": "green", "tool": "yellow"}
@@ -80,17 +90,8 @@ def render_rich_response(transcript: Transcript, facts: Summary | None = None) -
     """The response; `facts`: the summary a pending header left out, shown after it."""
     parts = _response(transcript)
     if facts is not None:
-        parts.append(Text.assemble(("streamed  ", "bold"), _facts(facts)))
+        parts.append(Text.assemble(("streamed  ", "bold"), stream_facts(facts)))
     return Group(*parts)
-
-
-def _facts(summary: Summary, times: bool = True) -> str:
-    facts = [f"{'yes' if summary.streaming else 'no'}, {summary.chunks:,} chunks"]
-    if summary.model_answered:
-        facts.append(f"model answered: {summary.model_answered}")
-    if times and summary.created_first is not None:
-        facts.append(f"created: {_time_span(summary.created_first, summary.created_last)}")
-    return "; ".join(facts)
 
 
 def render_raw(data: Any, clip: bool = False) -> RenderableType:
@@ -125,42 +126,19 @@ def _header(
     grid.add_row("request", escape(f"{summary.method or ''} {summary.url or ''}".strip() or "-"))
     grid.add_row("endpoint", escape(summary.endpoint or "-"))
     grid.add_row("provider", escape(summary.provider or "unknown"))
-    grid.add_row("model", escape(_models(summary)))
+    grid.add_row("model", escape(models_text(summary)))
     streamed = f"yes, {summary.chunks} chunks" if summary.streaming else "no"
     grid.add_row("streamed", "(after the response)" if pending else streamed)
     if summary.test_id:
         grid.add_row("test id", escape(summary.test_id))
     if summary.created_first is not None and not pending:
-        grid.add_row("created", _time_span(summary.created_first, summary.created_last))
+        grid.add_row("created", time_span(summary.created_first, summary.created_last))
     for label, value in (facts or {}).items():
         grid.add_row(escape(label), escape(value))
     title = summary.file
     if summary.interaction is not None:
         title += f" · interaction {summary.interaction}"
     return Panel(grid, title=escape(title), title_align="left", border_style="blue")
-
-
-def _models(summary: Summary) -> str:
-    asked, answered = summary.model_requested, summary.model_answered
-    if answered and asked and answered != asked:
-        return f"{asked} → {answered}"
-    return asked or answered or "-"
-
-
-def _time_span(first: float, last: float | None) -> str:
-    start = _timestamp(first)
-    if last is None or last == first:
-        return start
-    return f"{start} (+{last - first:g}s)"
-
-
-def _timestamp(seconds: float) -> str:
-    if not seconds:
-        return "0 (normalized)"
-    try:
-        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    except (OverflowError, OSError, ValueError):
-        return str(seconds)
 
 
 def _request(request: RequestView) -> list[RenderableType]:
@@ -193,13 +171,9 @@ def _request(request: RequestView) -> list[RenderableType]:
             table.add_row(escape(tool.name), escape(tool.description), escape(params or "-"))
         out.append(table)
     if request.params:
-        params = "  ".join(f"{key}={_value(value)}" for key, value in request.params.items())
+        params = "  ".join(f"{key}={as_text(value)}" for key, value in request.params.items())
         out.append(Text.assemble(("parameters ", "bold"), params))
     return out
-
-
-def _value(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _response(transcript: Transcript) -> list[RenderableType]:
@@ -270,13 +244,9 @@ def _usage(transcript: Transcript) -> RenderableType:
     for column in ("input", "output", "total"):
         table.add_column(column, justify="right")
     table.add_row(
-        *(_count(n) for n in (usage.input_tokens, usage.output_tokens, usage.total_tokens))
+        *(count_text(n) for n in (usage.input_tokens, usage.output_tokens, usage.total_tokens))
     )
     return table
-
-
-def _count(value: int | None) -> str:
-    return "-" if value is None else f"{value:,}"
 
 
 def _pretty(value: Any) -> RenderableType:
@@ -285,94 +255,6 @@ def _pretty(value: Any) -> RenderableType:
     return Syntax(
         json.dumps(value, indent=2, ensure_ascii=False), "json", background_color="default"
     )
-
-
-def render_plain(
-    summary: Summary,
-    request: RequestView,
-    transcript: Transcript,
-    facts: dict[str, str] | None = None,
-) -> str:
-    """Stable text for `git diff` (textconv): the conversation without ids or timestamps."""
-    return render_plain_head(summary, request, facts=facts) + render_plain_response(transcript)
-
-
-def render_plain_file(facts: dict[str, str]) -> str:
-    """The line that opens a file of several interactions (VCR)."""
-    return "# " + "; ".join(f"{label}: {value}" for label, value in facts.items()) + "\n\n"
-
-
-def render_plain_head(
-    summary: Summary,
-    request: RequestView,
-    *,
-    pending: bool = False,
-    facts: dict[str, str] | None = None,
-) -> str:
-    lines = []
-    if summary.interaction is not None:  # one of several: a blank line between them
-        lines = [""] if summary.interaction else []
-        lines.append(f"=== interaction {summary.interaction}")
-    lines += [
-        f"{summary.method or ''} {summary.endpoint or ''}".strip(),
-        f"model: {_models(summary)}",
-        f"streamed: {'(after the response)' if pending else 'yes' if summary.streaming else 'no'}",
-    ]
-    if summary.test_id:
-        lines.append(f"test: {summary.test_id}")
-    lines.extend(f"{label}: {value}" for label, value in (facts or {}).items())
-    lines.append("")
-    lines.append("## request")
-    for message in request.messages:
-        lines.append(f"[{message.role}]")
-        lines.extend(part.text for part in message.parts)
-    for tool in request.tools:
-        params = ", ".join(
-            f"{p.name}{'' if p.required else '?'}: {p.type}" for p in tool.parameters
-        )
-        lines.append(f"tool {tool.name}({params}): {tool.description}")
-    for key, value in request.params.items():
-        lines.append(f"{key} = {_value(value)}")
-    lines.append("")
-    return "\n".join(lines) + "\n"
-
-
-def render_plain_response(transcript: Transcript, facts: Summary | None = None) -> str:
-    """The response; `facts`: what a pending head left out (see `render_rich_response`)."""
-    lines = ["## response"]
-    if transcript.error:
-        error = transcript.error
-        lines.append(f"error {error.status or ''} {error.type or ''}: {error.message or ''}")
-    for choice in transcript.choices:
-        lines.append(f"[choice {choice.index}, finish: {choice.finish_reason or 'unfinished'}]")
-        if choice.reasoning:
-            lines.append(f"(reasoning) {choice.reasoning}")
-        if choice.text:
-            lines.append(choice.text)
-        for call in choice.tool_calls:
-            arguments = (
-                json.dumps(call.arguments_json, indent=2, ensure_ascii=False, sort_keys=True)
-                if call.arguments_valid and call.arguments_json is not None
-                else call.arguments
-            )
-            lines.append(f"tool call {call.name}: {arguments}")
-    if transcript.embeddings:
-        lines.append(f"embeddings: {transcript.embeddings[0]} x {transcript.embeddings[1]}")
-    if transcript.models:
-        lines.extend(f"model {model}" for model in transcript.models)
-    if transcript.tool_result is not None:
-        lines.append(_value(transcript.tool_result))
-    if transcript.raw is not None and not transcript.choices:
-        lines.append(json.dumps(transcript.raw, indent=2, ensure_ascii=False, sort_keys=True))
-    if transcript.usage:
-        usage = transcript.usage
-        lines.append(
-            f"usage: input {_count(usage.input_tokens)}, output {_count(usage.output_tokens)}, "
-            f"total {_count(usage.total_tokens)}"
-        )
-    if facts is not None:
-        lines.append(f"streamed: {_facts(facts, times=False)}")  # stable: no times
-    return "\n".join(lines) + "\n"
 
 
 class Printer:

@@ -17,9 +17,8 @@ Rules:
   again, one item at a time. Rules ask the context, never `response["body"]`, for the
   body's kind and length. Findings in a big file have no line numbers.
 - A secret never appears in a message in full: the rules show `secrets.mask` forms.
-- A VCR cassette is checked for what reading it can tell (S001: YAML that can't be read
-  safely; S003: YAML that is not a cassette, `passable` so a walk passes it over); the
-  rule families here judge llama-stack's shape and do not run on it yet.
+- A VCR cassette gets only `structure.check_vcr` (S001, S003) for now.
+- Findings get line numbers from the file's bytes (`lines`) once its rules have run.
 - Pure: no printing. Results come back in input order, one entry per file.
 """
 
@@ -27,18 +26,16 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from cli.core.formats.errors import NotACassette
 from cli.core.formats.llamastack import codec
 from cli.core.formats.vcr import format as vcr
 from cli.core.model import unwrap
+from cli.core.rules.lines import add_lines
 from cli.errors import ReadError
 
 if TYPE_CHECKING:
@@ -270,15 +267,15 @@ def check_path(path: Path, settings: Settings) -> FileResult:
     ctx = Context(str(path), settings)
     try:
         big = lazy.is_big(path)
-        if big and vcr.claims(_head(path), path):
-            return _check_vcr(ctx, None, path)
+        if big and vcr.claims(rules_structure.head(path), path):
+            return rules_structure.check_vcr(ctx, None, path), None
         streamed = lazy.open_streamed(path) if big else None
         if streamed is not None:
             with streamed:
                 return _check_streamed(ctx, streamed)
         raw = ctx.raw = codec.read_bytes(path)
         if vcr.claims(raw[:64], path):
-            return _check_vcr(ctx, raw, path)
+            return rules_structure.check_vcr(ctx, raw, path), None
         value = codec.parse(raw, path)
     except ReadError as exc:
         ctx.findings.clear()  # a big file's items may fail after some rules ran
@@ -288,35 +285,8 @@ def check_path(path: Path, settings: Settings) -> FileResult:
         return ctx.findings, None
     keys = _run_rules(ctx)
     if ctx.findings:
-        _add_lines(ctx.findings, raw)
+        add_lines(ctx.findings, raw)
     return ctx.findings, keys
-
-
-def _check_vcr(ctx: Context, raw: bytes | None, path: Path) -> FileResult:
-    """A VCR cassette: readable (S001) and a cassette (S003), for now. `raw` None: a big
-    file, read from disk as `show` reads it."""
-    from cli.core.rules import structure as rules_structure
-
-    try:
-        if raw is None:
-            vcr.open_lazy(path)
-        else:
-            vcr.load(raw, path)
-    except NotACassette as exc:
-        ctx.report("S003", "", exc.message)
-        for finding in ctx.findings:
-            finding.passable = True
-    except ReadError as exc:
-        rules_structure.unreadable(ctx, exc)
-    return ctx.findings, None
-
-
-def _head(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(64)
-    except OSError:
-        return b""  # the read that follows reports why
 
 
 def _check_streamed(ctx: Context, streamed: Streamed) -> FileResult:
@@ -350,85 +320,3 @@ def validate(paths: Iterable[Path], settings: Settings) -> Iterator[tuple[Path, 
         if keys is not None:
             findings.extend(library.add(path, keys))
         yield path, findings
-
-
-# lines -----------------------------------------------------------------------
-
-_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
-
-
-def _add_lines(findings: list[Finding], raw: bytes) -> None:
-    """Give each finding the line of its pointer, or of the nearest enclosing value that
-    exists (a missing field points at its parent)."""
-    wanted = {f.pointer for f in findings if f.pointer and f.line is None}
-    if not wanted:
-        return
-    prefixes = set()
-    for pointer in wanted:
-        parts = pointer.split("/")
-        prefixes.update("/".join(parts[:end]) for end in range(2, len(parts) + 1))
-    lines = locate_lines(raw, prefixes)
-    for finding in findings:
-        pointer = finding.pointer
-        while finding.line is None and pointer:
-            finding.line = lines.get(pointer)
-            pointer = pointer.rsplit("/", 1)[0]
-
-
-def locate_lines(raw: bytes, pointers: set[str]) -> dict[str, int]:
-    """The 1-based line where each JSON pointer's value (or object member) starts.
-
-    A small tokenizer walk that stops once every pointer is found; pointers that don't
-    exist are left out. For an object member the line is the key's.
-    """
-    offset = len(codec.BOM) if raw.startswith(codec.BOM) else 0
-    wanted = set(pointers)
-    found: dict[str, int] = {}
-    stack: list[list[Any]] = []  # [is_object, pointer, index of the next array item]
-    value_pointer: str | None = ""
-    expecting_key = False
-    line, last = 1, offset
-    for match in _TOKEN.finditer(raw, offset):
-        token, start = match.group(), match.start()
-        line += raw.count(b"\n", last, start)
-        last = start
-        if token in (b",", b":", b"}", b"]"):
-            if token == b",":
-                frame = stack[-1] if stack else None
-                if frame and frame[0]:
-                    expecting_key = True
-                elif frame:
-                    frame[2] += 1
-                    value_pointer = f"{frame[1]}/{frame[2]}"
-            elif token in (b"}", b"]"):
-                if stack:
-                    stack.pop()
-                value_pointer = None
-                expecting_key = False
-            continue
-        if expecting_key:
-            try:
-                key = json.loads(token)
-            except ValueError:
-                key = token.decode("utf-8", "replace")
-            value_pointer = f"{stack[-1][1]}/{_escape(str(key))}"
-            expecting_key = False
-            if value_pointer in wanted:
-                found.setdefault(value_pointer, line)
-            continue
-        if value_pointer is not None and value_pointer in wanted:
-            found.setdefault(value_pointer, line)
-        if token == b"{":
-            stack.append([True, value_pointer or "", 0])
-            expecting_key = True
-        elif token == b"[":
-            stack.append([False, value_pointer or "", 0])
-            value_pointer = f"{value_pointer or ''}/0"
-            continue
-        if len(found) == len(wanted):
-            break
-    return found
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 
 from cli.core.formats.llamastack import hashing
 from cli.core.library import iter_paths
+from cli.core.rules.lines import locate_lines
 from cli.core.rules.runner import (
     ERROR,
     Finding,
     Settings,
     Tally,
     all_rules,
-    locate_lines,
     unknown_prefixes,
     validate,
 )
