@@ -47,8 +47,9 @@ def command(
     could not be read.
     """
     from cli.core.diff.model import DiffOptions, DiffReport
+    from cli.core.library import passed_over
     from cli.errors import ReadError, UsageError
-    from cli.messages import error_line
+    from cli.messages import error_line, note_line
     from cli.render.console import data_console, progress
 
     options = DiffOptions.from_flags(strict, ignore)
@@ -72,6 +73,8 @@ def command(
 
         report.add(compare_files(old, new, options))
     report.sort()
+    for note in report.passed_over:
+        note_line(passed_over(note))
     for item in report.files:
         if item.error:
             error_line(item.error)

@@ -10,7 +10,8 @@ Rules:
   bytes): most of a re-recorded library is unchanged, and it costs less than shipping the
   pair to a worker. Only differing pairs go to `map_paths` workers.
 - Only names and small results are held: never a library, and one pair at a time.
-- A pair that can't be read becomes an `error` result; the other pairs go on.
+- A pair that can't be read becomes an `error` result; the other pairs go on. A pair that
+  is not a cassette at all (a CI workflow beside VCR cassettes) is passed over with a note.
 """
 
 from __future__ import annotations
@@ -25,7 +26,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from cli.core.diff.model import ADDED, ERROR, REMOVED, UNCHANGED, DiffOptions, FileDiff, without
+from cli.core.diff.model import (
+    ADDED,
+    ERROR,
+    PASSED_OVER,
+    REMOVED,
+    UNCHANGED,
+    DiffOptions,
+    FileDiff,
+    without,
+)
+from cli.core.formats.errors import NotACassette
 from cli.core.library import Globs, iter_paths, map_paths
 from cli.errors import CassetteError
 
@@ -115,6 +126,8 @@ def compare_pair(
             new_name=new_name,
             renamed=old_name != new_name,
         )
+    except NotACassette as exc:  # YAML or JSON a walk found that holds no recording
+        return FileDiff(old_name, new_name, PASSED_OVER, error=str(exc))
     except CassetteError as exc:
         return FileDiff(old_name, new_name, ERROR, old_name != new_name, error=str(exc))
 
