@@ -4,9 +4,9 @@ Rules:
 - A cassette is a mapping whose `interactions` is a list of mappings, each with a
   `request` and a `response` mapping. Anything else is `NotACassette`, with the reason
   (pydantic-ai's gRPC recordings of xai have `request_sample`, not `request`).
-- Each interaction becomes `{"request": {...}, "response": {...}}` as the VCR contract
-  says (`docs/vcr-contract`): `uri` -> `url` and `endpoint`, headers as recorded (a
-  `!!binary` value as text), bodies decoded by `cli.core.wire.body` with their own
+- Each interaction becomes `{"request": {...}, "response": {...}}`, the shape every
+  analyser reads (`cli.core.model`): `uri` -> `url` and `endpoint`, headers as recorded
+  (a `!!binary` value as text), bodies decoded by `cli.core.wire.body` with their own
   side's headers, status code and message, and `is_streaming`. pydantic-ai's
   `parsed_body` is the body's value already.
 - The model a URL names (Gemini `/models/<m>:generateContent`, Bedrock
