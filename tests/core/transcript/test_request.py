@@ -382,7 +382,7 @@ def test_bedrock_converse_request() -> None:
     assert [(p.kind, p.text) for p in user.parts] == [
         ("text", "Describe"),
         ("image", "[image: png, 1 KB]"),
-        ("file", "[file: doc, 1 KB]"),
+        ("file", "[file: doc, pdf, 1 KB]"),
         ("video", "[video: mp4, s3://b/v.mp4]"),
     ]
     assert [(p.kind, p.text) for p in assistant.parts] == [
