@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cli.core.model import Interaction
 from cli.core.transcript.request import view_request
@@ -382,7 +384,7 @@ def test_bedrock_converse_request() -> None:
     assert [(p.kind, p.text) for p in user.parts] == [
         ("text", "Describe"),
         ("image", "[image: png, 1 KB]"),
-        ("file", "[file: doc, 1 KB]"),
+        ("file", "[file: doc, pdf, 1 KB]"),
         ("video", "[video: mp4, s3://b/v.mp4]"),
     ]
     assert [(p.kind, p.text) for p in assistant.parts] == [
@@ -578,3 +580,91 @@ def test_a_body_the_reader_summarized(body: dict[str, Any], part: tuple[str, str
         ("input", [part])
     ]
     assert got.params == {}
+
+
+_REQUEST_KEYS = st.sampled_from(
+    [
+        "messages",
+        "contents",
+        "system",
+        "systemInstruction",
+        "input",
+        "instructions",
+        "tools",
+        "toolConfig",
+        "toolSpec",
+        "functionDeclarations",
+        "parts",
+        "content",
+        "role",
+        "type",
+        "text",
+        "source",
+        "image",
+        "document",
+        "toolUse",
+        "toolResult",
+        "functionCall",
+        "functionResponse",
+        "inlineData",
+        "fileData",
+        "tool_calls",
+        "function",
+        "arguments",
+        "chat_history",
+        "message",
+        "preamble",
+        "tool_results",
+        "texts",
+        "requests",
+        "summary",
+        "output",
+        "call_id",
+        "name",
+        "parameters",
+        "input_schema",
+        "inputSchema",
+        "json",
+        "reasoningContent",
+        "thinking",
+        "tool_use_id",
+        "image_url",
+        "file",
+        "data",
+        "bytes",
+    ]
+)
+_REQUEST_VALUES = st.sampled_from(
+    [
+        "text",
+        "image",
+        "tool_use",
+        "tool_result",
+        "function_call",
+        "function_call_output",
+        "reasoning",
+        "message",
+        "input_file",
+        "document",
+        "user",
+        "data:image/png;base64,AAAA",
+        "",
+    ]
+)
+_REQUEST_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | _REQUEST_VALUES,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(_REQUEST_KEYS, children, max_size=5)
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(body=st.dictionaries(_REQUEST_KEYS, _REQUEST_JSON, max_size=6), responses=st.booleans())
+def test_request_shaped_junk_never_raises(body: dict[str, Any], responses: bool) -> None:
+    got = view(body, "https://api.openai.com/v1/responses" if responses else "https://x/v1/chat")
+    for message in got.messages:
+        assert isinstance(message.role, str)
+        assert all(isinstance(part.text, str) for part in message.parts)
+    assert all(isinstance(tool.name, str) for tool in got.tools)

@@ -79,7 +79,7 @@ def decode(raw: Any, headers: Any) -> tuple[Any, bool]:
         value = json.loads(raw)
     except ValueError:
         return raw, False
-    return value, isinstance(value, list) and "streamGenerateContent" in content_type + ""
+    return value, False  # a Gemini streamed array: the caller knows it by its URL
 
 
 def interactions(path: Path) -> list[Interaction]:

@@ -135,12 +135,12 @@ def _kilobytes(base64_text: str) -> int:
     return max(1, round(raw_bytes / 1024))
 
 
-def _source_summary(kind: str, source: dict[str, Any], name: Any = None) -> Part:
+def _source_summary(kind: str, source: dict[str, Any], name: Any = None, fmt: Any = None) -> Part:
     """Anthropic's and Bedrock's `source`: base64 `data`/`bytes`, a `url`, a file id,
     an S3 location, or the document's own text."""
     if source.get("type") == "text" and isinstance(source.get("data"), str):
         return Part("text", source["data"])
-    mime = source.get("media_type")
+    mime = source.get("media_type") or fmt
     location = source.get("url") or source.get("file_id") or source.get("s3Location")
     if isinstance(location, dict):
         location = location.get("uri")
@@ -172,8 +172,7 @@ def _media(item: dict[str, Any], kind: str | None) -> list[Part] | None:
         block = item.get(key)
         if kind is None and isinstance(block, dict) and isinstance(block.get("source"), dict):
             media = "file" if key == "document" else key
-            name = block.get("name") or block.get("format")
-            return [_source_summary(media, block["source"], name)]
+            return [_source_summary(media, block["source"], block.get("name"), block.get("format"))]
     blob = item.get("file_data") or item.get("fileData")
     if kind is None and isinstance(blob, dict):  # Gemini: a file by URI
         mime = blob.get("mime_type") or blob.get("mimeType")
