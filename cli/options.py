@@ -30,8 +30,13 @@ Paths = Annotated[
     ),
 ]
 Glob = Annotated[
-    str,
-    typer.Option("--glob", help="File-name pattern to look for inside directories."),
+    list[str] | None,
+    typer.Option(
+        "--glob",
+        help="File-name pattern to look for inside directories; repeat for several "
+        "(default: *.json, *.yaml and *.yml).",
+        show_default=False,
+    ),
 ]
 Format = Annotated[
     OutputFormat,

@@ -73,7 +73,14 @@ def test_every_example_runs_on_a_fresh_checkout(name: str, tmp_path) -> None:
 
 
 def test_startup_does_not_import_heavy_modules() -> None:
-    heavy = ("deepdiff", "rich.console", "cli.core.transcript.reassemble")
+    heavy = (
+        "deepdiff",
+        "rich",
+        "rich.console",
+        "yaml",
+        "cli.core.transcript.reassemble",
+        "cli.core.wire",
+    )
     code = f"import sys, cli.app; print(','.join(m for m in {heavy!r} if m in sys.modules))"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

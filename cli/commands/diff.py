@@ -36,7 +36,7 @@ def command(
     stat: Annotated[bool, typer.Option("--stat", help="Only the counts.")] = False,
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
-    glob: Glob = "*.json",
+    glob: Glob = None,
 ) -> int:
     """Compare two cassettes, or two directories of them, by meaning.
 
@@ -48,8 +48,9 @@ def command(
     """
     from cli.core import pointer
     from cli.core.diff.model import DiffOptions, DiffReport
+    from cli.core.library import passed_over
     from cli.errors import ReadError, UsageError
-    from cli.messages import error_line
+    from cli.messages import error_line, note_line
     from cli.render.console import data_console, progress
 
     for text in ignore or []:
@@ -78,6 +79,8 @@ def command(
 
         report.add(compare_files(old, new, options))
     report.sort()
+    for note in report.passed_over:
+        note_line(passed_over(note))
     for item in report.files:
         if item.error:
             error_line(item.error)

@@ -37,7 +37,7 @@ def choose_mode(in_place: bool, output: Path | None, check: bool, dry_run: bool)
 def run_edit_command(
     edit: Callable,
     paths: list[Path],
-    glob: str,
+    glob: list[str] | None,
     mode,
     format_: OutputFormat,
     no_color: bool,

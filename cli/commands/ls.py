@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -45,19 +46,20 @@ def command(
     sort: Annotated[SortKey, typer.Option("--sort", help="Order of the rows.")] = SortKey.file,
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
-    glob: Glob = "*.json",
+    glob: Glob = None,
 ) -> int:
-    """List cassettes, one row each, with a totals row.
+    """List cassettes, one row per interaction, with a totals row.
 
     Each row gives the endpoint, model, streamed or not, choices, chunks, input and output
-    tokens, finish reasons and the first user message. Filters narrow the list.
+    tokens, finish reasons and the first user message. A file of several interactions (a
+    VCR cassette) has a row for each, its name on the first. Filters narrow the list.
     """
     import sys
     from itertools import tee
 
-    from cli.core.library import iter_paths, map_paths, relative_name
+    from cli.core.library import iter_paths, map_paths, passed_over, relative_name, was_named
     from cli.core.transcript.summary import matches_filters, sort_summaries
-    from cli.messages import error_line
+    from cli.messages import error_line, note_line
     from cli.render.console import progress
 
     # One path listed by name is written as it is read, holding no rows; else sorted.
@@ -65,27 +67,42 @@ def command(
     table = _table(format_, no_color, buffered=streaming)
     found, work = tee(iter_paths(paths, glob))
     total = sum(1 for _ in iter_paths(paths, glob)) if sys.stderr.isatty() else 0
-    rows: list[Summary] = []
+    rows: list[tuple[Summary, bool]] = []
     failed = False
     with progress(total, "Reading cassettes") as bar:
         for path, result in zip(found, map_paths(summarize_path, work), strict=True):
             bar.advance()
-            if isinstance(result, str):
-                error_line(result)
+            if isinstance(result, Failure):
+                if result.not_a_cassette and not was_named(path, paths):
+                    note_line(passed_over(result.message))
+                    continue
+                error_line(result.message)
                 failed = True
                 continue
+            first = True  # the file's first row shown: it counts the file in the totals
             for summary in result:
                 summary.file = relative_name(path, paths)
                 if not matches_filters(summary, model=model, endpoint=endpoint, provider=provider):
                     continue
                 if streaming:
-                    table.add(summary)
+                    table.add(summary, new_file=first)
                 else:
-                    rows.append(summary)
-    for row in sort_summaries(rows, sort.value):
-        table.add(row)
+                    rows.append((summary, first))
+                first = False
+    first_of = {id(summary): first for summary, first in rows}
+    for row in sort_summaries([summary for summary, _ in rows], sort.value):
+        table.add(row, new_file=first_of[id(row)])
     table.finish()
     return 2 if failed else 0
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What stopped a file: the one-line message, and whether it is just not a cassette
+    (passed over in a walk, with this note)."""
+
+    message: str
+    not_a_cassette: bool = False
 
 
 def _table(format_: OutputFormat, no_color: bool, buffered: bool):  # -> TextTable | JsonRows
@@ -104,15 +121,23 @@ def _table(format_: OutputFormat, no_color: bool, buffered: bool):  # -> TextTab
     )
 
 
-def summarize_path(path: Path) -> list[Summary] | str:
-    """Worker: one summary per interaction, or the one-line error that stopped it. A big
-    file's chunks are read one at a time, never all held."""
+def summarize_path(path: Path) -> list[Summary] | Failure:
+    """Worker: one summary per interaction, or what stopped it. A big file's chunks are
+    read one at a time, never all held."""
     from cli.core import formats
     from cli.core.transcript.summary import summarize
     from cli.errors import CassetteError
 
     try:
         with formats.read(path, lazy=True) as file:
-            return [summarize(interaction) for interaction in file.interactions]
+            summaries = []
+            for interaction in file.interactions:
+                summary = summarize(interaction)
+                if interaction.pointer:  # one of several interactions in the file
+                    summary.interaction = interaction.index
+                summaries.append(summary)
+            return summaries
+    except formats.NotACassette as exc:
+        return Failure(str(exc), not_a_cassette=True)
     except CassetteError as exc:
-        return str(exc)
+        return Failure(str(exc))

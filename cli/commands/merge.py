@@ -64,7 +64,7 @@ def command(
     ] = False,
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
-    glob: Glob = "*.json",
+    glob: Glob = None,
 ) -> int:
     """Merge cassette libraries into DEST, file by file, by relative path.
 

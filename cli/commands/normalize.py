@@ -38,7 +38,7 @@ def command(
     dry_run: DryRun = False,
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
-    glob: Glob = "*.json",
+    glob: Glob = None,
 ) -> int:
     """Normalize responses as llama-stack's recorder does, to keep re-record diffs small.
 

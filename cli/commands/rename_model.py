@@ -54,7 +54,7 @@ def command(
     dry_run: DryRun = False,
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
-    glob: Glob = "*.json",
+    glob: Glob = None,
 ) -> int:
     """Rename a model in every cassette that uses it.
 

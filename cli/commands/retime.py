@@ -53,7 +53,7 @@ def command(
     dry_run: DryRun = False,
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
-    glob: Glob = "*.json",
+    glob: Glob = None,
 ) -> int:
     """Move or reset the timestamps in responses (created, created_at, time_info.created).
 

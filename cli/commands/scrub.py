@@ -91,7 +91,7 @@ def command(
         ),
     ] = ReportFormat.text,
     no_color: NoColor = False,
-    glob: Glob = "*.json",
+    glob: Glob = None,
 ) -> int:
     """Redact API keys, tokens and credentials from cassettes.
 

@@ -10,14 +10,15 @@ import typer
 from cli.options import Format, Glob, NoColor, OutputFormat, Paths
 
 if TYPE_CHECKING:
-    from cli.core.model import Interaction
+    from cli.core.model import CassetteFile, Interaction
     from cli.core.transcript.model import Transcript
+    from cli.core.transcript.summary import Summary
     from cli.render.show import Printer
 
 EXAMPLES = [
     "cassette show sample_cassettes/vllm-chat-stream-tool-call.json",
     "cassette show sample_cassettes/vllm-chat-stream-n2.json --choice 1",
-    "cassette show sample_cassettes/databricks-chat-stream-sol.json --format json",
+    "cassette show sample_cassettes/vcr-anthropic-stream-tool-call.yaml --interaction 1",
 ]
 
 
@@ -27,7 +28,8 @@ def command(
         int | None, typer.Option("--choice", help="Show only this choice index.", min=0)
     ] = None,
     raw: Annotated[
-        bool, typer.Option("--raw", help="The file's JSON, syntax-highlighted.")
+        bool,
+        typer.Option("--raw", help="The recorded JSON (VCR: with bodies decoded), highlighted."),
     ] = False,
     plain: Annotated[
         bool,
@@ -35,18 +37,27 @@ def command(
     ] = False,
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
-    glob: Glob = "*.json",
+    glob: Glob = None,
+    interaction: Annotated[
+        int | None,
+        typer.Option(
+            "--interaction",
+            help="Show only this interaction of a file that holds several (VCR), from 0.",
+            min=0,
+        ),
+    ] = None,
 ) -> int:
     """Show the conversation recorded in each cassette.
 
     Prints the request (messages by role, tools, sampling parameters) and every choice of
     the response reassembled from its chunks: text, reasoning, tool calls with their
-    arguments, finish reason, and usage. Several paths are shown one after another.
+    arguments, finish reason, and usage. A VCR cassette gets a header, then each of its
+    interactions. Several paths are shown one after another.
     """
     from cli.core import formats
-    from cli.core.library import iter_paths
+    from cli.core.library import iter_paths, passed_over, was_named
     from cli.errors import CassetteError
-    from cli.messages import error_line
+    from cli.messages import error_line, note_line
     from cli.render.show import Printer
 
     printer = Printer(format_.value, raw, plain, no_color)
@@ -55,30 +66,70 @@ def command(
         try:
             # A big file is read a part at a time, except to show its raw JSON.
             with formats.read(path, lazy=not raw) as file:
-                for interaction in file.interactions:
-                    _show(printer, interaction, choice)
+                chosen = _interactions(file, interaction)
+                file_facts = formats.facts(file)
+                if file_facts and interaction is None:
+                    printer.file_header(str(path), file_facts)
+                for one in chosen:
+                    _show(printer, file, one, choice, several=bool(file_facts))
+        except formats.NotACassette as exc:
+            if was_named(path, paths):
+                error_line(str(exc))
+                failed = True
+            else:
+                note_line(passed_over(exc))
         except CassetteError as exc:
             error_line(str(exc))
             failed = True
     return 2 if failed else 0
 
 
-def _show(printer: Printer, interaction: Interaction, choice: int | None) -> None:
+def _interactions(file: CassetteFile, index: int | None) -> list[Interaction]:
+    from cli.errors import CassetteError
+
+    if index is None:
+        return file.interactions
+    if index >= len(file.interactions):
+        count = len(file.interactions)
+        raise CassetteError(
+            f"has no interaction {index}; it has {count} (from 0 to {count - 1})"
+            if count
+            else f"has no interaction {index}; it has none",
+            file.path,
+        )
+    return [file.interactions[index]]
+
+
+def _show(
+    printer: Printer,
+    file: CassetteFile,
+    interaction: Interaction,
+    choice: int | None,
+    several: bool,
+) -> None:
     """One interaction; a lazily read one prints its head before its chunks are read."""
+    from cli.core import formats
     from cli.core.transcript.model import OTHER, Transcript
     from cli.core.transcript.reassemble import transcribe
     from cli.core.transcript.request import view_request
     from cli.core.transcript.summary import summarize
 
     request = view_request(interaction)
-    if interaction.is_lazy:
-        printer.head(summarize(interaction, Transcript(kind=OTHER), request), request)
+    facts = formats.interaction_facts(file, interaction)
+
+    def summary_of(transcript: Transcript) -> Summary:
+        summary = summarize(interaction, transcript, request)
+        summary.interaction = interaction.index if several else None
+        return summary
+
+    if interaction.is_lazy and not printer.raw:
+        printer.head(summary_of(Transcript(kind=OTHER)), request, facts)
         transcript = _pick(transcribe(interaction), choice, interaction.path)
-        printer.rest(summarize(interaction, transcript, request), request, transcript)
+        printer.rest(summary_of(transcript), request, transcript)
         return
     transcript = _pick(transcribe(interaction), choice, interaction.path)
-    summary = summarize(interaction, transcript, request)
-    printer.whole(interaction.data, summary, request, transcript)
+    raw = formats.raw_view(file, interaction) if printer.raw else None
+    printer.whole(raw, summary_of(transcript), request, transcript, facts)
 
 
 def _pick(transcript: Transcript, choice: int | None, path: Path) -> Transcript:

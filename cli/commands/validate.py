@@ -68,7 +68,7 @@ def command(
         ),
     ] = ReportFormat.text,
     no_color: NoColor = False,
-    glob: Glob = "*.json",
+    glob: Glob = None,
 ) -> int:
     """Check cassettes for damage, leaked secrets and names replay won't find.
 
@@ -79,9 +79,10 @@ def command(
     or settings.
     """
     from cli.config import validate_settings
-    from cli.core.library import iter_paths
+    from cli.core.library import iter_paths, passed_over, was_named
     from cli.core.rules import Tally, validate
-    from cli.errors import UsageError
+    from cli.errors import CassetteError, UsageError
+    from cli.messages import note_line
 
     settings = validate_settings(
         select,
@@ -96,6 +97,10 @@ def command(
     tally = Tally()
     with _progress(paths, glob) as bar:
         for path, findings in validate(iter_paths(paths, glob), settings):
+            if findings and all(f.passable for f in findings) and not was_named(path, paths):
+                note_line(passed_over(CassetteError(findings[0].message, path)))
+                bar.advance()
+                continue
             tally.add(findings)
             report.file(path, findings)
             bar.advance()
@@ -114,7 +119,7 @@ def _report(format_: ReportFormat, no_color: bool):  # -> a report of cli.render
     return render.TextReport(color)
 
 
-def _progress(paths: list[Path], glob: str):  # -> a context manager with .advance()
+def _progress(paths: list[Path], glob: list[str] | None):  # -> a context manager with .advance()
     """A bar on a terminal; Rich is not even imported when nobody can see one (CI,
     pre-commit, pipes). Its total is one more walk of the paths: the run streams them."""
     if sys.stderr.isatty():

@@ -2,7 +2,11 @@
 
 Rules:
 - A path named on the command line is read whatever its extension; a directory is
-  searched recursively for names matching the glob (default `*.json`), sorted, lazily.
+  searched recursively for names matching any of the globs (default `*.json`, `*.yaml`,
+  `*.yml`: llama-stack's recordings and VCR.py's cassettes), sorted, lazily.
+- A file found by a walk that turns out not to be a cassette (a CI workflow, `mkdocs.yml`)
+  is passed over with a note; one named on the command line is an error. `was_named`
+  tells the two apart, and `passed_over` is the note.
 - A named path that does not exist is still yielded, so the per-file read reports it
   and the other files go on.
 - Symlinked directories are not followed (no loops, no escaping the tree); symlinked
@@ -22,23 +26,28 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from cli.core.formats.llamastack.codec import TEMP_PREFIX
 
-DEFAULT_GLOB = "*.json"
+if TYPE_CHECKING:
+    from cli.errors import CassetteError
+
+DEFAULT_GLOBS = ("*.json", "*.yaml", "*.yml")
+Globs = str | Iterable[str] | None  # one pattern, several, or None for DEFAULT_GLOBS
 PARALLEL_THRESHOLD = 1000  # below this, starting workers (~0.1 s) costs more than it saves
 
 T = TypeVar("T")
 
 
-def iter_paths(paths: Iterable[Path | str], glob: str = DEFAULT_GLOB) -> Iterator[Path]:
+def iter_paths(paths: Iterable[Path | str], glob: Globs = None) -> Iterator[Path]:
     """Every cassette path under `paths`, in order, each once.
 
     One walk never finds a file twice, so only the given paths are remembered (not every
     file found, which would grow with the library): a directory inside one already walked
     is skipped, and so is a named file already found by a walk or named before.
     """
+    glob = globs(glob)
     walked: list[Path] = []
     named: set[Path] = set()
     for given in paths:
@@ -57,7 +66,25 @@ def iter_paths(paths: Iterable[Path | str], glob: str = DEFAULT_GLOB) -> Iterato
             yield path
 
 
-def _found_by_walk(path: Path, resolved: Path, root: Path, glob: str) -> bool:
+def globs(glob: Globs) -> tuple[str, ...]:
+    """The patterns a walk looks for: the given ones, or `DEFAULT_GLOBS`."""
+    if glob is None:
+        return DEFAULT_GLOBS
+    chosen = (glob,) if isinstance(glob, str) else tuple(glob)
+    return chosen or DEFAULT_GLOBS
+
+
+def was_named(path: Path, paths: Iterable[Path | str]) -> bool:
+    """Whether `path` was named on the command line, rather than found by a walk."""
+    return any(path == Path(given) for given in paths)
+
+
+def passed_over(error: CassetteError | str) -> str:
+    """The note for a walked file that is not a cassette (`formats.NotACassette`)."""
+    return f"note: {error} (passed over)"
+
+
+def _found_by_walk(path: Path, resolved: Path, root: Path, glob: tuple[str, ...]) -> bool:
     """Whether walking `root` yielded this named file already."""
     return path.is_file() and _wanted(path.name, resolved.relative_to(root).as_posix(), glob)
 
@@ -69,7 +96,7 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
-def _walk(root: Path, glob: str) -> Iterator[Path]:
+def _walk(root: Path, glob: tuple[str, ...]) -> Iterator[Path]:
     """In the order of the paths' names (`a.json`, `b/c.json`, `d.json`), the same on every
     machine, so that output in walk order is output sorted by name.
 
@@ -102,10 +129,10 @@ def _listing(directory: Path, prefix: str) -> Iterator[tuple[Path, str, str]]:
     return ((directory / name, prefix + name, kind) for name, kind in entries)
 
 
-def _wanted(name: str, relative: str, glob: str) -> bool:
+def _wanted(name: str, relative: str, glob: tuple[str, ...]) -> bool:
     if name.startswith(TEMP_PREFIX):  # our own temp files are never cassettes
         return False
-    return fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(relative, glob)
+    return any(fnmatch.fnmatch(name, one) or fnmatch.fnmatch(relative, one) for one in glob)
 
 
 def _kind(entry: os.DirEntry[str]) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from cli.core.edit.pipeline import FileResult, Mode
+from cli.core.library import passed_over
 from cli.messages import error_line, note_line
 from cli.options import OutputFormat, ReportFormat
 from cli.render.github import workflow_command
@@ -35,9 +36,15 @@ class EditReport:
         self.title = title  # of annotations
         self.no_color = no_color
         self.counts = {"changed": 0, "unchanged": 0, "renamed": 0, "failed": 0}
+        self.passed_over = 0  # files a walk found that can't be edited: a note each
         self.results: list[FileResult] = []
 
     def add(self, result: FileResult) -> None:
+        if result.status == "passed_over":
+            self.passed_over += 1
+            if self.format is OutputFormat.text:
+                note_line(passed_over(result.error or result.path))
+            return
         self.counts[result.status] += 1
         if result.renamed_to:
             self.counts["renamed"] += 1
@@ -77,19 +84,23 @@ class EditReport:
 
     def finish(self) -> None:
         if self.format is OutputFormat.json:
+            summary: dict[str, int] = dict(self.counts)
+            if self.passed_over:  # present only when a walk found files it couldn't edit
+                summary["passed_over"] = self.passed_over
             document: dict[str, Any] = {
                 "mode": self.mode.name,
-                "summary": self.counts,
+                "summary": summary,
                 "files": [_result_json(result) for result in self.results],
             }
             print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
             return
         counts = self.counts
         would = "would be " if self.mode.name in ("check", "dry_run") else ""
-        note_line(
+        line = (
             f"{counts['changed']} {would}changed, {counts['unchanged']} unchanged, "
             f"{counts['renamed']} {would}renamed, {counts['failed']} failed"
         )
+        note_line(line + (f", {self.passed_over} passed over" if self.passed_over else ""))
 
     @property
     def exit_code(self) -> int:

@@ -4,6 +4,10 @@ Both can be written a row at a time (`TextTable`, `JsonRows`), so that listing a
 in name order holds no rows: the first `BUFFERED` rows fix the table's column widths
 (a longer cell later widens only its own line), the JSON is written as it goes. Up to
 `BUFFERED` rows, the output is exactly that of the whole-list functions.
+
+A row is one interaction. The table names a file on the first of its consecutive rows
+only; the totals count files (`new_file` rows) and interactions (every row), and say
+"N files" alone when the two are the same.
 """
 
 from __future__ import annotations
@@ -28,14 +32,16 @@ JSON_OPTIONS = orjson.OPT_INDENT_2
 @dataclass
 class Totals:
     files: int = 0
+    interactions: int = 0
     streamed: int = 0
     choices: int = 0
     chunks: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
 
-    def add(self, row: Summary) -> None:
-        self.files += 1
+    def add(self, row: Summary, new_file: bool = True) -> None:
+        self.files += new_file
+        self.interactions += 1
         self.streamed += row.streaming
         self.choices += row.choices
         self.chunks += row.chunks
@@ -48,9 +54,17 @@ class Totals:
 
 def totals(rows: Iterable[Summary]) -> dict[str, int]:
     sums = Totals()
-    for row in rows:
-        sums.add(row)
+    for row, new_file in _with_new_file(rows):
+        sums.add(row, new_file)
     return sums.to_json()
+
+
+def _with_new_file(rows: Iterable[Summary]) -> Iterable[tuple[Summary, bool]]:
+    """Each row, and whether it starts a file (its file differs from the row before's)."""
+    previous = None
+    for row in rows:
+        yield row, row.file != previous
+        previous = row.file
 
 
 def ls_json(rows: list[Summary]) -> str:
@@ -69,9 +83,11 @@ def render_lines(rows: list[Summary], width: int | None = None) -> list[str]:
     longer than reading the files. The first message takes whatever width is left.
     """
     sums = Totals()
-    for row in rows:
-        sums.add(row)
-    table = [_header(), *(_cells(row) for row in rows), _totals(sums)]
+    table = [_header()]
+    for row, new_file in _with_new_file(rows):
+        sums.add(row, new_file)
+        table.append(_cells(row, new_file))
+    table.append(_totals(sums))
     widths = _widths(table)
     return [_line(cells, message, widths, width) for cells, message in table]
 
@@ -93,17 +109,21 @@ class TextTable:
         self.buffer: list[tuple[dict[str, str], str]] = [_header()]
         self.widths: dict[str, int] | None = None  # fixed once the buffer is flushed
         self.started = False  # whether the header line is out
+        self.previous: str | None = None  # the file of the row before
 
-    def add(self, row: Summary) -> None:
-        self.sums.add(row)
+    def add(self, row: Summary, new_file: bool = True) -> None:
+        """One row; `new_file`: the first row of its file (the totals count the file)."""
+        self.sums.add(row, new_file)
+        cells = _cells(row, named=row.file != self.previous)
+        self.previous = row.file
         if self.widths is None:
-            self.buffer.append(_cells(row))
+            self.buffer.append(cells)
             if self.buffered is not None and len(self.buffer) > self.buffered + 1:
                 self.widths = _widths(self.buffer)
                 self._write(self.buffer)
                 self.buffer = []
         else:
-            self._write([_cells(row)])
+            self._write([cells])
 
     def finish(self) -> None:
         rows = [*self.buffer, _totals(self.sums)]
@@ -128,13 +148,13 @@ class JsonRows:
         self.out = out or sys.stdout
         self.sums = Totals()
 
-    def add(self, row: Summary) -> None:
-        opening = '{\n  "cassettes": [\n    ' if not self.sums.files else ",\n    "
-        self.sums.add(row)
+    def add(self, row: Summary, new_file: bool = True) -> None:
+        opening = '{\n  "cassettes": [\n    ' if not self.sums.interactions else ",\n    "
+        self.sums.add(row, new_file)
         self.out.write(opening + _indented(row.to_json(), "    "))
 
     def finish(self) -> None:
-        head = '{\n  "cassettes": [],' if not self.sums.files else "\n  ],"
+        head = '{\n  "cassettes": [],' if not self.sums.interactions else "\n  ],"
         self.out.write(f'{head}\n  "totals": {_indented(self.sums.to_json(), "  ")}\n}}\n')
         self.out.flush()
 
@@ -147,9 +167,10 @@ def _header() -> tuple[dict[str, str], str]:
     return dict(zip(COLUMNS, COLUMNS, strict=True)), "first message"
 
 
-def _cells(row: Summary) -> tuple[dict[str, str], str]:
+def _cells(row: Summary, named: bool = True) -> tuple[dict[str, str], str]:
+    """A row's cells; `named`: the first of its file's consecutive rows, which names it."""
     cells = {
-        "file": printable(row.file),
+        "file": printable(row.file) if named else "",
         "endpoint": printable(row.endpoint or "-"),
         "model": printable(row.model_requested or row.model_answered or "-"),
         "stream": "yes" if row.streaming else "no",
@@ -163,8 +184,11 @@ def _cells(row: Summary) -> tuple[dict[str, str], str]:
 
 
 def _totals(sums: Totals) -> tuple[dict[str, str], str]:
+    files = f"{sums.files} files"
+    if sums.interactions != sums.files:
+        files += f", {sums.interactions} interactions"
     cells = {
-        "file": f"{sums.files} files",
+        "file": files,
         "endpoint": "",
         "model": "",
         "stream": str(sums.streamed),

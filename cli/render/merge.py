@@ -70,6 +70,8 @@ def report(
         }
         print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
         return
+    for note in plan.passed_over:
+        note_line(note)
     for error in errors:
         error_line(error)
     for conflict in plan.unresolved:

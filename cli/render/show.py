@@ -4,6 +4,10 @@ Each form has a head (the file's header and the request) and a response part, so
 big file read lazily (`formats.llamastack.lazy`) can print its head before its chunks are read.
 There the header can't yet know what the chunks tell (their count, the model that
 answered, the times): it says so, and a `facts` line after the response gives them.
+
+Rich lays out at most `SHOWN` characters of any one text (a message, an answer, a raw
+body): it takes seconds per megabyte. The rest is counted in a note; `--plain` and
+`--format json` always give everything.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -26,91 +29,116 @@ from rich.text import Text
 from cli.core.transcript.model import Choice, Transcript
 from cli.core.transcript.request import RequestView
 from cli.core.transcript.summary import Summary
+from cli.render.show_plain import (
+    as_text,
+    count_text,
+    models_text,
+    render_plain,
+    render_plain_file,
+    render_plain_head,
+    render_plain_response,
+    stream_facts,
+    time_span,
+)
 
+SHOWN = 100_000  # characters of one text Rich lays out (~0.1 s); the rest is counted
 ROLE_STYLES = {"system": "magenta", "user": "cyan", "assistant": "green", "tool": "yellow"}
 
 
 def show_json(summary: Summary, request: RequestView, transcript: Transcript) -> dict[str, Any]:
-    """The documented `show --format json` object (README: "show --format json")."""
-    return {
-        "file": summary.file,
-        "summary": summary.to_json(),
-        "request": asdict(request),
-        "response": transcript.to_json(),
-    }
+    """The documented `show --format json` object (README: "show --format json"); one of
+    several interactions in a file (VCR) also has its `interaction` index."""
+    value: dict[str, Any] = {"file": summary.file}
+    if summary.interaction is not None:
+        value["interaction"] = summary.interaction
+    value.update(summary=summary.to_json(), request=asdict(request), response=transcript.to_json())
+    return value
 
 
-def render_rich(summary: Summary, request: RequestView, transcript: Transcript) -> RenderableType:
-    return Group(render_rich_head(summary, request), render_rich_response(transcript))
+def render_rich(
+    summary: Summary,
+    request: RequestView,
+    transcript: Transcript,
+    facts: dict[str, str] | None = None,
+) -> RenderableType:
+    return Group(render_rich_head(summary, request, facts=facts), render_rich_response(transcript))
 
 
 def render_rich_head(
-    summary: Summary, request: RequestView, *, pending: bool = False
+    summary: Summary,
+    request: RequestView,
+    *,
+    pending: bool = False,
+    facts: dict[str, str] | None = None,
 ) -> RenderableType:
-    """The header panel and the request; `pending`: the chunks are not read yet."""
-    return Group(_header(summary, pending), *_request(request))
+    """The header panel and the request; `pending`: the chunks are not read yet; `facts`:
+    what the file's format says about the interaction (VCR: status, bodies)."""
+    return Group(_header(summary, pending, facts), *_request(request))
+
+
+def render_rich_file(name: str, facts: dict[str, str]) -> RenderableType:
+    """The panel that opens a file of several interactions (VCR): format, count, writer."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(overflow="fold")
+    for label, value in facts.items():
+        grid.add_row(escape(label), escape(value))
+    return Panel(grid, title=escape(name), title_align="left", border_style="magenta")
 
 
 def render_rich_response(transcript: Transcript, facts: Summary | None = None) -> RenderableType:
     """The response; `facts`: the summary a pending header left out, shown after it."""
     parts = _response(transcript)
     if facts is not None:
-        parts.append(Text.assemble(("streamed  ", "bold"), _facts(facts)))
+        parts.append(Text.assemble(("streamed  ", "bold"), stream_facts(facts)))
     return Group(*parts)
 
 
-def _facts(summary: Summary, times: bool = True) -> str:
-    facts = [f"{'yes' if summary.streaming else 'no'}, {summary.chunks:,} chunks"]
-    if summary.model_answered:
-        facts.append(f"model answered: {summary.model_answered}")
-    if times and summary.created_first is not None:
-        facts.append(f"created: {_time_span(summary.created_first, summary.created_last)}")
-    return "; ".join(facts)
-
-
-def render_raw(data: Any) -> RenderableType:
+def render_raw(data: Any, clip: bool = False) -> RenderableType:
+    """The JSON of `data`, highlighted; `clip`: at most SHOWN characters of it."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    return Syntax(text, "json", word_wrap=True, theme="ansi_dark", background_color="default")
+    shown, more = _clip(text) if clip else (text, 0)
+    syntax = Syntax(shown, "json", word_wrap=True, theme="ansi_dark", background_color="default")
+    return Group(syntax, _more(more)) if more else syntax
 
 
-def _header(summary: Summary, pending: bool = False) -> RenderableType:
+def _clip(text: str) -> tuple[str, int]:
+    """The first SHOWN characters of `text`, and how many were left out."""
+    return (text, 0) if len(text) <= SHOWN else (text[:SHOWN], len(text) - SHOWN)
+
+
+def _more(count: int) -> Text:
+    return Text(f"… {count:,} more characters (--plain or --format json shows all)", style="dim")
+
+
+def _text(text: str, style: str = "") -> RenderableType:
+    """`Text`, clipped at SHOWN characters with a note of the rest."""
+    shown, more = _clip(text)
+    return Group(Text(shown, style=style), _more(more)) if more else Text(shown, style=style)
+
+
+def _header(
+    summary: Summary, pending: bool = False, facts: dict[str, str] | None = None
+) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
     grid.add_row("request", escape(f"{summary.method or ''} {summary.url or ''}".strip() or "-"))
     grid.add_row("endpoint", escape(summary.endpoint or "-"))
     grid.add_row("provider", escape(summary.provider or "unknown"))
-    grid.add_row("model", escape(_models(summary)))
+    grid.add_row("model", escape(models_text(summary)))
     streamed = f"yes, {summary.chunks} chunks" if summary.streaming else "no"
     grid.add_row("streamed", "(after the response)" if pending else streamed)
     if summary.test_id:
         grid.add_row("test id", escape(summary.test_id))
     if summary.created_first is not None and not pending:
-        grid.add_row("created", _time_span(summary.created_first, summary.created_last))
-    return Panel(grid, title=escape(summary.file), title_align="left", border_style="blue")
-
-
-def _models(summary: Summary) -> str:
-    asked, answered = summary.model_requested, summary.model_answered
-    if answered and asked and answered != asked:
-        return f"{asked} → {answered}"
-    return asked or answered or "-"
-
-
-def _time_span(first: float, last: float | None) -> str:
-    start = _timestamp(first)
-    if last is None or last == first:
-        return start
-    return f"{start} (+{last - first:g}s)"
-
-
-def _timestamp(seconds: float) -> str:
-    if not seconds:
-        return "0 (normalized)"
-    try:
-        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    except (OverflowError, OSError, ValueError):
-        return str(seconds)
+        grid.add_row("created", time_span(summary.created_first, summary.created_last))
+    for label, value in (facts or {}).items():
+        grid.add_row(escape(label), escape(value))
+    title = summary.file
+    if summary.interaction is not None:
+        title += f" · interaction {summary.interaction}"
+    return Panel(grid, title=escape(title), title_align="left", border_style="blue")
 
 
 def _request(request: RequestView) -> list[RenderableType]:
@@ -125,7 +153,10 @@ def _request(request: RequestView) -> list[RenderableType]:
         for index, part in enumerate(message.parts):
             if index:
                 body.append("\n")
-            body.append(part.text, style="dim italic" if part.kind != "text" else "")
+            shown, more = _clip(part.text)
+            body.append(shown, style="dim italic" if part.kind != "text" else "")
+            if more:
+                body.append(f"\n… {more:,} more characters", style="dim")
         row.add_row(escape(message.role), body)
         out.append(row)
     if request.tools:
@@ -140,13 +171,9 @@ def _request(request: RequestView) -> list[RenderableType]:
             table.add_row(escape(tool.name), escape(tool.description), escape(params or "-"))
         out.append(table)
     if request.params:
-        params = "  ".join(f"{key}={_value(value)}" for key, value in request.params.items())
+        params = "  ".join(f"{key}={as_text(value)}" for key, value in request.params.items())
         out.append(Text.assemble(("parameters ", "bold"), params))
     return out
-
-
-def _value(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _response(transcript: Transcript) -> list[RenderableType]:
@@ -154,7 +181,9 @@ def _response(transcript: Transcript) -> list[RenderableType]:
     if transcript.error:
         error = transcript.error
         title = " ".join(str(x) for x in (error.status, error.type) if x) or "error"
-        out.append(Panel(escape(error.message or ""), title=escape(title), border_style="red"))
+        shown, more = _clip(error.message or "")
+        message = Group(escape(shown), _more(more)) if more else escape(shown)
+        out.append(Panel(message, title=escape(title), border_style="red"))
     for choice in transcript.choices:
         out.append(_choice(choice))
     if transcript.embeddings:
@@ -165,7 +194,7 @@ def _response(transcript: Transcript) -> list[RenderableType]:
     if transcript.tool_result is not None:
         out.append(Panel(_pretty(transcript.tool_result), title="tool result"))
     if transcript.raw is not None and not transcript.choices:
-        out.append(render_raw(transcript.raw))
+        out.append(render_raw(transcript.raw, clip=True))
     if transcript.usage:
         out.append(_usage(transcript))
     return out
@@ -174,22 +203,24 @@ def _response(transcript: Transcript) -> list[RenderableType]:
 def _choice(choice: Choice) -> RenderableType:
     parts: list[RenderableType] = []
     if choice.reasoning:
-        parts.append(Text(choice.reasoning, style="dim italic"))
+        parts.append(_text(choice.reasoning, style="dim italic"))
     if choice.text:
-        parts.append(Text(choice.text))
+        parts.append(_text(choice.text))
     if choice.refusal:
-        parts.append(Text(f"refusal: {choice.refusal}", style="red"))
+        parts.append(_text(f"refusal: {choice.refusal}", style="red"))
     for call in choice.tool_calls:
         head = Text.assemble(("tool call ", "bold yellow"), (call.name or "?", "bold"))
         if call.id:
             head.append(f"  id {call.id}", style="dim")
         parts.append(head)
         if call.arguments_valid and call.arguments_json is not None:
-            arguments = json.dumps(call.arguments_json, indent=2, ensure_ascii=False)
+            arguments, more = _clip(json.dumps(call.arguments_json, indent=2, ensure_ascii=False))
             parts.append(Syntax(arguments, "json", theme="ansi_dark", background_color="default"))
+            if more:
+                parts.append(_more(more))
         else:
             label = "" if call.arguments_valid else " (invalid JSON)"
-            parts.append(Text(f"{call.arguments or '(no arguments)'}{label}", style="red"))
+            parts.append(_text(f"{call.arguments or '(no arguments)'}{label}", style="red"))
     if not parts:
         parts.append(Text("(empty)", style="dim"))
     finish = choice.finish_reason or "unfinished"
@@ -213,88 +244,17 @@ def _usage(transcript: Transcript) -> RenderableType:
     for column in ("input", "output", "total"):
         table.add_column(column, justify="right")
     table.add_row(
-        *(_count(n) for n in (usage.input_tokens, usage.output_tokens, usage.total_tokens))
+        *(count_text(n) for n in (usage.input_tokens, usage.output_tokens, usage.total_tokens))
     )
     return table
 
 
-def _count(value: int | None) -> str:
-    return "-" if value is None else f"{value:,}"
-
-
 def _pretty(value: Any) -> RenderableType:
     if isinstance(value, str):
-        return Text(value)
+        return _text(value)
     return Syntax(
         json.dumps(value, indent=2, ensure_ascii=False), "json", background_color="default"
     )
-
-
-def render_plain(summary: Summary, request: RequestView, transcript: Transcript) -> str:
-    """Stable text for `git diff` (textconv): the conversation without ids or timestamps."""
-    return render_plain_head(summary, request) + render_plain_response(transcript)
-
-
-def render_plain_head(summary: Summary, request: RequestView, *, pending: bool = False) -> str:
-    lines = [
-        f"{summary.method or ''} {summary.endpoint or ''}".strip(),
-        f"model: {_models(summary)}",
-        f"streamed: {'(after the response)' if pending else 'yes' if summary.streaming else 'no'}",
-    ]
-    if summary.test_id:
-        lines.append(f"test: {summary.test_id}")
-    lines.append("")
-    lines.append("## request")
-    for message in request.messages:
-        lines.append(f"[{message.role}]")
-        lines.extend(part.text for part in message.parts)
-    for tool in request.tools:
-        params = ", ".join(
-            f"{p.name}{'' if p.required else '?'}: {p.type}" for p in tool.parameters
-        )
-        lines.append(f"tool {tool.name}({params}): {tool.description}")
-    for key, value in request.params.items():
-        lines.append(f"{key} = {_value(value)}")
-    lines.append("")
-    return "\n".join(lines) + "\n"
-
-
-def render_plain_response(transcript: Transcript, facts: Summary | None = None) -> str:
-    """The response; `facts`: what a pending head left out (see `render_rich_response`)."""
-    lines = ["## response"]
-    if transcript.error:
-        error = transcript.error
-        lines.append(f"error {error.status or ''} {error.type or ''}: {error.message or ''}")
-    for choice in transcript.choices:
-        lines.append(f"[choice {choice.index}, finish: {choice.finish_reason or 'unfinished'}]")
-        if choice.reasoning:
-            lines.append(f"(reasoning) {choice.reasoning}")
-        if choice.text:
-            lines.append(choice.text)
-        for call in choice.tool_calls:
-            arguments = (
-                json.dumps(call.arguments_json, indent=2, ensure_ascii=False, sort_keys=True)
-                if call.arguments_valid and call.arguments_json is not None
-                else call.arguments
-            )
-            lines.append(f"tool call {call.name}: {arguments}")
-    if transcript.embeddings:
-        lines.append(f"embeddings: {transcript.embeddings[0]} x {transcript.embeddings[1]}")
-    if transcript.models:
-        lines.extend(f"model {model}" for model in transcript.models)
-    if transcript.tool_result is not None:
-        lines.append(_value(transcript.tool_result))
-    if transcript.raw is not None and not transcript.choices:
-        lines.append(json.dumps(transcript.raw, indent=2, ensure_ascii=False, sort_keys=True))
-    if transcript.usage:
-        usage = transcript.usage
-        lines.append(
-            f"usage: input {_count(usage.input_tokens)}, output {_count(usage.output_tokens)}, "
-            f"total {_count(usage.total_tokens)}"
-        )
-    if facts is not None:
-        lines.append(f"streamed: {_facts(facts, times=False)}")  # stable: no times
-    return "\n".join(lines) + "\n"
 
 
 class Printer:
@@ -309,25 +269,41 @@ class Printer:
         self.plain = plain
         self.console = plain_console() if plain else data_console(no_color)
 
+    def file_header(self, name: str, facts: dict[str, str]) -> None:
+        """What opens a file of several interactions (not in JSON: each line is whole)."""
+        if self.json:
+            return
+        if self.plain:
+            sys.stdout.write(render_plain_file(facts))
+        else:
+            self.console.print(render_rich_file(name, facts))
+
     def whole(
-        self, data: Any, summary: Summary, request: RequestView, transcript: Transcript
+        self,
+        data: Any,
+        summary: Summary,
+        request: RequestView,
+        transcript: Transcript,
+        facts: dict[str, str] | None = None,
     ) -> None:
         if self.json:
             self._json(summary, request, transcript)
         elif self.raw:
             self.console.print(render_raw(data))
         elif self.plain:
-            sys.stdout.write(render_plain(summary, request, transcript))
+            sys.stdout.write(render_plain(summary, request, transcript, facts))
         else:
-            self.console.print(render_rich(summary, request, transcript))
+            self.console.print(render_rich(summary, request, transcript, facts))
 
-    def head(self, summary: Summary, request: RequestView) -> None:
+    def head(
+        self, summary: Summary, request: RequestView, facts: dict[str, str] | None = None
+    ) -> None:
         if self.json:
             return
         if self.plain:
-            sys.stdout.write(render_plain_head(summary, request, pending=True))
+            sys.stdout.write(render_plain_head(summary, request, pending=True, facts=facts))
         else:
-            self.console.print(render_rich_head(summary, request, pending=True))
+            self.console.print(render_rich_head(summary, request, pending=True, facts=facts))
         sys.stdout.flush()
 
     def rest(self, summary: Summary, request: RequestView, transcript: Transcript) -> None:

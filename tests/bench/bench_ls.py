@@ -1,7 +1,8 @@
 """Benchmark: `cassette ls` and `cassette --version` against their floors, in one run.
 
 Run: .venv/bin/python -m tests.bench.bench_ls
-- ls over the corpus vs a bare Python process that orjson-parses the same files (target <= 1.5)
+- ls over the corpus's JSON vs a bare Python process that orjson-parses the same files
+  (target <= 1.5); its VCR cassettes have their own benchmark (`bench_ls_vcr`)
 - --version vs `python -c "import typer"` (target <= 1.3)
 """
 
@@ -17,7 +18,7 @@ def main() -> int:
         print(f"corpus not found at {CORPUS}; set CASSETTE_CORPUS")
         return 2
     floor = median_time(floor_args(CORPUS))
-    ls = median_time([*CASSETTE, "ls", str(CORPUS)])
+    ls = median_time([*CASSETTE, "ls", str(CORPUS), "--glob", "*.json"])
     typer_floor = median_time([PYTHON, "-c", "import typer"])
     version = median_time([*CASSETTE, "--version"])
     ok = report("ls <corpus>", ls, floor, 1.5)

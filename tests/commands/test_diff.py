@@ -243,7 +243,7 @@ def test_corpus_against_an_edited_copy(corpus_dir: Path, tmp_path: Path) -> None
     write(copy / changed, data)
     shutil.copy(SAMPLES / TOOL, copy / "added.json")
 
-    result = run("diff", corpus_dir, copy, *JSON)
+    result = run("diff", corpus_dir, copy, *JSON, "--glob", "*.json")
     assert result.exit_code == 1, result.stderr
     document = json.loads(result.stdout)
     assert document["summary"] == {
@@ -290,7 +290,7 @@ def test_corpus_against_a_reindented_copy_uses_workers(corpus_dir: Path, tmp_pat
     for path in corpus_dir.rglob("*.json"):
         target = copy / path.relative_to(corpus_dir)
         write(target, json.loads(path.read_text()))
-    result = run("diff", corpus_dir, copy, "--stat", *JSON)
+    result = run("diff", corpus_dir, copy, "--stat", *JSON, "--glob", "*.json")
     assert result.exit_code == 0, result.stdout
     summary = json.loads(result.stdout)["summary"]
     assert summary["unchanged"] == sum(1 for _ in corpus_dir.rglob("*.json"))

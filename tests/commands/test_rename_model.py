@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from cli.core.formats.llamastack import codec, hashing
-from tests.commands.helpers import run
+from tests.commands.helpers import copy_samples, run
 
 OLD, NEW = "llama3.2:3b-instruct-fp16", "llama3.2:3b"
 SAMPLE_MODEL = "meta-llama/Llama-3.2-1B-Instruct"
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.usefixtures("cli_env")
 
 
 @pytest.fixture
-def samples(tmp_path: Path, sample_dir: Path, copy_writable) -> Path:
-    return copy_writable(sample_dir, tmp_path / "samples")
+def samples(tmp_path: Path) -> Path:
+    return copy_samples(tmp_path)  # the llama-stack samples
 
 
 def test_help_has_examples() -> None:

@@ -61,7 +61,7 @@ def test_show_json_on_the_n2_seed_gives_two_choices() -> None:
 
 
 def test_show_json_emits_one_line_per_cassette() -> None:
-    result = run("show", SAMPLES, "--format", "json")
+    result = run("show", SAMPLES, "--format", "json", "--glob", "*.json")
     lines = result.stdout.splitlines()
     assert len(lines) == len(list(SAMPLES.glob("*.json")))
     assert all(json.loads(line)["file"] for line in lines)
@@ -139,7 +139,8 @@ def test_missing_path_is_reported(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("cli_env")
 def test_show_runs_over_the_whole_corpus(corpus_dir: Path) -> None:
-    result = run("show", corpus_dir)
+    # the JSON corpus; with VCR: tests/commands/test_show_vcr.py
+    result = run("show", corpus_dir, "--glob", "*.json")
     assert result.exit_code == 0, result.stderr[:2000]
     assert result.stderr == ""
     assert result.stdout.count("╭─ ") >= 524

@@ -29,7 +29,8 @@ def test_the_glob_matches_names_or_paths_and_temp_files_are_never_cassettes(
     tmp_path: Path,
 ) -> None:
     touch(tmp_path, "a.json", "a.txt", "sub/b.json", f"{TEMP_PREFIX}1-abcd", "sub/c.yaml")
-    assert [p.name for p in iter_paths([tmp_path])] == ["a.json", "b.json"]
+    assert [p.name for p in iter_paths([tmp_path])] == ["a.json", "b.json", "c.yaml"]
+    assert [p.name for p in iter_paths([tmp_path], "*.json")] == ["a.json", "b.json"]
     assert [p.name for p in iter_paths([tmp_path], "sub/*")] == ["b.json", "c.yaml"]
 
 

@@ -13,6 +13,9 @@ Rules:
   same JSON written differently (indent, key order) differ there by one change,
   `formatting`, whose old/new are the byte sizes.
 - A file that can't be read or isn't a cassette raises ReadError.
+- Files of several interactions (VCR) are compared interaction by interaction, in order;
+  each change's section names its interaction, and one only one side has is added or
+  removed whole.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from cli.core import formats
 from cli.core.diff.model import (
     CHANGED,
     UNCHANGED,
@@ -37,7 +41,7 @@ from cli.core.diff.request import compare_request
 from cli.core.diff.response import compare_response
 from cli.core.diff.values import structured_changes, value_change
 from cli.core.formats.llamastack import codec
-from cli.core.model import Interaction
+from cli.core.model import CassetteFile, Interaction
 
 _COMPARED_TOP = frozenset({"request", "response", "test_id"})
 STRICT = DiffOptions(strict=True)
@@ -58,7 +62,14 @@ def compare_files(
     old_raw, new_raw = codec.read_bytes(old_path), codec.read_bytes(new_path)
     if old_raw == new_raw:
         return result
-    old, new = load(old_raw, old_path), load(new_raw, new_path)
+    old_file, new_file = formats.load(old_raw, old_path), formats.load(new_raw, new_path)
+    if _several(old_file) or _several(new_file):
+        result = _compare_several(result, old_file, new_file, options)
+        if options.strict and result.status == UNCHANGED:  # the same, written differently
+            result.changes = [Change("json", "formatting", CHANGED, len(old_raw), len(new_raw))]
+            result.status = CHANGED
+        return result
+    old, new = old_file.interactions[0].data, new_file.interactions[0].data
     same = same_value(old, new)
     changes = [] if same else compare_data(old, new, options)
     # Strict mode sees the bytes: the same JSON written differently still differs, once.
@@ -67,6 +78,37 @@ def compare_files(
     result.changes, result.omitted = cap(changes)
     result.status = CHANGED if changes else UNCHANGED
     return result
+
+
+def _several(file: CassetteFile) -> bool:
+    """Whether the file is not one whole-file interaction (VCR: any number of them)."""
+    return len(file.interactions) != 1 or bool(file.interactions[0].pointer)
+
+
+def _compare_several(
+    result: FileDiff, old_file: CassetteFile, new_file: CassetteFile, options: DiffOptions
+) -> FileDiff:
+    old = [interaction.data for interaction in old_file.interactions]
+    new = [interaction.data for interaction in new_file.interactions]
+    changes: list[Change] = []
+    for index in range(max(len(old), len(new))):
+        section = f"interaction {index}"
+        if index >= len(old):
+            changes.append(Change(section, "interaction", "added", None, _request_line(new[index])))
+        elif index >= len(new):
+            changes.append(Change(section, "interaction", "removed", _request_line(old[index])))
+        elif not same_value(old[index], new[index]):
+            for change in compare_data(old[index], new[index], options):
+                change.section = f"{section} {change.section}"
+                changes.append(change)
+    result.changes, result.omitted = cap(changes)
+    result.status = CHANGED if changes else UNCHANGED
+    return result
+
+
+def _request_line(data: dict[str, Any]) -> str:
+    request = data.get("request") or {}
+    return f"{request.get('method') or ''} {request.get('url') or ''}".strip()
 
 
 def same_bytes(old_path: Path, new_path: Path) -> bool:
@@ -89,13 +131,6 @@ def same_value(old: Any, new: Any) -> bool:
         )
     except TypeError:  # integers wider than 64 bits: let the full comparison decide
         return False
-
-
-def load(raw: bytes, path: Path) -> dict[str, Any]:
-    """Parse a cassette's bytes; anything that isn't a cassette raises ReadError."""
-    from cli.core import formats
-
-    return formats.load(raw, path).interactions[0].data
 
 
 def compare_data(old: dict[str, Any], new: dict[str, Any], options: DiffOptions) -> list[Change]:

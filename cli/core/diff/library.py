@@ -10,7 +10,8 @@ Rules:
   bytes): most of a re-recorded library is unchanged, and it costs less than shipping the
   pair to a worker. Only differing pairs go to `map_paths` workers.
 - Only names and small results are held: never a library, and one pair at a time.
-- A pair that can't be read becomes an `error` result; the other pairs go on.
+- A pair that can't be read becomes an `error` result; the other pairs go on. A pair that
+  is not a cassette at all (a CI workflow beside VCR cassettes) is passed over with a note.
 """
 
 from __future__ import annotations
@@ -25,8 +26,18 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from cli.core.diff.model import ADDED, ERROR, REMOVED, UNCHANGED, DiffOptions, FileDiff, without
-from cli.core.library import iter_paths, map_paths
+from cli.core.diff.model import (
+    ADDED,
+    ERROR,
+    PASSED_OVER,
+    REMOVED,
+    UNCHANGED,
+    DiffOptions,
+    FileDiff,
+    without,
+)
+from cli.core.formats.errors import NotACassette
+from cli.core.library import Globs, iter_paths, map_paths
 from cli.errors import CassetteError
 
 Keys = tuple[str, str]  # (exact, loose) request identity
@@ -44,7 +55,7 @@ class Plan:
         return len(self.pairs) + len(self.removed) + len(self.added)
 
 
-def plan_library(old_root: Path, new_root: Path, options: DiffOptions, glob: str) -> Plan:
+def plan_library(old_root: Path, new_root: Path, options: DiffOptions, glob: Globs) -> Plan:
     """Pair the files of two trees by relative path, then by request identity."""
     old_names = [p.relative_to(old_root).as_posix() for p in iter_paths([old_root], glob)]
     new_names = [p.relative_to(new_root).as_posix() for p in iter_paths([new_root], glob)]
@@ -115,6 +126,8 @@ def compare_pair(
             new_name=new_name,
             renamed=old_name != new_name,
         )
+    except NotACassette as exc:  # YAML or JSON a walk found that holds no recording
+        return FileDiff(old_name, new_name, PASSED_OVER, error=str(exc))
     except CassetteError as exc:
         return FileDiff(old_name, new_name, ERROR, old_name != new_name, error=str(exc))
 

@@ -25,6 +25,7 @@ CHANGED = "changed"
 ADDED = "added"
 REMOVED = "removed"
 ERROR = "error"
+PASSED_OVER = "passed_over"  # a pair a walk found that is not a cassette: a note, no count
 
 STATUSES = (ADDED, REMOVED, CHANGED, UNCHANGED)
 MORE = "more"  # Change.kind: `new` differences in this value were left unlisted
@@ -84,8 +85,12 @@ class DiffReport:
     counts: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys((*STATUSES, "renamed", "errors"), 0)
     )
+    passed_over: list[str] = field(default_factory=list)  # why each was passed over
 
     def add(self, result: FileDiff) -> None:
+        if result.status == PASSED_OVER:
+            self.passed_over.append(result.error or str(result.new or result.old))
+            return
         if result.status == ERROR:
             self.counts["errors"] += 1
         else:
@@ -111,7 +116,8 @@ class DiffReport:
             "new": self.new,
             "strict": options.strict,
             "ignore": [pointer.join(p) for p in options.ignore],
-            "summary": dict(self.counts),
+            "summary": dict(self.counts)
+            | ({"passed_over": len(self.passed_over)} if self.passed_over else {}),
             "files": [item.to_json() for item in self.files],
         }
 

@@ -22,6 +22,8 @@ Rules:
   writing, the temp files that killed runs left in DEST's directories are cleared.
 - A merge killed midway leaves DEST with some files written (each complete) and the rest
   as they were; running it again plans the same outputs and writes only what is missing.
+- A VCR cassette merges like any file: copied whole, compared by its interactions. YAML a
+  walk finds that is not a cassette is passed over with a note (`Plan.passed_over`).
 """
 
 from __future__ import annotations
@@ -34,9 +36,11 @@ from typing import Any, Literal
 
 from cli.core.edit import atomic
 from cli.core.edit.retime import latest_timestamp
+from cli.core.formats.errors import NotACassette
 from cli.core.formats.llamastack import codec, hashing
 from cli.core.formats.llamastack.model_lists import union_model_lists
-from cli.core.library import iter_paths, map_paths
+from cli.core.formats.vcr import format as vcr
+from cli.core.library import Globs, iter_paths, map_paths, passed_over
 from cli.errors import CassetteError, UsageError, WriteError
 
 Policy = Literal["fail", "ours", "theirs", "newest", "keep-both"]
@@ -77,6 +81,7 @@ class Plan:
     outputs: list[Output] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    passed_over: list[str] = field(default_factory=list)  # notes: found, not cassettes
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -92,7 +97,7 @@ def plan_merge(
     dest: Path,
     policy: Policy = "fail",
     combine_model_lists: bool = False,
-    glob: str = "*.json",
+    glob: Globs = None,
 ) -> Plan:
     """Decide every file DEST will get, reading but writing nothing."""
     roots = _roots(sources, dest)
@@ -105,6 +110,9 @@ def plan_merge(
     groups: dict[tuple[str, ...], list[Version]] = {}
     found = map_paths(_inspect, [path for _, path, _ in listed])
     for (source, path, name), result in zip(listed, found, strict=True):
+        if isinstance(result, _NotACassette):
+            plan.passed_over.append(passed_over(result))
+            continue
         if isinstance(result, str):
             plan.errors.append(result)
             continue
@@ -143,13 +151,29 @@ def _relative(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix() if root.is_dir() else path.name
 
 
+class _NotACassette(str):
+    """`_inspect`'s reason for a file that is not a cassette: passed over, not an error."""
+
+
 def _inspect(path: Path) -> tuple[str, float, float | None] | str:
     """Worker: (sha256, mtime, latest timestamp), or the one-line reason it can't merge."""
     try:
-        value, raw = codec.read(path)
+        value, raw = _read(path)
         return hashlib.sha256(raw).hexdigest(), os.stat(path).st_mtime, latest_timestamp(value)
+    except NotACassette as exc:
+        return _NotACassette(str(exc))
     except CassetteError as exc:
         return str(exc)
+
+
+def _read(path: Path) -> tuple[Any, bytes]:
+    """(value, bytes): a JSON file's value, or `{"interactions": [...]}` of a VCR
+    cassette's interactions as read (YAML is compared by what it holds, not its layout)."""
+    raw = codec.read_bytes(path)
+    if vcr.claims(raw[:64], path):
+        file = vcr.load(raw, path)
+        return {"interactions": [one.data for one in file.interactions]}, raw
+    return codec.loads(raw, path), raw
 
 
 def _identity(name: str, combine_model_lists: bool) -> tuple[str, ...]:
@@ -171,7 +195,7 @@ def _distinct(versions: list[Version]) -> list[Version]:
     distinct: list[Version] = []
     values: list[Any] = []
     for version in kept:
-        value = codec.read(version.path)[0]
+        value = _read(version.path)[0]
         if value not in values:
             distinct.append(version)
             values.append(value)
@@ -184,8 +208,8 @@ def _holding(distinct: list[Version], version: Version) -> Version:
     for candidate in distinct:
         if candidate.digest == version.digest:
             return candidate
-    value = codec.read(version.path)[0]
-    return next((c for c in distinct if codec.read(c.path)[0] == value), version)
+    value = _read(version.path)[0]
+    return next((c for c in distinct if _read(c.path)[0] == value), version)
 
 
 def _resolve(plan: Plan, versions: list[Version], policy: Policy, has_dest: bool) -> None:

@@ -18,6 +18,9 @@ Rules:
   fails on its own; a failed file is left exactly as it was. Before writing, a run clears
   the temp files that killed runs left in the directories it writes to.
 - Values listed in `Change.secret` are never printed: reports and diffs mask them.
+- A file a walk found that is not a cassette, or whose format can't be written back yet
+  (VCR cassettes, until the surgical YAML writer), is `passed_over` with a note and
+  leaves the exit code alone; named on the command line, it fails.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from cli.core import formats
 from cli.core.edit import atomic
 from cli.core.edit.atomic import create_exclusive, write_atomic
 from cli.core.formats.llamastack.codec import read_bytes
-from cli.core.library import iter_paths, map_paths, relative_name
+from cli.core.library import Globs, iter_paths, map_paths, relative_name, was_named
 from cli.core.model import CassetteFile
 from cli.errors import CassetteError, WriteError
 
@@ -88,12 +91,12 @@ class Mode:
 @dataclass
 class FileResult:
     path: str  # as shown to the user: relative to the root it was found under
-    status: Literal["changed", "unchanged", "failed"]
+    status: Literal["changed", "unchanged", "failed", "passed_over"]
     changes: list[str] = field(default_factory=list)
     renamed_to: str | None = None  # new file name, when rehashed
     written_to: str | None = None  # where the bytes went (in_place/output)
     warning: str | None = None
-    error: str | None = None
+    error: str | None = None  # for "failed", and the note of "passed_over"
     diff: str | None = None  # dry_run only, secrets masked
 
 
@@ -101,7 +104,7 @@ def run(
     edit: Edit | Bound,
     paths: Iterable[Path],
     mode: Mode,
-    glob: str = "*.json",
+    glob: Globs = None,
     masker: Callable[[str], str] | None = None,
 ) -> Iterator[FileResult]:
     """Apply `edit` to every cassette under `paths`; yields one result per file, in order."""
@@ -141,6 +144,13 @@ def _edit_one(
     try:
         raw = read_bytes(path)
         file = formats.load(raw, path)
+        if not formats.writes(file):
+            message = str(
+                CassetteError(f"a {file.format} cassette can't be edited yet; left as it is", path)
+            )
+            if was_named(path, roots):
+                return FileResult(name, "failed", error=message)
+            return FileResult(name, "passed_over", error=message)
         changes = _apply(edit, file)
         if not changes or not formats.changed(file):
             if mode.name == "output":
@@ -171,6 +181,10 @@ def _edit_one(
             target = name if new_name is None else str(Path(name).with_name(new_name))
             result.written_to = _write_output(mode, target, new_raw, path)
         return result
+    except formats.NotACassette as exc:
+        if was_named(path, roots):
+            return FileResult(name, "failed", error=str(exc))
+        return FileResult(name, "passed_over", error=str(exc))
     except CassetteError as exc:
         if exc.path is None:  # raised by the edit, which doesn't know the file
             exc.path = str(path)

@@ -3,32 +3,61 @@ and writes edits back in the file's own style.
 
 Rules:
 - The format is told by content, never by the extension alone: each format's `claims`
-  looks at the first bytes.
+  looks at the first bytes (and may use the name to break a tie: a `.json` file is
+  YAML only when it opens with a VCR cassette's keys).
 - `read` is the one way commands and analysers open a cassette file. It raises a one-line
   `ReadError` for a file that can't be read or parsed, and `NotACassette` for one that
   parses but holds no recording.
 - `lazy=True` lets a big file be read item by item (see `CassetteFile`, `Interaction`).
+- `facts` is what a format says about a file as a whole, for `show`'s file header
+  (nothing for a one-interaction format).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from cli.core.formats.errors import NotACassette
-from cli.core.formats.llamastack import codec
-from cli.core.formats.llamastack import format as llamastack
-from cli.core.model import CassetteFile
+from cli.core.model import CassetteFile, Interaction
 
-__all__ = ["NotACassette", "changed", "diff_lines", "dump", "load", "new_name", "read"]
+__all__ = [
+    "NotACassette",
+    "changed",
+    "diff_lines",
+    "dump",
+    "facts",
+    "interaction_facts",
+    "load",
+    "new_name",
+    "raw_view",
+    "read",
+    "writes",
+]
 
-_FORMATS = (llamastack,)
+_HEAD = 64
+
+
+@cache
+def _formats() -> tuple[ModuleType, ...]:
+    """The formats, in the order they are asked to claim a file. Imported on first use:
+    importing one format's helpers (`llamastack.codec`) must not load every format."""
+    from cli.core.formats.llamastack import format as llamastack
+    from cli.core.formats.vcr import format as vcr
+
+    return (llamastack, vcr)
 
 
 def read(path: Path | str, *, lazy: bool = False) -> CassetteFile:
     """The cassette file at `path`. Close it (or use `with`) when `lazy` may apply."""
+    from cli.core.formats.llamastack import codec
+    from cli.core.formats.llamastack import lazy as big
+
     path = Path(path)
-    if lazy:
-        opened = llamastack.open_lazy(path)
+    if lazy and big.is_big(path):
+        opened = _claimant(_head(path), path).open_lazy(path)
         if opened is not None:
             return opened
     return load(codec.read_bytes(path), path)
@@ -37,11 +66,48 @@ def read(path: Path | str, *, lazy: bool = False) -> CassetteFile:
 def load(raw: bytes, path: Path | str) -> CassetteFile:
     """The cassette file in `raw`, read by the format that claims it."""
     path = Path(path)
-    for form in _FORMATS:
-        if form.claims(raw[:64]):
-            return form.load(raw, path)
-    # Nothing claims it: the JSON reader says precisely what is wrong.
-    return llamastack.load(raw, path)
+    return _claimant(raw[:_HEAD], path).load(raw, path)
+
+
+def facts(file: CassetteFile) -> dict[str, str]:
+    """What the file's format says about it as a whole; empty for one-interaction formats."""
+    form = _format_of(file)
+    return form.facts(file) if hasattr(form, "facts") else {}
+
+
+def interaction_facts(file: CassetteFile, interaction: Interaction) -> dict[str, str]:
+    """What the format says about one interaction (status, how its bodies were recorded);
+    empty for a format whose interaction is the whole file."""
+    form = _format_of(file)
+    return form.interaction_facts(file, interaction) if hasattr(form, "interaction_facts") else {}
+
+
+def raw_view(file: CassetteFile, interaction: Interaction) -> Any:
+    """What `show --raw` prints for an interaction: the file's own value, or (for a format
+    whose bodies are encoded) the decoded interaction."""
+    form = _format_of(file)
+    return form.raw_view(interaction) if hasattr(form, "raw_view") else interaction.data
+
+
+def _claimant(head: bytes, path: Path) -> ModuleType:
+    formats = _formats()
+    for form in formats:
+        if form.claims(head, path):
+            return form
+    return formats[0]  # nothing claims it: the JSON reader says precisely what is wrong
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(_HEAD)
+    except OSError:
+        return b""  # reading it whole reports why
+
+
+def writes(file: CassetteFile) -> bool:
+    """Whether `file`'s format can write edits back (VCR: not yet)."""
+    return getattr(_format_of(file), "WRITES", True)
 
 
 def changed(file: CassetteFile) -> bool:
@@ -64,5 +130,5 @@ def diff_lines(file: CassetteFile) -> tuple[list[str], list[str]]:
     return _format_of(file).diff_lines(file)
 
 
-def _format_of(file: CassetteFile):  # -> a format module
-    return next(form for form in _FORMATS if file.format == form.NAME)
+def _format_of(file: CassetteFile) -> ModuleType:
+    return next(form for form in _formats() if file.format == form.NAME)

@@ -51,6 +51,7 @@ class Finding:
     pointer: str
     message: str
     line: int | None = None
+    passable: bool = False  # the file is just not a cassette: a walk passes it over
 
 
 @dataclass(frozen=True)

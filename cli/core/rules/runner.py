@@ -7,6 +7,7 @@ Rules:
   two small digests per file; the cross-file rules compare the digests in the parent
   (`validate`), so memory grows by a few bytes per file, never by a cassette.
 - Findings in a big file (read a part at a time) have no line numbers.
+- A VCR cassette gets only `structure.check_vcr` (S001, S003) for now.
 - Pure: no printing. Results come back in input order, one entry per file.
 """
 
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from cli.core.formats.llamastack import codec, lazy
 from cli.core.formats.llamastack.lines import locate_lines
+from cli.core.formats.vcr import format as vcr
 from cli.core.rules import library, structure
 from cli.core.rules.base import ERROR, INFO, WARNING, Context, Finding, LibraryKeys, Settings
 from cli.core.rules.registry import FAMILIES, all_rules
@@ -71,11 +73,16 @@ def check_path(path: Path, settings: Settings) -> FileResult:
     """Worker: every per-file rule on one file; findings plus the keys for library rules."""
     ctx = Context(str(path), settings, all_rules())
     try:
-        streamed = lazy.open_streamed(path) if lazy.is_big(path) else None
+        big = lazy.is_big(path)
+        if big and vcr.claims(structure.head(path), path):
+            return structure.check_vcr(ctx, None, path), None
+        streamed = lazy.open_streamed(path) if big else None
         if streamed is not None:
             with streamed:
                 return _check_streamed(ctx, streamed)
         raw = ctx.raw = codec.read_bytes(path)
+        if vcr.claims(raw[:64], path):
+            return structure.check_vcr(ctx, raw, path), None
         value = codec.parse(raw, path)
     except ReadError as exc:
         ctx.findings.clear()  # a big file's items may fail after some rules ran

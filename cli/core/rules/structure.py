@@ -2,6 +2,8 @@
 
 Rules:
 - S001 and S002 end a file's checks: without a JSON object nothing else can be judged.
+- A VCR cassette gets S001 (YAML that can't be read safely) and S003 (YAML that is no
+  cassette) from `check_vcr`; the rest of the families judge llama-stack's shape.
 - A request's shape is told by its distinctive field (`body` or `endpoint`: inference;
   `payload`: raw HTTP; `tool_name` or `kwargs`: tool invocation; `api` or `file_id`: file
   processor), so a missing field is reported as missing from that shape.
@@ -14,9 +16,11 @@ Rules:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from cli.core.rules.base import ERROR, Context, Rule
+from cli.core.formats.errors import NotACassette
+from cli.core.rules.base import ERROR, Context, Finding, Rule
 from cli.errors import ReadError
 
 RULES = (
@@ -78,6 +82,36 @@ _OPTIONAL = {"headers": _OBJECT, "provider_metadata": _OBJECT}
 def unreadable(ctx: Context, error: ReadError) -> None:
     """S001 from the reader's own one-line reason (it names line and column)."""
     ctx.report("S001", "", error.message, error.line)
+
+
+def check_vcr(ctx: Context, raw: bytes | None, path: Path) -> list[Finding]:
+    """A VCR cassette, for now: S001 when it can't be read safely, S003 when it is YAML
+    but no cassette (`passable`: a walk passes it over). `raw` None: a big file, read from
+    disk as `show` reads it. The llama-stack rule families don't run on it."""
+    from cli.core.formats.vcr import format as vcr
+
+    try:
+        if raw is None:
+            vcr.open_lazy(path)
+        else:
+            vcr.load(raw, path)
+    except NotACassette as exc:
+        ctx.report("S003", "", exc.message)
+        for finding in ctx.findings:
+            finding.passable = True
+    except ReadError as exc:
+        unreadable(ctx, exc)
+    return ctx.findings
+
+
+def head(path: Path) -> bytes:
+    """The first bytes of a file, to tell its format; b"" when it can't be read (the read
+    that follows reports why)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(64)
+    except OSError:
+        return b""
 
 
 def check_top(ctx: Context, value: Any) -> bool:

@@ -11,6 +11,10 @@ Rules:
 - Usage: fields of `message_start.message.usage`, overridden by any later
   `message_delta.usage` field; total = input + output. Cache counts go to `details`.
 - An `error` event gives `Transcript.error`; the caller turns that into kind ERROR.
+- Server tools: `server_tool_use` (and `mcp_tool_use`) blocks are tool calls like
+  `tool_use`; their results (`web_search_tool_result`, `code_execution_tool_result`...) are
+  the server's data, not the model's answer, and are skipped.
+- Claude 2 text completions: `completion` joins into the text (see `completion`).
 """
 
 from __future__ import annotations
@@ -70,6 +74,19 @@ def message(payloads: Iterable[Any]) -> Transcript:
     return build_transcript(ANTHROPIC, choices, meta, _usage(fields))
 
 
+def completion(payloads: Iterable[Any]) -> Transcript:
+    """Claude 2 text completions (`/v1/complete`, Bedrock `invoke`), whole or streamed:
+    `completion` pieces join; `stop_reason` is the finish reason, `stop` the stop sequence."""
+    choices, meta = Choices(), Meta()
+    builder = choices.get(0)
+    for payload in payloads:
+        data = as_dict(payload)
+        meta.see(data.get("id"), data.get("model"))
+        builder.add_text(data.get("completion"))
+        builder.finish(data.get("stop_reason"), data.get("stop"))
+    return build_transcript(ANTHROPIC, choices, meta, None)
+
+
 def _add_block_text(builder: ChoiceBuilder, block: dict[str, Any]) -> None:
     kind = block.get("type")
     if kind == "text":
@@ -78,14 +95,16 @@ def _add_block_text(builder: ChoiceBuilder, block: dict[str, Any]) -> None:
         builder.add_reasoning(block.get("thinking"))
 
 
-def events(stream: list[tuple[str | None, Any]]) -> Transcript:
+def events(stream: Iterable[tuple[str | None, Any]]) -> Transcript:
     """The parsed SSE events of a streamed message."""
     choices, meta, fields = Choices(), Meta(), {}
     builder = choices.get(0)
     calls: dict[int, ToolCallBuilder] = {}
     start_inputs: list[tuple[ToolCallBuilder, Any]] = []
     error: ErrorInfo | None = None
+    count = 0  # events, read one at a time: a stream may be too big to hold
     for name, value in stream:
+        count += 1
         data = as_dict(value)
         kind = as_str(data.get("type")) or name
         index = as_int(data.get("index"))
@@ -128,5 +147,5 @@ def events(stream: list[tuple[str | None, Any]]) -> Transcript:
         if not call.arguments and start_input is not None:
             call.add(arguments=start_input)
     return build_transcript(
-        ANTHROPIC, choices, meta, _usage(fields), chunk_count=len(stream), error=error
+        ANTHROPIC, choices, meta, _usage(fields), chunk_count=count, error=error
     )

@@ -18,14 +18,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
 from cli.core.formats.llamastack.codec import has_long_integer
-from cli.core.transcript.model import Choice, ToolCall, Transcript, Usage
+from cli.core.transcript.model import Choice, ErrorInfo, ToolCall, Transcript, Usage
 
 # tolerant readers ------------------------------------------------------------
 
@@ -44,6 +44,13 @@ def as_str(value: Any) -> str | None:
 
 def as_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def as_count(value: Any) -> int | None:
+    """A count: an int, or a float without a fraction (Bedrock Titan writes `28.0`)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return as_int(value)
 
 
 def as_number(value: Any) -> int | float | None:
@@ -295,6 +302,7 @@ class Meta:
         self.model: str | None = None
         self.created_first: int | float | None = None
         self.created_last: int | float | None = None
+        self.error: ErrorInfo | None = None  # an error object met inside a stream
 
     def see(self, id_: Any = None, model: Any = None, created: Any = None) -> None:
         ident = as_str(id_)
@@ -341,9 +349,31 @@ def sse_lines(body: Any) -> list[str] | None:
     return None
 
 
+def json_lines(body: Any) -> list[Any] | None:
+    """The objects of a JSON-lines text body (Ollama and Cohere v1 streams); None if the text
+    is not one object per line."""
+    if not isinstance(body, str):
+        return None
+    items = []
+    for line in body.splitlines():
+        if not line.strip():
+            continue
+        if not line.lstrip().startswith("{"):
+            return None
+        value, ok = parse_json(line)
+        if not ok or not isinstance(value, dict):
+            return None
+        items.append(value)
+    return items or None
+
+
 def sse_events(lines: Iterable[str]) -> list[tuple[str | None, Any]]:
     """(event name or None, parsed data) per `data:` line; data that is not JSON stays text."""
-    events: list[tuple[str | None, Any]] = []
+    return list(iter_sse_events(lines))
+
+
+def iter_sse_events(lines: Iterable[str]) -> Iterator[tuple[str | None, Any]]:
+    """`sse_events` one at a time, for a stream too big to hold parsed."""
     name: str | None = None
     for line in lines:
         if line.startswith("event:"):
@@ -351,10 +381,9 @@ def sse_events(lines: Iterable[str]) -> list[tuple[str | None, Any]]:
         elif line.startswith("data:"):
             text = line[5:].strip()
             value, ok = parse_json(text) if text else (None, False)
-            events.append((name, value if ok else text))
+            yield name, value if ok else text
         elif not line.strip():
             name = None
-    return events
 
 
 def first_key(mapping: Mapping[str, Any], *keys: str) -> Any:

@@ -3,7 +3,12 @@
 Rules:
 - generate_content: one choice per candidate (`index`, else position). Parts: `text` ->
   text, or reasoning when the part has `thought: true`; `function_call` -> a tool call
-  with `args` serialized. `finish_reason` as sent (`STOP`, `MAX_TOKENS` ...). Usage: the
+  with `args` serialized; `tool_call` (a built-in tool the server ran, Gemini 3) -> a tool
+  call named by its `tool_type`; `executable_code` -> a `code_execution` call with its
+  language and code; their results (`tool_response`, `code_execution_result`) are the
+  server's data and are skipped. `finish_reason` as sent (`STOP`, `MAX_TOKENS` ...); a
+  prompt blocked before any candidate gives one choice whose finish reason is the
+  `prompt_feedback.block_reason`. Usage: the
   last `usage_metadata`; prompt/candidates/total token counts map to input/output/total,
   the rest (`thoughts_token_count`, `traffic_type`, details) to `details`. The SDK's
   snake_case and the REST API's camelCase are both read.
@@ -61,13 +66,25 @@ def generate_content(payloads: Iterable[Any]) -> Transcript:
             for part in as_list(content.get("parts")):
                 _add_part(builder, as_dict(part))
             builder.finish(first_key(candidate, "finish_reason", "finishReason"))
+        blocked = as_dict(first_key(data, "prompt_feedback", "promptFeedback"))
+        reason = first_key(blocked, "block_reason", "blockReason")
+        if reason is not None and not as_list(data.get("candidates")):
+            choices.get(0).finish(reason)  # the prompt was refused: no candidate at all
     return build_transcript(GEMINI, choices, meta, usage)
 
 
 def _add_part(builder: ChoiceBuilder, part: dict[str, Any]) -> None:
     call = as_dict(first_key(part, "function_call", "functionCall"))
+    server_call = as_dict(first_key(part, "tool_call", "toolCall"))
+    code = as_dict(first_key(part, "executable_code", "executableCode"))
     if call:
         builder.new_call().add(call.get("id"), None, call.get("name"), call.get("args"))
+    elif server_call:  # a built-in tool the server ran (Google Search...)
+        name = first_key(server_call, "tool_type", "toolType")
+        builder.new_call().add(server_call.get("id"), "tool_call", name, server_call.get("args"))
+    elif code:
+        arguments = {key: code[key] for key in ("language", "code") if key in code}
+        builder.new_call().add(code.get("id"), "executable_code", "code_execution", arguments)
     elif part.get("thought") is True:
         builder.add_reasoning(part.get("text"))
     else:
@@ -129,13 +146,15 @@ def _interaction_transcript(
     return build_transcript(INTERACTION, choices, meta, usage, chunk_count=chunk_count, error=error)
 
 
-def events(stream: list[tuple[str | None, Any]]) -> Transcript:
+def events(stream: Iterable[tuple[str | None, Any]]) -> Transcript:
     """The parsed SSE events of a streamed interaction."""
     choices, meta, usage = Choices(), Meta(), None
     builder = choices.get(0)
     calls: dict[int, ToolCallBuilder] = {}
     error: ErrorInfo | None = None
+    count = 0  # events, read one at a time: a stream may be too big to hold
     for name, value in stream:
+        count += 1
         data = as_dict(value)
         kind = as_str(data.get("event_type")) or name
         index = as_int(data.get("index"))
@@ -166,4 +185,4 @@ def events(stream: list[tuple[str | None, Any]]) -> Transcript:
                 type=as_str(first_key(error_, "code", "status", "type")),
                 message=as_str(error_.get("message")),
             )
-    return _interaction_transcript(choices, meta, usage, len(stream), error)
+    return _interaction_transcript(choices, meta, usage, count, error)

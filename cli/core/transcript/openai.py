@@ -10,8 +10,16 @@ Rules:
 - Streamed tool-call pieces join by their `index` (see `ChoiceBuilder.call_for`); the
   tool calls of a whole message are separate calls even without an `index`.
 - Usage: the last non-null `usage` wins (Databricks repeats it, cumulatively, on every
-  chunk); `prompt_tokens`/`completion_tokens`/`total_tokens` map to input/output/total,
-  everything else (`*_details`, `cached_tokens`...) goes to `details`.
+  chunk; Groq's streams put it in `x_groq.usage`); `prompt_tokens`/`completion_tokens`/
+  `total_tokens` map to input/output/total, everything else (`*_details`,
+  `cached_tokens`...) goes to `details`.
+- OpenAI-compatible variations: content as a list of parts (Mistral), whose `thinking`
+  parts are reasoning; `tool_calls` as one dict instead of a list (TGI); arguments as an
+  object (serialized); the legacy `function_call` (one call, no id); an audio answer's
+  `audio.transcript` as text; `reasoning_details[]` texts as reasoning when there is no
+  `reasoning`; fields sent empty (Snowflake fills every field: `function_call` with an empty
+  name and arguments) read as absent; an `error` object in a chunk (OpenRouter ends a failed
+  stream with one) gives `Transcript.error`.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from cli.core.transcript.common import (
     first_key,
     make_usage,
 )
+from cli.core.transcript.errors import error_from_body
 from cli.core.transcript.model import CHAT, COMPLETION, EMBEDDINGS, MODEL_LIST, Transcript, Usage
 
 
@@ -51,7 +60,7 @@ def chat(payloads: Iterable[Any]) -> Transcript:
         else:
             builder.add_text(choice.get("text"))
         builder.finish(choice.get("finish_reason"), choice.get("stop_reason"))
-    return build_transcript(CHAT, choices, meta, meta.usage)
+    return build_transcript(CHAT, choices, meta, meta.usage, error=meta.error)
 
 
 def _choices(
@@ -62,7 +71,12 @@ def _choices(
     for payload in payloads:
         data = as_dict(payload)
         meta.see(data.get("id"), data.get("model"), data.get("created"))
-        meta.usage = _usage(data.get("usage")) or meta.usage
+        usage = data.get("usage")
+        if usage is None and "x_groq" in data:  # Groq: a stream's usage on its last chunk
+            usage = as_dict(data["x_groq"]).get("usage")
+        meta.usage = _usage(usage) or meta.usage
+        if "error" in data and data["error"] and meta.error is None:
+            meta.error = error_from_body(data)  # OpenRouter ends a failed stream with one
         for position, raw in enumerate(as_list(data.get("choices"))):
             choice = as_dict(raw)
             yield choices.get(choice.get("index"), position), choice
@@ -70,10 +84,38 @@ def _choices(
 
 def _add_message(builder: ChoiceBuilder, message: dict[str, Any], *, whole: bool) -> None:
     builder.add_role(message.get("role"))
-    builder.add_text(message.get("content"))
-    builder.add_reasoning(first_key(message, "reasoning_content", "reasoning"))
+    content = message.get("content")
+    builder.add_text(content)
+    reasoning = first_key(message, "reasoning_content", "reasoning")
+    if not reasoning and "reasoning_details" in message:  # OpenRouter, Snowflake
+        details = [as_dict(item) for item in as_list(message["reasoning_details"])]
+        reasoning = "".join(as_str(first_key(d, "text", "summary")) or "" for d in details)
+    builder.add_reasoning(reasoning)
+    if isinstance(content, list):  # Mistral's thinking chunks: `{"type": "thinking", ...}`
+        for part in content:
+            if as_dict(part).get("type") == "thinking":
+                builder.add_reasoning(part.get("thinking"))
     builder.add_refusal(message.get("refusal"))
-    for raw in as_list(message.get("tool_calls")):
+    # the rarer fields, looked up only when present: a stream has many thousands of deltas
+    if message.get("audio"):
+        builder.add_text(as_dict(message["audio"]).get("transcript"))
+    function_call = message.get("function_call")
+    if function_call:
+        _add_function_call(builder, as_dict(function_call), whole)
+    calls = message.get("tool_calls")
+    if calls:
+        _add_tool_calls(builder, [calls] if isinstance(calls, dict) else as_list(calls), whole)
+
+
+def _add_function_call(builder: ChoiceBuilder, function: dict[str, Any], whole: bool) -> None:
+    """The legacy `functions` API: one call, no id (Snowflake sends it empty: no call)."""
+    if function.get("name") or function.get("arguments"):
+        call = builder.new_call() if whole else builder.call_for(None, None)
+        call.add(None, "function", function.get("name"), function.get("arguments"))
+
+
+def _add_tool_calls(builder: ChoiceBuilder, calls: list[Any], whole: bool) -> None:
+    for raw in calls:  # TGI sends one dict, not a list
         piece = as_dict(raw)
         if not piece:
             continue

@@ -8,14 +8,16 @@ Rules:
   (`object`, `candidates`, `type: "message"`, SSE event names). Never the endpoint: chat
   chunks are sometimes recorded under /v1/completions. The first recognized item decides
   the shape; items of another shape in the same body are skipped.
-- One module per family does the reassembling (`stream_openai`, `stream_ollama`,
-  `stream_anthropic`, `stream_gemini`), through the shared `stream_common` accumulator.
-- Errors: a recorded exception (`is_exception`), an HTTP status >= 400, an error object
-  as the body, or an error event inside an SSE stream give kind ERROR with `error` set.
-  Whatever was received before the error is still reassembled (choices, usage, ids).
-  For an exception, `ErrorInfo.type` is the exception class (`BadRequestError`) and
-  `message` the provider's own message (`exception_data.body.message`), falling back to
-  `exception_data.message` (`Error code: 400 - {...}`), then `exception_message`.
+- One module per family does the reassembling (`openai`, `responses`, `anthropic`,
+  `gemini`, `ollama`, `bedrock`, `cohere`, `embeddings`), through the shared `common`
+  accumulator. A body of JSON lines (Ollama, Cohere v1 streams) is read as its items; a
+  Bedrock `invoke-with-response-stream` chunk is decoded first and routed by what it holds
+  (Anthropic events, Titan, Llama...).
+- Errors (`errors`): a recorded exception (`is_exception`), an HTTP status >= 400, an
+  error object as the body, or an error event inside a stream give kind ERROR with `error`
+  set. Whatever was received before the error is still reassembled (choices, usage, ids).
+  An error object among a stream's items that no handler read (an SSE `data: {"error"}`,
+  a Gemini array item, an AWS exception frame) is the stream's error.
 - `chunk_count`: the items of a streamed body; for SSE bodies, the `data:` events (not
   the strings, which come three per event). 0 for a body that is not a stream.
 - `raw` holds the body only when nothing else in the transcript represents it: kind
@@ -35,9 +37,26 @@ from itertools import chain
 from typing import Any
 
 from cli.core.model import Interaction, short_type, unwrap
-from cli.core.transcript import anthropic, gemini, ollama, openai
-from cli.core.transcript.common import as_dict, as_int, as_list, as_str, first_key, sse_events
+from cli.core.transcript import (
+    anthropic,
+    bedrock,
+    cohere,
+    embeddings,
+    gemini,
+    ollama,
+    openai,
+    responses,
+)
+from cli.core.transcript.common import (
+    as_dict,
+    as_list,
+    as_str,
+    iter_sse_events,
+    json_lines,
+    sse_events,
+)
 from cli.core.transcript.common import sse_lines as _sse_lines
+from cli.core.transcript.errors import error_from_body, exception_frame, response_error
 from cli.core.transcript.model import ERROR, MODEL_LIST, OTHER, TOOL_RESULT, ErrorInfo, Transcript
 from cli.errors import CassetteError
 
@@ -89,8 +108,17 @@ _HANDLERS: dict[str, Handler] = {
     "ollama_embed": ollama.embed,
     "ollama_list": ollama.model_list,
     "anthropic": anthropic.message,
+    "anthropic_events": lambda payloads: anthropic.events([(None, p) for p in payloads]),
+    "anthropic_completion": anthropic.completion,
     "gemini": gemini.generate_content,
     "interaction": gemini.interaction,
+    "responses": responses.response,
+    "bedrock": bedrock.converse,
+    "bedrock_events": bedrock.converse_events,
+    "bedrock_native": bedrock.native,
+    "cohere": cohere.chat,
+    "cohere_generate": cohere.generate,
+    "vectors": embeddings.vectors,
     "tool": _tool,
 }
 
@@ -127,16 +155,20 @@ def transcribe_items(data: dict[str, Any], items: Iterable[Any]) -> Transcript:
 def _transcribe(cassette: Interaction) -> Transcript:
     response = _response(cassette)
     body = response.get("body")
-    transcript = _reassemble(body)
-    count = len(body) if isinstance(body, list) else None
-    return _finish(response, body, transcript, count, raw=body)
+    items = json_lines(body) if isinstance(body, str) else None
+    shaped = body if items is None else items
+    transcript = _reassemble(shaped)
+    vectors = isinstance(shaped, list) and embeddings.is_embeddings(shaped)
+    count = len(shaped) if isinstance(shaped, list) and not vectors else None
+    return _finish(response, shaped, transcript, count, raw=body)
 
 
 def _transcribe_items(data: dict[str, Any], items: Iterator[Any]) -> Transcript:
     first = next(items, _NOTHING)
-    if isinstance(first, str):  # an SSE body: its lines are read together (they're text)
-        body = [first, *items]
-        return _finish(_response_of(data), body, _reassemble(body), len(body), raw=None)
+    if isinstance(first, str):  # an SSE body: its lines are parsed and dropped one by one
+        strings = _Counted(chain([first], items))
+        transcript = _reassemble_sse_lines(strings)
+        return _finish(_response_of(data), None, transcript, strings.count, raw=None)
     counted = _Counted(items if first is _NOTHING else chain([first], items))
     transcript = _reassemble_items(counted)
     return _finish(_response_of(data), None, transcript, counted.count, raw=None)
@@ -162,7 +194,7 @@ def _finish(
         transcript = Transcript(kind=OTHER, raw=raw)
     elif count is not None and transcript.kind != MODEL_LIST and not transcript.chunk_count:
         transcript.chunk_count = count
-    error = _error(response, body, transcript, reassembled)
+    error = response_error(response, body, transcript, reassembled)
     if error is not None:
         transcript.kind = ERROR
         transcript.error = error
@@ -193,6 +225,8 @@ def _reassemble(body: Any) -> Transcript | None:
     lines = _sse_lines(body)
     if lines is not None:
         return _reassemble_sse(sse_events(lines))
+    if isinstance(body, list) and embeddings.is_embeddings(body):
+        return embeddings.vectors([body])  # a bare vector or list of them (Hugging Face)
     items = body if isinstance(body, list) else [] if body is None else [body]
     return _reassemble_items(iter(items))
 
@@ -200,6 +234,13 @@ def _reassemble(body: Any) -> Transcript | None:
 def _reassemble_items(items: Iterator[Any]) -> Transcript | None:
     """The first recognized item decides the family; the handler gets that family's
     payloads as an iterator, so items are read (and dropped) one at a time."""
+    head = next(items, _NOTHING)
+    if head is _NOTHING:
+        return None
+    if bedrock.decode_chunk(head) is not head:  # Bedrock invoke stream frames: decode them all
+        items = map(bedrock.decode_chunk, chain([head], items))
+    else:
+        items = chain([head], items)
     for item in items:
         type_name, first = unwrap(item)
         family = _family(type_name, first)
@@ -207,27 +248,87 @@ def _reassemble_items(items: Iterator[Any]) -> Transcript | None:
             break
     else:
         return None
-    same = (p for t, p in map(unwrap, items) if _family(t, p) == family)
+    errors: list[ErrorInfo] = []
+    same = _same_family(items, family, errors)
     transcript = _HANDLERS[family](chain([first], same))
-    for _ in items:  # a handler that stopped early: the rest still counts as chunks
+    for _ in same:  # a handler that stopped early: the rest still counts as chunks
         pass
+    return _with_error(transcript, errors)
+
+
+def _same_family(items: Iterator[Any], family: str, errors: list[ErrorInfo]) -> Iterator[Any]:
+    """The payloads of `family`; the first error object among the others goes to `errors`."""
+    for item in items:
+        type_name, payload = unwrap(item)
+        if _family(type_name, payload) == family:
+            yield payload
+        elif not errors and type_name is None:
+            error = error_from_body(payload) or exception_frame(payload)
+            if error is not None:
+                errors.append(error)
+
+
+def _with_error(transcript: Transcript, errors: list[ErrorInfo]) -> Transcript:
+    if errors and transcript.error is None:
+        transcript.error = errors[0]
     return transcript
 
 
-def _reassemble_sse(events: list[tuple[str | None, Any]]) -> Transcript | None:
+def _reassemble_sse_lines(strings: Iterator[str]) -> Transcript | None:
+    """`_reassemble` of a body of SSE strings given one at a time: the same result, with
+    one line parsed at a time. Strings read before the first `data:`/`event:` line are
+    held, in case none comes and the body is not SSE after all."""
+    lines = (line for item in strings for line in (item.splitlines() or [""]))
+    held: list[str] = []
+    for line in lines:
+        held.append(line)
+        if line.startswith(("data:", "event:")):
+            return _reassemble_sse(iter_sse_events(chain(held, lines)))
+    return _reassemble_items(iter(held))
+
+
+def _reassemble_sse(events: Iterable[tuple[str | None, Any]]) -> Transcript | None:
+    """The events (a list, or an iterator read once) of an SSE body; the first event a
+    family recognizes decides which, and gets the events from the start."""
+    events = iter(events)
+    seen: list[tuple[str | None, Any]] = []  # events before the first recognized one
     for name, value in events:
+        seen.append((name, value))
         data = as_dict(value)
         kind = as_str(data.get("type")) or name or ""
         if kind in _ANTHROPIC_EVENTS:
-            return anthropic.events(events)
+            return anthropic.events(chain(seen, events))
+        if kind.startswith("response."):
+            return responses.events(chain(seen, events))
+        if kind in cohere.V2_EVENTS:
+            return cohere.events(chain(seen, events))
         if (as_str(data.get("event_type")) or name or "").startswith(("interaction.", "content.")):
-            return gemini.events(events)
+            return gemini.events(chain(seen, events))
         family = _family(None, value)
         if family is not None:  # OpenAI-style `data: {chunk}` lines
-            payloads = [data for _, data in events if _family(None, data) == family]
+            errors: list[ErrorInfo] = []
+            payloads = _Counted(
+                _same_family((data for _, data in chain(seen, events)), family, errors)
+            )
             transcript = _HANDLERS[family](payloads)
-            transcript.chunk_count = len(payloads)
-            return transcript
+            for _ in payloads:  # a handler that stopped early: the rest still counts
+                pass
+            transcript.chunk_count = payloads.count
+            return _with_error(transcript, errors)
+    error = _error_event(seen)  # no family: every event was kept in `seen`
+    return Transcript(kind=ERROR, error=error) if error is not None else None
+
+
+def _error_event(events: list[tuple[str | None, Any]]) -> ErrorInfo | None:
+    """In a stream of no known shape: the first error object (`data: {"error": ...}`), or
+    the data of an `event: error`."""
+    for name, value in events:
+        if isinstance(value, dict):
+            error = error_from_body(value)
+            if error is None and name == "error":
+                error = error_from_body({"error": value})
+            if error is not None:
+                return error
     return None
 
 
@@ -244,6 +345,10 @@ def _family(type_name: Any, payload: Any) -> str | None:
         return "completion"
     if kind == "model":
         return "models"
+    if kind in ("response", "response.compaction") and isinstance(payload.get("output"), list):
+        return "responses"
+    if bedrock.is_native(payload):  # before `outputs`: Mistral on Bedrock has `outputs` too
+        return "bedrock_native"
     if kind == "interaction" or isinstance(payload.get("outputs"), list):
         return "interaction"
     if kind == "list":
@@ -251,8 +356,8 @@ def _family(type_name: Any, payload: Any) -> str | None:
         if "embedding" in first:
             return "embeddings"
         return "models" if "id" in first else None
-    if isinstance(payload.get("candidates"), list):
-        return "gemini"
+    if isinstance(payload.get("candidates"), list) or "promptFeedback" in payload:
+        return "gemini"  # a prompt Gemini blocked has feedback and no candidates
     if payload.get("type") == "message" and isinstance(payload.get("content"), list):
         return "anthropic"
     return _family_by_fields(payload)
@@ -267,57 +372,26 @@ def _family_by_fields(payload: dict[str, Any]) -> str | None:
         return "ollama"
     if "embeddings" in payload and "model" in payload:
         return "ollama_embed"
-    return None
+    return _family_by_provider_fields(payload)
 
 
-# errors ------------------------------------------------------------------------
-
-
-def _error(
-    response: dict[str, Any], body: Any, transcript: Transcript, reassembled: bool
-) -> ErrorInfo | None:
-    status = as_int(response.get("status"))
-    if response.get("is_exception") is True:
-        data = as_dict(response.get("exception_data"))
-        provider_body = as_dict(data.get("body"))
-        message = (
-            as_str(provider_body.get("message"))
-            or (_error_from_body(provider_body) or ErrorInfo()).message
-            or as_str(data.get("message"))
-            or as_str(response.get("exception_message"))
-        )
-        return ErrorInfo(
-            status=as_int(data.get("status_code")) or status,
-            type=as_str(data.get("type")),
-            message=message,
-        )
-    if status is not None and status >= 400:
-        error = _error_from_body(body, loose=True) or transcript.error or ErrorInfo()
-        error.status = status
-        return error
-    if not reassembled:
-        return _error_from_body(body)
-    if transcript.error is not None and transcript.kind != TOOL_RESULT:
-        return transcript.error
-    return None
-
-
-def _error_from_body(body: Any, *, loose: bool = False) -> ErrorInfo | None:
-    """An error object: `{"error": {...}}` (OpenAI, Gemini) or `{"type": "error", ...}`.
-
-    `loose` (an HTTP error status) also takes a bare `{"detail"|"message": "..."}`.
-    """
-    if not isinstance(body, dict):
-        return None
-    error = body.get("error")
-    if isinstance(error, dict):
-        label = next(
-            (error[key] for key in ("type", "status", "code") if as_str(error.get(key))), None
-        )
-        return ErrorInfo(type=label, message=as_str(error.get("message")))
-    if isinstance(error, str):
-        return ErrorInfo(message=error)
-    detail = as_str(first_key(body, "detail", "message"))
-    if body.get("type") == "error" or (loose and detail):
-        return ErrorInfo(message=detail)
+def _family_by_provider_fields(payload: dict[str, Any]) -> str | None:
+    """Shapes without an `object` or `choices`: Anthropic events, Bedrock, Cohere..."""
+    if as_str(payload.get("type")) in _ANTHROPIC_EVENTS:  # a decoded Bedrock invoke chunk
+        return "anthropic_events"
+    if isinstance(payload.get("completion"), str) and "stop_reason" in payload:
+        return "anthropic_completion"  # Claude 2 text completions
+    if isinstance(as_dict(payload.get("output")).get("message"), dict):
+        return "bedrock"
+    if bedrock.stream_event(payload) is not None:
+        return "bedrock_events"
+    if as_str(payload.get("event_type")) in cohere.V1_EVENTS or cohere.is_response(payload):
+        return "cohere"
+    if cohere.is_generate(payload):
+        return "cohere_generate"
+    if embeddings.is_embeddings(payload):
+        return "vectors"
+    models = as_list(payload.get("models"))
+    if models and all(isinstance(as_dict(m).get("name"), str) for m in models):
+        return "ollama_list"  # Gemini, Cohere and untyped Ollama model lists
     return None

@@ -7,7 +7,7 @@ from typing import Any
 
 from cli.core.model import Interaction
 from cli.core.transcript.model import Transcript
-from cli.core.transcript.provider import guess_provider
+from cli.core.transcript.provider import guess_provider, requested_model
 from cli.core.transcript.reassemble import transcribe
 from cli.core.transcript.request import RequestView, view_request
 
@@ -34,9 +34,14 @@ class Summary:
     created_last: int | float | None = None
     status: int | None = None
     error: str | None = None
+    interaction: int | None = None  # its index in a file of several (VCR); else None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The documented row: `interaction` only for files that hold several."""
+        value = asdict(self)
+        if self.interaction is None:
+            del value["interaction"]
+        return value
 
 
 def summarize(
@@ -54,7 +59,7 @@ def summarize(
         url=cassette.url,
         endpoint=cassette.endpoint,
         provider=guess_provider(cassette),
-        model_requested=cassette.model_requested,
+        model_requested=requested_model(cassette),
         model_answered=transcript.model,
         streaming=cassette.is_streaming,
         chunks=transcript.chunk_count,

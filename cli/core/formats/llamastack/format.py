@@ -23,8 +23,9 @@ from cli.core.model import CassetteFile, Interaction
 NAME = "llamastack"
 
 
-def claims(head: bytes) -> bool:
-    """Whether bytes starting with `head` are JSON (an object or a list)."""
+def claims(head: bytes, path: Path | None = None) -> bool:
+    """Whether bytes starting with `head` are JSON (an object or a list); the name
+    doesn't matter."""
     start = head[len(codec.BOM) :] if head.startswith(codec.BOM) else head
     return start.lstrip()[:1] in (b"{", b"[")
 

@@ -1,0 +1,166 @@
+"""VCR.py's YAML cassettes as a format: several HTTP interactions per file.
+
+Rules:
+- Claimed by content: text that opens like a YAML mapping (a `key:` line, `---`,
+  `%YAML` or a comment), or any file named `.yaml`/`.yml` that doesn't open like JSON.
+  JSON stays llama-stack's, and so does a `.json` file unless it opens with a
+  cassette's own keys (`interactions:`, `version:`): a damaged recording stays a JSON
+  error.
+- Loaded with `loader` (libyaml, safe, no anchors) in one parse; turned into
+  interactions by `cassette`. YAML that isn't a cassette is `NotACassette`.
+- Loading never changes the file; `CassetteFile.raw` keeps its bytes and
+  `CassetteFile.document` (a `cassette.Cassette`) the nodes and body layers an edit
+  needs to rewrite only what changed.
+- A file over `BIG_FILE` can be opened lazily: it is parsed from disk (its bytes never
+  held beside its value) and its SSE bodies are read a line at a time.
+- Writing back is not done yet (issue 13's surgical writer): `dump` refuses with a
+  one-line WriteError, so an edit leaves a VCR cassette exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from cli.core.model import CassetteFile, Interaction
+from cli.errors import WriteError
+
+# `claims` runs on every file a walk finds: YAML and the decoders load only to read one.
+
+NAME = "vcr"
+WRITES = False  # until the surgical YAML writer: editing commands pass these files over
+BIG_FILE = 16 * 1024 * 1024  # as llama-stack's big files: above it, read lazily
+_YAML_START = re.compile(rb"\s*(?:---|%YAML|#|[\"']?[A-Za-z_][\w .-]*[\"']?[ \t]*:(?:\s|$))")
+_CASSETTE_START = re.compile(rb"(?:\s*(?:---|#[^\n]*)\n)*\s*(?:interactions|version):")
+_SUFFIXES = (".yaml", ".yml")
+_BOM = b"\xef\xbb\xbf"
+
+
+def claims(head: bytes, path: Path | None = None) -> bool:
+    """Whether a file starting with `head` (and named `path`) is YAML for this format."""
+    start = head[len(_BOM) :] if head.startswith(_BOM) else head
+    if start.lstrip()[:1] in (b"{", b"["):
+        return False  # JSON (or YAML's flow style, which no recorder writes)
+    suffix = path.suffix.lower() if path is not None else ""
+    if suffix in _SUFFIXES:
+        return True
+    if suffix == ".json":
+        return _CASSETTE_START.match(start) is not None
+    return _YAML_START.match(start) is not None
+
+
+def load(raw: bytes, path: Path) -> CassetteFile:
+    """The cassette in `raw`; a one-line ReadError, or NotACassette for other YAML."""
+    from cli.core.formats.vcr import cassette, loader
+
+    root, value = loader.load(raw, path)
+    found, document = cassette.interactions(value, root, path)
+    return CassetteFile(path, NAME, found, raw=raw, document=document)
+
+
+def open_lazy(path: Path) -> CassetteFile | None:
+    """A big file parsed from disk, its SSE bodies read line by line; None when the file
+    is small (then `load` it whole, which is faster)."""
+    try:
+        if os.stat(path).st_size <= BIG_FILE:
+            return None
+    except OSError:
+        return None  # the whole-file read reports it
+    from cli.core.formats.vcr import cassette, loader
+
+    root, value = loader.load_file(path)
+    found, document = cassette.interactions(value, root, path, lazy_sse=True)
+    return CassetteFile(path, NAME, found, document=document)
+
+
+def facts(file: CassetteFile) -> dict[str, str]:
+    """What `show` says about the file as a whole."""
+    from cli.core.formats.vcr import cassette
+
+    count = len(file.interactions)
+    writer = file.document.writer if isinstance(file.document, cassette.Cassette) else "?"
+    return {
+        "format": "VCR.py cassette (YAML)",
+        "interactions": str(count),
+        "written by": f"{writer} ({_writer_note(writer)})",
+    }
+
+
+def interaction_facts(file: CassetteFile, interaction: Interaction) -> dict[str, str]:
+    """What `show` says about one interaction beyond its transcript: the status as
+    recorded, and how each body was recorded and decoded."""
+    from cli.core.formats.vcr import cassette
+    from cli.core.wire import body
+
+    response = interaction.response
+    status = " ".join(
+        str(part) for part in (response.get("status"), response.get("status_message")) if part
+    )
+    out = {"status": status or "-"}
+    document = file.document
+    if isinstance(document, cassette.Cassette) and interaction.index < len(document.bodies):
+        request_body, response_body = document.bodies[interaction.index]
+        if request_body.kind != body.NONE and request_body.value != "":
+            out["request body"] = request_body.describe()
+        out["response body"] = response_body.describe()
+    return out
+
+
+def raw_view(interaction: Interaction) -> dict[str, Any]:
+    """The interaction as `show --raw` prints it: decoded, an SSE body as its events."""
+    from cli.core.wire import sse
+
+    response = interaction.response
+    lines = response.get("body")
+    if interaction.is_lazy and interaction.items_reader is not None:
+        lines = list(interaction.items_reader())
+    if not (isinstance(lines, list) and lines and all(isinstance(x, str) for x in lines)):
+        return interaction.data
+    return {**interaction.data, "response": {**response, "body": sse.events(lines)}}
+
+
+def _writer_note(writer: str) -> str:
+    from cli.core.formats.vcr import cassette
+
+    if writer == cassette.PYDANTIC_AI:
+        return "parsed_body and literal blocks"
+    return "the default serializer"
+
+
+def original(file: CassetteFile) -> list[dict[str, Any]]:
+    """Each interaction as it was read, before any edit (read again from the bytes)."""
+    assert file.raw is not None, "a lazily read file is never edited"
+    return [interaction.data for interaction in load(file.raw, file.path).interactions]
+
+
+def changed(file: CassetteFile) -> bool:
+    before = original(file)
+    return [interaction.data for interaction in file.interactions] != before
+
+
+def new_name(file: CassetteFile) -> str | None:
+    """None: pytest-recording finds a cassette by its test's name, never by its content."""
+    return None
+
+
+def dump(file: CassetteFile) -> tuple[bytes, bool]:
+    raise WriteError(
+        "VCR cassettes can be read but not yet rewritten; nothing was written "
+        "(--check still reports what would change)",
+        file.path,
+    )
+
+
+def diff_lines(file: CassetteFile) -> tuple[list[str], list[str]]:
+    """Before and after as pretty JSON of the decoded interactions."""
+    before = _pretty(original(file))
+    after = _pretty([interaction.data for interaction in file.interactions])
+    return before, after
+
+
+def _pretty(values: list[dict[str, Any]]) -> list[str]:
+    text = json.dumps(values, indent=2, ensure_ascii=False, default=str)
+    return (text + "\n").splitlines(keepends=True)
