@@ -2,8 +2,9 @@
 
 Rules:
 - Identical bytes are unchanged without parsing (whatever the options), and found so
-  without reading either file whole (sizes, then `filecmp`); the same JSON
-  value in other bytes is unchanged without comparing (except `formatting` in strict mode).
+  without reading either file whole (sizes, then `filecmp`); the same JSON value
+  (`equality.same_value`: types exact) in other bytes is unchanged without comparing
+  (except `formatting` in strict mode).
 - `--ignore` pointers are removed from both sides first, in both modes.
 - Default mode compares meaning: the request (`diff_request`) and the reassembled
   response (`diff_response`); ids, `created`, fingerprints, headers and chunk
@@ -22,8 +23,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from cli.core import codec
 from cli.core.diff import (
     CHANGED,
@@ -37,6 +36,7 @@ from cli.core.diff import (
 from cli.core.diff_request import compare_request
 from cli.core.diff_response import compare_response
 from cli.core.diff_values import structured_changes, value_change
+from cli.core.equality import same_value
 from cli.core.model import Cassette
 from cli.errors import ReadError
 
@@ -78,17 +78,6 @@ def same_bytes(old_path: Path, new_path: Path) -> bool:
             return False
         return filecmp.cmp(old_path, new_path, shallow=False)
     except OSError:
-        return False
-
-
-def same_value(old: Any, new: Any) -> bool:
-    """The same JSON value, whatever the key order or layout; types exact (1 != 1.0).
-    Canonical orjson bytes compare at C speed: no need to walk two cassettes."""
-    try:
-        return orjson.dumps(old, option=orjson.OPT_SORT_KEYS) == orjson.dumps(
-            new, option=orjson.OPT_SORT_KEYS
-        )
-    except TypeError:  # integers wider than 64 bits: let the full comparison decide
         return False
 
 

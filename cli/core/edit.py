@@ -5,7 +5,9 @@ Rules:
   list of `Change`s it made; no changes means the file is not touched at all. An edit
   that needs the file's name or arguments is a `Bound`.
 - The edit changes the parsed value in place; when it reports changes, the original is
-  parsed again from the bytes for the rehash and the style.
+  parsed again from the bytes for the rehash and the style. Whether anything changed is
+  `equality.same_value` (types exact, as in diff and merge): `created` 0.0 -> 0 is a
+  change, so `--check` reports what the write would do.
 - In a hash-named library, when the request hash changes, the file is renamed to the
   new hash, and response ids of the form `rec-<old hash12>` follow it. A file whose name
   did not match its hash before the edit keeps its name (we can't know its rule). A
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cli.core import atomic, codec, hashing
+from cli.core.equality import same_value
 from cli.core.library import iter_paths, map_paths, relative_name
 from cli.errors import CassetteError, WriteError
 
@@ -142,7 +145,7 @@ def _edit_one(
         changes = edit(edited, path.name) if isinstance(edit, Bound) else edit(edited)
         # Most files don't change: the untouched original is parsed only for those that do.
         original = codec.loads(raw, path) if changes else edited
-        if not changes or edited == original:
+        if not changes or same_value(edited, original):  # types exact: 0.0 -> 0 is a change
             if mode.name == "output":
                 _write_output(mode, name, raw, path)
             return FileResult(name, "unchanged", written_to=_output_name(mode, name))

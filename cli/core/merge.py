@@ -5,12 +5,13 @@ Rules:
   Merge never deletes: files only in DEST stay as they are.
 - A file's identity is its path relative to its source. A hash-named file's name is its
   request hash, so the same request recorded in two libraries is one identity.
-- One identity, one content (same bytes, or the same JSON value in another style): one
-  file, the first source's bytes. Different contents: a conflict, settled by the policy:
-  fail (write nothing), ours (first source), theirs (last), newest (latest response
-  timestamp, then mtime, then the later source), keep-both (the others are written as
-  `<name>.conflict-<n>`, which neither llama-stack's replay (`<hash>.json`,
-  `models-<hash>-*.json`) nor cassette's default `*.json` picks up).
+- One identity, one content (same bytes, or the same JSON value in another style, types
+  exact as everywhere: `equality.same_value`): one file, the first source's bytes.
+  Different contents: a conflict, settled by the policy: fail (write nothing), ours
+  (first source), theirs (last), newest (latest response timestamp, then mtime, then the
+  later source), keep-both (the others are written as `<name>.conflict-<n>`, which
+  neither llama-stack's replay (`<hash>.json`, `models-<hash>-*.json`) nor cassette's
+  default `*.json` picks up).
 - Model lists (`models-<hash>-<digest8>.json`): replay unions every list of one hash, so
   different digests are different files. With `combine_model_lists`, the lists of one hash
   in one directory become one file, as replay would see them: the union by id, sorted by
@@ -33,6 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from cli.core import atomic, codec, hashing
+from cli.core.equality import same_value
 from cli.core.library import iter_paths, map_paths
 from cli.core.model_lists import union_model_lists
 from cli.core.retime import latest_timestamp
@@ -172,7 +174,7 @@ def _distinct(versions: list[Version]) -> list[Version]:
     values: list[Any] = []
     for version in kept:
         value = codec.read(version.path)[0]
-        if value not in values:
+        if not any(same_value(value, other) for other in values):
             distinct.append(version)
             values.append(value)
     return distinct
@@ -185,7 +187,7 @@ def _holding(distinct: list[Version], version: Version) -> Version:
         if candidate.digest == version.digest:
             return candidate
     value = codec.read(version.path)[0]
-    return next((c for c in distinct if codec.read(c.path)[0] == value), version)
+    return next((c for c in distinct if same_value(codec.read(c.path)[0], value)), version)
 
 
 def _resolve(plan: Plan, versions: list[Version], policy: Policy, has_dest: bool) -> None:
