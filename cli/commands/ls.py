@@ -12,6 +12,7 @@ import typer
 from cli.options import Format, Glob, NoColor, OutputFormat, Paths
 
 if TYPE_CHECKING:
+    from cli.core.library import Skipped
     from cli.core.summary import Summary
 
 EXAMPLES = [
@@ -53,11 +54,12 @@ def command(
     tokens, finish reasons and the first user message. Filters narrow the list.
     """
     import sys
+    from functools import partial
     from itertools import tee
 
-    from cli.core.library import iter_paths, map_paths, relative_name
+    from cli.core.library import Skipped, iter_paths, map_paths, relative_name
     from cli.core.summary import matches_filters, sort_summaries
-    from cli.messages import error_line
+    from cli.messages import error_line, note_line
     from cli.render.console import progress
 
     # One path listed by name is written as it is read, holding no rows; else sorted.
@@ -68,8 +70,12 @@ def command(
     rows: list[Summary] = []
     failed = False
     with progress(total, "Reading cassettes") as bar:
-        for path, result in zip(found, map_paths(summarize_path, work), strict=True):
+        worker = partial(summarize_path, given=tuple(paths))
+        for path, result in zip(found, map_paths(worker, work), strict=True):
             bar.advance()
+            if isinstance(result, Skipped):  # JSON a walk found that isn't a cassette
+                note_line(f"cassette: {result.note}")
+                continue
             if isinstance(result, str):
                 error_line(result)
                 failed = True
@@ -103,14 +109,16 @@ def _table(format_: OutputFormat, no_color: bool, buffered: bool):  # -> TextTab
     )
 
 
-def summarize_path(path: Path) -> Summary | str:
-    """Worker: a cassette's summary, or the one-line error that stopped it. A big file's
-    chunks are read one at a time (`cli.core.lazy`), never all held."""
+def summarize_path(path: Path, given: tuple[Path, ...] = ()) -> Summary | Skipped | str:
+    """Worker: a cassette's summary, or the one-line error that stopped it, or Skipped
+    for JSON that a walk of `given` found and isn't a cassette. A big file's chunks are
+    read one at a time (`cli.core.lazy`), never all held."""
     from cli.core.lazy import is_big, open_streamed
+    from cli.core.library import Skipped, found_by_walk
     from cli.core.model import Cassette
     from cli.core.stream import transcribe_items
     from cli.core.summary import summarize
-    from cli.errors import CassetteError
+    from cli.errors import CassetteError, NotACassette
 
     try:
         streamed = open_streamed(path) if is_big(path) else None
@@ -119,5 +127,7 @@ def summarize_path(path: Path) -> Summary | str:
         with streamed:
             transcript = transcribe_items(streamed.data, streamed.items())
             return summarize(Cassette(path, streamed.data), transcript)
+    except NotACassette as exc:
+        return Skipped(exc.note()) if found_by_walk(path, given) else str(exc)
     except CassetteError as exc:
         return str(exc)

@@ -74,12 +74,15 @@ def command(
     """
     from cli.core.merge import apply, plan_merge
     from cli.errors import UsageError, WriteError
+    from cli.messages import note_line
     from cli.render.merge import report
 
     if dry_run and check:
         raise UsageError("use one of --dry-run and --check, not both")
     mode = "dry_run" if dry_run else "check" if check else "write"
     plan = plan_merge(sources, into, on_conflict.value, combine_model_lists, glob)
+    for note in plan.skipped:
+        note_line(f"cassette: {note}")
     blocked = bool(plan.errors or plan.unresolved)
     written, write_error = False, None
     if mode == "write" and not blocked:

@@ -11,6 +11,7 @@ from cli.options import Format, Glob, NoColor, OutputFormat, Paths
 
 if TYPE_CHECKING:
     from cli.core.lazy import Streamed
+    from cli.core.model import Cassette
     from cli.core.transcript import Transcript
     from cli.render.show import Printer
 
@@ -27,7 +28,10 @@ def command(
         int | None, typer.Option("--choice", help="Show only this choice index.", min=0)
     ] = None,
     raw: Annotated[
-        bool, typer.Option("--raw", help="The file's JSON, syntax-highlighted.")
+        bool,
+        typer.Option(
+            "--raw", help="The file's JSON: highlighted on a terminal, else its exact bytes."
+        ),
     ] = False,
     plain: Annotated[
         bool,
@@ -42,38 +46,69 @@ def command(
     Prints the request (messages by role, tools, sampling parameters) and every choice of
     the response reassembled from its chunks: text, reasoning, tool calls with their
     arguments, finish reason, and usage. Several paths are shown one after another.
+    --plain prints a file named alone that isn't a readable cassette as it is (for git).
     """
-    from cli.core.lazy import is_big, open_streamed
-    from cli.core.library import iter_paths
-    from cli.errors import CassetteError
-    from cli.messages import error_line
+    from cli.core.library import found_by_walk, iter_paths
+    from cli.core.model import Cassette
+    from cli.errors import CassetteError, NotACassette, ReadError
+    from cli.messages import error_line, note_line
     from cli.render.show import Printer
 
     printer = Printer(format_.value, raw, plain, no_color)
     failed = False
     for path in iter_paths(paths, glob):
         try:
-            # A big file is read a part at a time, except to show its raw JSON.
-            streamed = open_streamed(path) if is_big(path) and not raw else None
-            if streamed is None:
-                _show_whole(printer, path, choice)
+            loaded = _load(path, exact_bytes=printer.exact_bytes, whole=raw)
+        except NotACassette as exc:
+            if found_by_walk(path, paths):  # ci_matrix.json among the recordings
+                note_line(f"cassette: {exc.note()}")
+                continue
+            if not (plain and printer.unchanged(path)):
+                error_line(str(exc))
+                failed = True
+            continue
+        except ReadError as exc:
+            # git's textconv must always get something to diff: a file named alone that
+            # can't be read as a cassette is printed as it is.
+            if not (plain and not found_by_walk(path, paths) and printer.unchanged(path)):
+                error_line(str(exc))
+                failed = True
+            continue
+        try:
+            if isinstance(loaded, bytes):
+                printer.exact(loaded)
+            elif isinstance(loaded, Cassette):
+                _show_whole(printer, loaded, choice)
             else:
-                with streamed:
-                    _show_streamed(printer, streamed, choice)
+                with loaded:
+                    _show_streamed(printer, loaded, choice)
         except CassetteError as exc:
             error_line(str(exc))
             failed = True
     return 2 if failed else 0
 
 
-def _show_whole(printer: Printer, path: Path, choice: int | None) -> None:
+def _load(path: Path, *, exact_bytes: bool, whole: bool) -> bytes | Cassette | Streamed:
+    """The file's bytes (checked to be a cassette) for `--raw` off a terminal, else the
+    cassette; a big file is read a part at a time, except to show its raw JSON."""
+    from cli.core import codec
+    from cli.core.lazy import is_big, open_streamed
     from cli.core.model import Cassette
+
+    if exact_bytes:
+        raw = codec.read_bytes(path)
+        Cassette.from_bytes(raw, path).check_shape()
+        return raw
+    streamed = open_streamed(path) if is_big(path) and not whole else None
+    return Cassette.load(path) if streamed is None else streamed
+
+
+def _show_whole(printer: Printer, cassette: Cassette, choice: int | None) -> None:
     from cli.core.request import view_request
     from cli.core.stream import transcribe
     from cli.core.summary import summarize
 
-    cassette = Cassette.load(path)
-    transcript = _pick(transcribe(cassette), choice, path)
+    transcript = _pick(transcribe(cassette), choice, cassette.path)
     request = view_request(cassette)
     printer.whole(cassette.data, summarize(cassette, transcript, request), request, transcript)
 

@@ -21,6 +21,8 @@ Rules:
 - Writes go through `codec.write_atomic` in the file's own style. Each file succeeds or
   fails on its own; a failed file is left exactly as it was. Before writing, a run clears
   the temp files that killed runs left in the directories it writes to.
+- JSON that isn't a cassette (`model.not_a_cassette`), found by a directory walk, is
+  passed over (`skipped`, with a note; `-o` copies it as it is, to keep the tree whole).
 - Values listed in `Change.secret` are never printed: reports and diffs mask them.
 """
 
@@ -37,7 +39,8 @@ from typing import Any, Literal
 
 from cli.core import atomic, codec, hashing
 from cli.core.equality import same_value
-from cli.core.library import iter_paths, map_paths, relative_name
+from cli.core.library import found_by_walk, iter_paths, map_paths, relative_name
+from cli.core.model import not_a_cassette
 from cli.errors import CassetteError, WriteError
 
 Edit = Callable[[dict[str, Any]], list["Change"]]
@@ -89,7 +92,7 @@ class Mode:
 @dataclass
 class FileResult:
     path: str  # as shown to the user: relative to the root it was found under
-    status: Literal["changed", "unchanged", "failed"]
+    status: Literal["changed", "unchanged", "failed", "skipped"]  # skipped: `warning` says
     changes: list[str] = field(default_factory=list)
     renamed_to: str | None = None  # new file name, when rehashed
     written_to: str | None = None  # where the bytes went (in_place/output)
@@ -141,7 +144,16 @@ def _edit_one(
     name = relative_name(path, roots)
     try:
         raw = codec.read_bytes(path)
-        edited = codec.loads(raw, path)
+        value = codec.parse(raw, path)
+        other = not_a_cassette(value, path)
+        if other is not None and found_by_walk(path, roots):  # ci_matrix.json: not ours
+            written_to = None
+            if mode.name == "output":  # the copy keeps the whole tree
+                written_to = _write_output(mode, name, raw, path)
+            return FileResult(name, "skipped", written_to=written_to, warning=other.note())
+        if not isinstance(value, dict):
+            raise codec.not_an_object(value, path)
+        edited: dict[str, Any] = value
         changes = edit(edited, path.name) if isinstance(edit, Bound) else edit(edited)
         # Most files don't change: the untouched original is parsed only for those that do.
         original = codec.loads(raw, path) if changes else edited

@@ -9,6 +9,10 @@ Rules:
   files are read. Our own temp files (`.cassette-tmp-*`) are never cassettes.
 - A directory that can't be listed is yielded itself, so that reading it reports the
   problem: its cassettes are never skipped in silence.
+- JSON that isn't a cassette at all (`errors.NotACassette`: llama-stack keeps a
+  `ci_matrix.json` among its recordings) is passed over when a walk found it, with one
+  note naming it and no effect on the exit code (`found_by_walk`, `Skipped`); named on
+  the command line, it is an error as before.
 - `map_paths` runs a function over many files on every core, in input order, holding
   a few chunks of paths and results (keep them small), never the cassettes, and never a
   whole library's paths: memory stays flat from 10 files to 100,000.
@@ -20,6 +24,7 @@ import fnmatch
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
@@ -116,6 +121,19 @@ def _kind(entry: os.DirEntry[str]) -> str:
     except OSError:
         pass
     return "file"  # a file, a symlinked file, or a broken link (reading it says so)
+
+
+def found_by_walk(path: Path, given: Iterable[Path | str]) -> bool:
+    """Whether `iter_paths(given)` found `path` in a directory rather than by its name: a
+    walk passes over JSON that isn't a cassette (with a note), a named file is judged."""
+    return all(path != Path(item) for item in given)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A worker's answer for a file a walk passes over; `note` is the line that says so."""
+
+    note: str
 
 
 def relative_name(path: Path, roots: Iterable[Path | str]) -> str:

@@ -16,6 +16,8 @@ Rules:
   different digests are different files. With `combine_model_lists`, the lists of one hash
   in one directory become one file, as replay would see them: the union by id, sorted by
   id, a later source's entry winning (llama-stack's rule), named by the new digest8.
+- JSON that isn't a cassette (llama-stack's `ci_matrix.json`) is passed over with a note;
+  it is neither merged nor an error.
 - Planning reads each file once (in parallel) and keeps only its digest. Any problem (a
   file that isn't a JSON object, an unresolved conflict, a destination that can't be
   written) means nothing is written. Each write is atomic (`codec.write_atomic`), and
@@ -35,7 +37,8 @@ from typing import Any, Literal
 
 from cli.core import atomic, codec, hashing
 from cli.core.equality import same_value
-from cli.core.library import iter_paths, map_paths
+from cli.core.library import Skipped, iter_paths, map_paths
+from cli.core.model import not_a_cassette
 from cli.core.model_lists import union_model_lists
 from cli.core.retime import latest_timestamp
 from cli.errors import CassetteError, UsageError, WriteError
@@ -79,6 +82,7 @@ class Plan:
     outputs: list[Output] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # notes: JSON that isn't a cassette
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -107,6 +111,11 @@ def plan_merge(
     groups: dict[tuple[str, ...], list[Version]] = {}
     found = map_paths(_inspect, [path for _, path, _ in listed])
     for (source, path, name), result in zip(listed, found, strict=True):
+        if isinstance(result, Skipped):  # ci_matrix.json: a walk passes over it
+            if roots[source].is_dir():
+                plan.skipped.append(result.note)
+                continue
+            result = result.note.removesuffix("; skipped")  # named: judged, as elsewhere
         if isinstance(result, str):
             plan.errors.append(result)
             continue
@@ -145,10 +154,15 @@ def _relative(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix() if root.is_dir() else path.name
 
 
-def _inspect(path: Path) -> tuple[str, float, float | None] | str:
-    """Worker: (sha256, mtime, latest timestamp), or the one-line reason it can't merge."""
+def _inspect(path: Path) -> tuple[str, float, float | None] | Skipped | str:
+    """Worker: (sha256, mtime, latest timestamp), or the one-line reason it can't merge,
+    or Skipped for JSON that isn't a cassette."""
     try:
-        value, raw = codec.read(path)
+        raw = codec.read_bytes(path)
+        value = codec.parse(raw, path)
+        other = not_a_cassette(value, path)
+        if other is not None:
+            return Skipped(other.note())
         return hashlib.sha256(raw).hexdigest(), os.stat(path).st_mtime, latest_timestamp(value)
     except CassetteError as exc:
         return str(exc)

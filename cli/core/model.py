@@ -7,6 +7,9 @@ Rules:
   inference (`body`), raw HTTP passthrough (`payload`), tool invocation (`kwargs`) and
   file processor (`api`).
 - Response items are unwrapped from `{"__type__", "__data__"}` by `unwrap`.
+- JSON with neither "request" nor "response" (or not an object) is not a cassette at all
+  (`NotACassette`), which a directory walk passes over; one with either is a damaged
+  cassette (`ReadError`).
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cli.core import codec
-from cli.errors import ReadError
+from cli.errors import NotACassette, ReadError
 
 INFERENCE = "inference"
 RAW_HTTP = "raw_http"
 TOOL = "tool"
 FILE_PROCESSOR = "file_processor"
 UNKNOWN = "unknown"
+NO_REQUEST_OR_RESPONSE = 'JSON without "request" or "response"'
 
 
 def unwrap(item: Any) -> tuple[str | None, Any]:
@@ -50,14 +54,19 @@ class Cassette:
         """Read a cassette; a file that isn't one raises a one-line ReadError."""
         value, raw = codec.read(path)
         cassette = cls(Path(path), value, raw)
-        problem = cassette.shape_problem()
-        if problem:
-            raise ReadError(problem, path)
+        cassette.check_shape()
         return cassette
 
     @classmethod
     def from_bytes(cls, raw: bytes, path: Path | str) -> Cassette:
         return cls(Path(path), codec.loads(raw, path), raw)
+
+    def check_shape(self) -> None:
+        """Raise ReadError for a damaged cassette, NotACassette for JSON that isn't one."""
+        problem = self.shape_problem()
+        if problem is None:
+            return
+        raise not_a_cassette(self.data, self.path) or ReadError(problem, self.path)
 
     def shape_problem(self) -> str | None:
         for key in ("request", "response"):
@@ -170,6 +179,20 @@ class Cassette:
         if isinstance(body, list):
             return body
         return [] if body is None else [body]
+
+
+def not_a_cassette(value: Any, path: Path | str) -> NotACassette | None:
+    """The error for JSON that isn't a cassette at all (see the rules), or None for a
+    cassette, damaged or not."""
+    if not isinstance(value, dict):
+        return codec.not_an_object(value, path)
+    if "request" in value or "response" in value:
+        return None
+    return NotACassette(
+        '"request" is missing; a cassette has "request" and "response"',
+        path,
+        reason=NO_REQUEST_OR_RESPONSE,
+    )
 
 
 def url_path(url: str) -> str:

@@ -8,7 +8,8 @@ Rules:
 - A Finding names the file, a JSON pointer (RFC 6901; "" is the whole file), its code and
   severity, and a one-line message; `line` is the file's line for the pointer when known.
 - An unreadable or unparseable file is a finding (S001), never an exception: checking
-  files is this command's job.
+  files is this command's job. JSON that isn't a cassette at all, found by a directory
+  walk (llama-stack's `ci_matrix.json`), is passed over (`Skipped`); named, it is judged.
 - Per-file rules run in worker processes (`check_path`), which return only findings and
   two small digests per file; the cross-file rules compare the digests in the parent
   (`validate`), so memory grows by a few bytes per file, never by a cassette.
@@ -38,6 +39,7 @@ from cli.errors import ReadError
 
 if TYPE_CHECKING:
     from cli.core.lazy import Streamed
+    from cli.core.library import Skipped
 
 T = TypeVar("T")
 
@@ -255,12 +257,15 @@ def _unwrapped(located: tuple[str, Any]) -> tuple[str, str | None, Any]:
 
 
 LibraryKeys = tuple[bytes, bytes]  # (request digest, digest of the request without noise)
-FileResult = tuple[list[Finding], LibraryKeys | None]
+FileResult = tuple["list[Finding] | Skipped", LibraryKeys | None]
 
 
-def check_path(path: Path, settings: Settings) -> FileResult:
-    """Worker: every per-file rule on one file; findings plus the keys for library rules."""
+def check_path(path: Path, settings: Settings, given: tuple[Path, ...] | None = None) -> FileResult:
+    """Worker: every per-file rule on one file; findings plus the keys for library rules.
+    With `given` (the paths walked), JSON a walk found that isn't a cassette is Skipped."""
     from cli.core import lazy, rules_structure
+    from cli.core.library import Skipped, found_by_walk
+    from cli.core.model import not_a_cassette
 
     ctx = Context(str(path), settings)
     try:
@@ -274,6 +279,10 @@ def check_path(path: Path, settings: Settings) -> FileResult:
         ctx.findings.clear()  # a big file's items may fail after some rules ran
         rules_structure.unreadable(ctx, exc)
         return ctx.findings, None
+    if given is not None and found_by_walk(path, given):
+        other = not_a_cassette(value, path)
+        if other is not None:  # ci_matrix.json among the recordings: not ours to judge
+            return Skipped(other.note()), None
     if not rules_structure.check_top(ctx, value):
         return ctx.findings, None
     keys = _run_rules(ctx)
@@ -299,18 +308,21 @@ def _run_rules(ctx: Context) -> LibraryKeys | None:
     return rules_library.keys(ctx) if ctx.wants(*rules_library.CROSS_FILE) else None
 
 
-def validate(paths: Iterable[Path], settings: Settings) -> Iterator[tuple[Path, list[Finding]]]:
+def validate(
+    paths: Iterable[Path], settings: Settings, given: tuple[Path, ...] | None = None
+) -> Iterator[tuple[Path, list[Finding] | Skipped]]:
     """(path, findings) for each file, in order: per-file rules on a process pool when
     there are many files, then the cross-file rules against the files before it. `paths`
-    is read lazily, so a library's paths are never all held at once."""
+    is read lazily, so a library's paths are never all held at once. With `given` (what
+    `paths` walked), JSON a walk found that isn't a cassette comes back as Skipped."""
     from cli.core import rules_library
     from cli.core.library import map_paths
 
     library = rules_library.Library(settings)
-    worker = functools.partial(check_path, settings=settings)
+    worker = functools.partial(check_path, settings=settings, given=given)
     ours, theirs = itertools.tee(paths)  # map_paths reads only a few chunks ahead
     for path, (findings, keys) in zip(ours, map_paths(worker, theirs), strict=True):
-        if keys is not None:
+        if keys is not None and isinstance(findings, list):
             findings.extend(library.add(path, keys))
         yield path, findings
 

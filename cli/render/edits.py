@@ -37,6 +37,9 @@ class EditReport:
         self.results: list[FileResult] = []
 
     def add(self, result: FileResult) -> None:
+        if result.status == "skipped":  # JSON a walk found that isn't a cassette
+            note_line(f"cassette: {result.warning}")
+            return
         self.counts[result.status] += 1
         if result.renamed_to:
             self.counts["renamed"] += 1

@@ -109,11 +109,15 @@ def test_flag_mistakes_are_one_line_usage_errors(samples: Path, flags: list[str]
 
 def test_an_invalid_file_fails_alone(samples: Path) -> None:
     bad = samples / "zz-broken.json"
-    bad.write_text("[1, 2]\n")
+    bad.write_text('{"request": {}, "response": \n')
+    other = samples / "zz-other.json"  # JSON that isn't a cassette: passed over, no failure
+    other.write_text("[1, 2]\n")
     result = run("retime", samples, "--epoch", "--in-place")
     assert result.exit_code == 2
     assert [line for line in result.stderr.splitlines() if "zz-broken.json" in line]
-    assert bad.read_text() == "[1, 2]\n"
+    assert bad.read_text() == '{"request": {}, "response": \n'
+    assert f"cassette: {other}: not a cassette" in result.stderr
+    assert other.read_text() == "[1, 2]\n"
     assert (
         codec.read(samples / "vllm-chat-stream-n2.json")[0]["response"]["body"][0]["__data__"][
             "created"
