@@ -48,7 +48,7 @@ def command(
     """
     from cli.core.diff import DiffOptions, DiffReport
     from cli.errors import ReadError, UsageError
-    from cli.messages import error_line
+    from cli.messages import error_line, note_line
     from cli.render.console import data_console, progress
 
     options = DiffOptions.from_flags(strict, ignore)
@@ -72,6 +72,8 @@ def command(
 
         report.add(compare_files(old, new, options))
     report.sort()
+    for note in report.notes:
+        note_line(f"cassette: {note}")
     for item in report.files:
         if item.error:
             error_line(item.error)

@@ -25,6 +25,7 @@ CHANGED = "changed"
 ADDED = "added"
 REMOVED = "removed"
 ERROR = "error"
+SKIPPED = "skipped"  # a walk found JSON that isn't a cassette: a note, not a result
 
 STATUSES = (ADDED, REMOVED, CHANGED, UNCHANGED)
 MORE = "more"  # Change.kind: `new` differences in this value were left unlisted
@@ -83,8 +84,12 @@ class DiffReport:
     counts: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys((*STATUSES, "renamed", "errors"), 0)
     )
+    notes: list[str] = field(default_factory=list)  # files passed over (not cassettes)
 
     def add(self, result: FileDiff) -> None:
+        if result.status == SKIPPED:  # neither counted nor listed: `notes` says why
+            self.notes.append(result.error or "")
+            return
         if result.status == ERROR:
             self.counts["errors"] += 1
         else:

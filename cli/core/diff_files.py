@@ -13,7 +13,8 @@ Rules:
 - Strict mode compares the raw JSON by pointer, chunking included. Two files holding the
   same JSON written differently (indent, key order) differ there by one change,
   `formatting`, whose old/new are the byte sizes.
-- A file that can't be read or isn't a cassette raises ReadError.
+- A file that can't be read raises ReadError; JSON that isn't a cassette, NotACassette (a
+  ReadError too).
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from cli.core.diff_response import compare_response
 from cli.core.diff_values import structured_changes, value_change
 from cli.core.equality import same_value
 from cli.core.model import Cassette
-from cli.errors import ReadError
 
 _COMPARED_TOP = frozenset({"request", "response", "test_id"})
 STRICT = DiffOptions(strict=True)
@@ -84,9 +84,7 @@ def same_bytes(old_path: Path, new_path: Path) -> bool:
 def load(raw: bytes, path: Path) -> dict[str, Any]:
     """Parse a cassette's bytes; anything that isn't a cassette raises ReadError."""
     cassette = Cassette.from_bytes(raw, path)
-    problem = cassette.shape_problem()
-    if problem:
-        raise ReadError(problem, path)
+    cassette.check_shape()
     return cassette.data
 
 
