@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from cli.core import codec, secrets
 from cli.core.scrub import ScrubOptions, scrub
-from cli.core.scrub_streams import stream_fields
+from cli.core.secret_streams import stream_fields
 from tests.core.test_secrets import ALL_FAKES, FAKES, URLSAFE, rand
 
 KEY = FAKES["openai-key"][1]
