@@ -2,7 +2,8 @@
 
 Rules:
 - An edit is a function that changes a cassette's JSON value in place and returns the
-  list of `Change`s it made; no changes means the file is not touched at all. An edit
+  list of `Change`s it made; no changes means the file is not touched at all. A `Kept`
+  among them counts values it left alone on purpose, for the summary. An edit
   that needs the file's name or arguments is a `Bound`.
 - The edit changes the parsed value in place; when it reports changes, the original is
   parsed again from the bytes for the rehash and the style. Whether anything changed is
@@ -43,7 +44,7 @@ from cli.core.library import found_by_walk, iter_paths, map_paths, relative_name
 from cli.core.model import not_a_cassette
 from cli.errors import CassetteError, WriteError
 
-Edit = Callable[[dict[str, Any]], list["Change"]]
+Edit = Callable[[dict[str, Any]], list["Change | Kept"]]
 ModeName = Literal["check", "dry_run", "in_place", "output"]
 
 
@@ -80,6 +81,16 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """Values an edit left alone on purpose, returned among its changes and counted in
+    the run's summary (`retime --shift` keeps normalized placeholders)."""
+
+    count: int
+    what: str  # "normalized timestamps (0, 1970-01-01T00:00:00Z)"
+    hint: str  # how to have them changed too: "--include-normalized moves them too"
+
+
+@dataclass(frozen=True)
 class Mode:
     name: ModeName
     output_dir: Path | None = None
@@ -99,6 +110,7 @@ class FileResult:
     warning: str | None = None
     error: str | None = None
     diff: str | None = None  # dry_run only, secrets masked
+    kept: Kept | None = None  # what the edit left alone on purpose
 
 
 def run(
@@ -154,19 +166,22 @@ def _edit_one(
         if not isinstance(value, dict):
             raise codec.not_an_object(value, path)
         edited: dict[str, Any] = value
-        changes = edit(edited, path.name) if isinstance(edit, Bound) else edit(edited)
+        made = edit(edited, path.name) if isinstance(edit, Bound) else edit(edited)
+        changes = [change for change in made if isinstance(change, Change)]
+        kept = next((item for item in made if isinstance(item, Kept)), None)
         # Most files don't change: the untouched original is parsed only for those that do.
         original = codec.loads(raw, path) if changes else edited
         if not changes or same_value(edited, original):  # types exact: 0.0 -> 0 is a change
             if mode.name == "output":
                 _write_output(mode, name, raw, path)
-            return FileResult(name, "unchanged", written_to=_output_name(mode, name))
+            return FileResult(name, "unchanged", written_to=_output_name(mode, name), kept=kept)
         new_name = _rehash(original, edited, path.name)
         result = FileResult(
             name,
             "changed",
             changes=[change.description for change in changes],
             renamed_to=new_name,
+            kept=kept,
         )
         if mode.name == "check":  # writes nothing: make the bytes only to settle a collision
             if new_name is not None and os.path.lexists(path.parent / new_name):

@@ -35,12 +35,17 @@ class EditReport:
         self.no_color = no_color
         self.counts = {"changed": 0, "unchanged": 0, "renamed": 0, "failed": 0}
         self.results: list[FileResult] = []
+        self.kept: dict[tuple[str, str], list[int]] = {}  # (what, hint) -> [values, files]
 
     def add(self, result: FileResult) -> None:
         if result.status == "skipped":  # JSON a walk found that isn't a cassette
             note_line(f"cassette: {result.warning}")
             return
         self.counts[result.status] += 1
+        if result.kept is not None:
+            tally = self.kept.setdefault((result.kept.what, result.kept.hint), [0, 0])
+            tally[0] += result.kept.count
+            tally[1] += 1
         if result.renamed_to:
             self.counts["renamed"] += 1
         if self.format is OutputFormat.json:
@@ -78,9 +83,13 @@ class EditReport:
 
     def finish(self) -> None:
         if self.format is OutputFormat.json:
+            summary: dict[str, int] = dict(self.counts)
+            kept = sum(values for values, _ in self.kept.values())
+            if kept:
+                summary["kept"] = kept
             document: dict[str, Any] = {
                 "mode": self.mode.name,
-                "summary": self.counts,
+                "summary": summary,
                 "files": [_result_json(result) for result in self.results],
             }
             print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
@@ -91,6 +100,9 @@ class EditReport:
             f"{counts['changed']} {would}changed, {counts['unchanged']} unchanged, "
             f"{counts['renamed']} {would}renamed, {counts['failed']} failed"
         )
+        for (what, hint), (values, files) in self.kept.items():
+            where = "1 file" if files == 1 else f"{files:,} files"
+            note_line(f"left {values:,} {what} alone in {where}; {hint}")
 
     @property
     def exit_code(self) -> int:
