@@ -85,4 +85,4 @@ def command(
         include_model_lists=include_model_lists,
         include_normalized=include_normalized,
     )
-    return run_edit_command(edit, paths, glob, mode, format_, no_color)
+    return run_edit_command(edit, paths, glob, mode, format_, no_color, command="cassette retime")

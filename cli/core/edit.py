@@ -19,6 +19,12 @@ Rules:
 - A run killed between creating the new name and removing the old one leaves both, each
   complete. The next run finishes the job: a new name that already holds exactly the
   bytes this edit would write is not a collision, and the old name is removed.
+- In place, a `journal.Journal` records each write before it happens; the rerun of a
+  stopped run reports the files it finds done (`done`) instead of editing them again,
+  which an edit that isn't idempotent (`retime --shift`) must never do. The run stops
+  between files when its `StopFlag` is set (SIGINT, SIGTERM), reporting all it did.
+- A hash-named file whose request hash changes but whose name didn't match the hash even
+  before keeps its name, with a warning saying why.
 - Writes go through `codec.write_atomic` in the file's own style. Each file succeeds or
   fails on its own; a failed file is left exactly as it was. Before writing, a run clears
   the temp files that killed runs left in the directories it writes to.
@@ -36,13 +42,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cli.core import atomic, codec, hashing
 from cli.core.equality import same_value
+from cli.core.journal import Journal
 from cli.core.library import found_by_walk, iter_paths, map_paths, relative_name
 from cli.core.model import not_a_cassette
 from cli.errors import CassetteError, WriteError
+
+if TYPE_CHECKING:
+    from cli.core.interrupt import StopFlag
 
 Edit = Callable[[dict[str, Any]], list["Change | Kept"]]
 ModeName = Literal["check", "dry_run", "in_place", "output"]
@@ -103,7 +113,8 @@ class Mode:
 @dataclass
 class FileResult:
     path: str  # as shown to the user: relative to the root it was found under
-    status: Literal["changed", "unchanged", "failed", "skipped"]  # skipped: `warning` says
+    # skipped: not a cassette (`warning` says); done: written by this command's stopped run
+    status: Literal["changed", "unchanged", "failed", "skipped", "done"]
     changes: list[str] = field(default_factory=list)
     renamed_to: str | None = None  # new file name, when rehashed
     written_to: str | None = None  # where the bytes went (in_place/output)
@@ -119,14 +130,21 @@ def run(
     mode: Mode,
     glob: str = "*.json",
     masker: Callable[[str], str] | None = None,
+    *,
+    stop: StopFlag | None = None,
+    journal: Journal | None = None,
 ) -> Iterator[FileResult]:
-    """Apply `edit` to every cassette under `paths`; yields one result per file, in order."""
+    """Apply `edit` to every cassette under `paths`; yields one result per file, in order.
+    Once `stop` is set, no file is started, and every file done is still reported. With a
+    `journal` (in place), files it says this command already wrote are `done`."""
     roots = list(paths)
     found = iter_paths(roots, glob)  # lazily: a library's paths are never all held
     if mode.writes:
         found = _clearing(found, mode, roots)
-    job = partial(_edit_one, edit=edit, mode=mode, roots=tuple(roots), masker=masker)
-    yield from map_paths(job, found)
+    job = partial(
+        _edit_one, edit=edit, mode=mode, roots=tuple(roots), masker=masker, journal=journal
+    )
+    yield from map_paths(job, found, stop=stop)
 
 
 def _clearing(paths: Iterator[Path], mode: Mode, roots: list[Path]) -> Iterator[Path]:
@@ -152,10 +170,15 @@ def _edit_one(
     mode: Mode,
     roots: tuple[Path, ...],
     masker: Callable[[str], str] | None,
+    journal: Journal | None = None,
 ) -> FileResult:
     name = relative_name(path, roots)
     try:
         raw = codec.read_bytes(path)
+        if journal is not None:  # a rerun: what this command already wrote is done
+            resumed = _resumed(path, name, raw, journal)
+            if resumed is not None:
+                return resumed
         value = codec.parse(raw, path)
         other = not_a_cassette(value, path)
         if other is not None and found_by_walk(path, roots):  # ci_matrix.json: not ours
@@ -175,12 +198,13 @@ def _edit_one(
             if mode.name == "output":
                 _write_output(mode, name, raw, path)
             return FileResult(name, "unchanged", written_to=_output_name(mode, name), kept=kept)
-        new_name = _rehash(original, edited, path.name)
+        new_name, kept_name = _rehash(original, edited, path.name)
         result = FileResult(
             name,
             "changed",
             changes=[change.description for change in changes],
             renamed_to=new_name,
+            warning=kept_name,
             kept=kept,
         )
         if mode.name == "check":  # writes nothing: make the bytes only to settle a collision
@@ -193,11 +217,15 @@ def _edit_one(
         if new_name is not None:
             _refuse_collision(path, new_name, new_raw, mode)
         if not style.exact:
-            result.warning = "its formatting is irregular; rewritten as indented JSON"
+            irregular = "its formatting is irregular; rewritten as indented JSON"
+            result.warning = f"{result.warning}; {irregular}" if result.warning else irregular
         if mode.name == "dry_run":
             secrets = [c.secret for c in changes if c.secret]
             result.diff = _diff(name, original, edited, secrets, masker)
         elif mode.name == "in_place":
+            if journal is not None:
+                target = path if new_name is None else path.with_name(new_name)
+                journal.record(path, target, new_raw, raw)
             result.written_to = str(_write_in_place(path, new_raw, new_name))
         elif mode.name == "output":
             target = name if new_name is None else str(Path(name).with_name(new_name))
@@ -228,23 +256,48 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _rehash(original: dict[str, Any], edited: dict[str, Any], file_name: str) -> str | None:
-    """The file's new name if the edit changed its request hash; None to keep the name.
+def _resumed(path: Path, name: str, raw: bytes, journal: Journal) -> FileResult | None:
+    """`done` for a file that holds what this command wrote there before it was stopped,
+    and for the old name of a file it renamed (removed now, as the run would have)."""
+    if journal.done(path, raw):
+        return FileResult(name, "done")
+    moved = journal.stale(path, raw)
+    if moved is None:
+        return None
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        raise WriteError(f"could not remove the old name: {exc.strerror}", path) from None
+    return FileResult(name, "done", renamed_to=moved.name, written_to=str(moved))
+
+
+def _rehash(
+    original: dict[str, Any], edited: dict[str, Any], file_name: str
+) -> tuple[str | None, str | None]:
+    """(the file's new name if the edit changed its request hash, else None; a warning
+    when the hash changed but the name stays, because it didn't match even before).
 
     Also moves `rec-<hash12>` response ids to the new hash, as the recorder would have.
     """
     scheme = hashing.detect_scheme(file_name)
-    if scheme is None or hashing.name_matches(original, file_name) is not True:
-        return None
-    new_name: str | None = file_name
+    if scheme is None:
+        return None, None
     old_hash = hashing.request_hash(original, scheme)
     new_hash = hashing.request_hash(edited, scheme)
+    if hashing.name_matches(original, file_name) is not True:
+        if old_hash is not None and new_hash is not None and old_hash != new_hash:
+            return None, (
+                "keeps its name: the name did not match its request hash even before "
+                "this edit, so its new name can't be known"
+            )
+        return None, None
+    new_name: str | None = file_name
     if old_hash is not None and new_hash is not None and old_hash != new_hash:
         _replace_ids(edited.get("response"), hashing.rec_id(old_hash), hashing.rec_id(new_hash))
         new_name = hashing.expected_name(edited, scheme, file_name)
     if new_name is not None:
         new_name = _redigest(original, edited, new_name)
-    return new_name if new_name != file_name else None
+    return (new_name if new_name != file_name else None), None
 
 
 def _redigest(original: dict[str, Any], edited: dict[str, Any], name: str) -> str:

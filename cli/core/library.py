@@ -6,7 +6,8 @@ Rules:
 - A named path that does not exist is still yielded, so the per-file read reports it
   and the other files go on.
 - Symlinked directories are not followed (no loops, no escaping the tree); symlinked
-  files are read. Our own temp files (`.cassette-tmp-*`) are never cassettes.
+  files are read. Our own temp files (`.cassette-tmp-*`) and resume journals
+  (`.cassette-journal-*`) are never cassettes.
 - A directory that can't be listed is yielded itself, so that reading it reports the
   problem: its cassettes are never skipped in silence.
 - JSON that isn't a cassette at all (`errors.NotACassette`: llama-stack keeps a
@@ -15,7 +16,9 @@ Rules:
   the command line, it is an error as before.
 - `map_paths` runs a function over many files on every core, in input order, holding
   a few chunks of paths and results (keep them small), never the cassettes, and never a
-  whole library's paths: memory stays flat from 10 files to 100,000.
+  whole library's paths: memory stays flat from 10 files to 100,000. Given a stop flag
+  (`interrupt.StopFlag`), it starts no file once the flag is set, and still returns the
+  results of the files in hand.
 """
 
 from __future__ import annotations
@@ -27,11 +30,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cli.core.codec import TEMP_PREFIX
+from cli.core.journal import PREFIX as JOURNAL_PREFIX
+
+if TYPE_CHECKING:
+    from cli.core.interrupt import StopFlag
 
 DEFAULT_GLOB = "*.json"
+OWN_PREFIXES = (TEMP_PREFIX, JOURNAL_PREFIX)
 PARALLEL_THRESHOLD = 1000  # below this, starting workers (~0.1 s) costs more than it saves
 
 T = TypeVar("T")
@@ -108,7 +116,7 @@ def _listing(directory: Path, prefix: str) -> Iterator[tuple[Path, str, str]]:
 
 
 def _wanted(name: str, relative: str, glob: str) -> bool:
-    if name.startswith(TEMP_PREFIX):  # our own temp files are never cassettes
+    if name.startswith(OWN_PREFIXES):  # our own temp files and journals are never cassettes
         return False
     return fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(relative, glob)
 
@@ -155,31 +163,43 @@ def worker_count(job_count: int) -> int:
 
 
 def map_paths(
-    function: Callable[[Path], T], paths: Iterable[Path], workers: int | None = None
+    function: Callable[[Path], T],
+    paths: Iterable[Path],
+    workers: int | None = None,
+    stop: StopFlag | None = None,
 ) -> Iterator[T]:
     """`function` over `paths` in input order, on a process pool when there are many.
 
     `function` must be a module-level function (it is pickled) and should return a small
     summary. Paths are taken lazily and only a few chunks are in flight at a time, so
     neither the paths nor the results of a whole library are ever held at once.
+
+    Once `stop` is set, no file is started: the files in hand finish, and their results
+    are still yielded (workers check the flag before each file, and ignore the signals
+    that set it), so the caller hears of every file that was done.
     """
     pending = iter(paths)
     head = list(islice(pending, PARALLEL_THRESHOLD))
     count = workers if workers is not None else worker_count(len(head))
     if count <= 1:
-        yield from map(function, chain(head, pending))
+        for path in chain(head, pending):
+            if stop is not None and stop.is_set():
+                return
+            yield function(path)
         return
     from concurrent.futures import Future, ProcessPoolExecutor  # ~12 ms; most runs need none
 
     chunks = _chunks(chain(head, pending))
-    with ProcessPoolExecutor(max_workers=count) as pool:
+    options = {} if stop is None else {"initializer": _start_worker, "initargs": (stop.shared(),)}
+    with ProcessPoolExecutor(max_workers=count, **options) as pool:
         in_flight: deque[Future[list[T]]] = deque(
             pool.submit(_run_chunk, function, chunk) for chunk in islice(chunks, 4 * count)
         )
         while in_flight:
             results = in_flight.popleft().result()
-            for chunk in islice(chunks, 1):
-                in_flight.append(pool.submit(_run_chunk, function, chunk))
+            if stop is None or not stop.is_set():
+                for chunk in islice(chunks, 1):
+                    in_flight.append(pool.submit(_run_chunk, function, chunk))
             yield from results
 
 
@@ -191,5 +211,21 @@ def _chunks(paths: Iterator[Path]) -> Iterator[list[Path]]:
         size = min(64, size * 2)
 
 
+_stop: Any = None  # in a worker: the main process's StopFlag, as shared memory
+
+
+def _start_worker(stop: Any) -> None:
+    from cli.core.interrupt import ignore_signals
+
+    global _stop
+    _stop = stop
+    ignore_signals()
+
+
 def _run_chunk(function: Callable[[Path], T], chunk: list[Path]) -> list[T]:
-    return [function(path) for path in chunk]
+    results = []
+    for path in chunk:
+        if _stop is not None and _stop.value:
+            break  # the main process is stopping: start nothing more
+        results.append(function(path))
+    return results

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -36,10 +37,14 @@ class EditReport:
         self.counts = {"changed": 0, "unchanged": 0, "renamed": 0, "failed": 0}
         self.results: list[FileResult] = []
         self.kept: dict[tuple[str, str], list[int]] = {}  # (what, hint) -> [values, files]
+        self.done = 0  # files a stopped run of the same command had done already
 
     def add(self, result: FileResult) -> None:
         if result.status == "skipped":  # JSON a walk found that isn't a cassette
             note_line(f"cassette: {result.warning}")
+            return
+        if result.status == "done":  # written by this command's stopped run: nothing to do
+            self.done += 1
             return
         self.counts[result.status] += 1
         if result.kept is not None:
@@ -81,25 +86,31 @@ class EditReport:
         if result.renamed_to:
             print(f"::notice file={where},title=cassette::renamed to {result.renamed_to}")
 
-    def finish(self) -> None:
+    def finish(self, interrupted: str | None = None) -> None:
+        """The summary; `interrupted` names the signal that stopped the run early."""
         if self.format is OutputFormat.json:
             summary: dict[str, int] = dict(self.counts)
             kept = sum(values for values, _ in self.kept.values())
             if kept:
                 summary["kept"] = kept
-            document: dict[str, Any] = {
-                "mode": self.mode.name,
-                "summary": summary,
-                "files": [_result_json(result) for result in self.results],
-            }
-            print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+            if self.done:
+                summary["done"] = self.done
+            document: dict[str, Any] = {"mode": self.mode.name, "summary": summary}
+            if interrupted:
+                document["interrupted"] = interrupted
+            document["files"] = [_result_json(result) for result in self.results]
+            print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode(), flush=True)
             return
+        sys.stdout.flush()  # the file lines first, all of them, even when stopped early
         counts = self.counts
         would = "would be " if self.mode.name in ("check", "dry_run") else ""
-        note_line(
+        line = (
             f"{counts['changed']} {would}changed, {counts['unchanged']} unchanged, "
             f"{counts['renamed']} {would}renamed, {counts['failed']} failed"
         )
+        if self.done:
+            line += f", {self.done} already done by the stopped run"
+        note_line(line)
         for (what, hint), (values, files) in self.kept.items():
             where = "1 file" if files == 1 else f"{files:,} files"
             note_line(f"left {values:,} {what} alone in {where}; {hint}")

@@ -1,0 +1,142 @@
+"""An interrupted edit that is not idempotent can be finished (issue 10, case 4).
+
+`retime --shift +1h --in-place` over a library is stopped at random moments by SIGINT
+or SIGTERM (sent to the process, or to its whole group as a terminal's Ctrl-C is). The
+stopped run exits 130, lists exactly the files it wrote, and says how to resume; running
+the same command again gives, byte for byte, the library one uninterrupted run makes:
+no file is shifted twice, none is missed, and no journal is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from cli.core.interrupt import StopFlag
+from cli.core.journal import PREFIX
+from cli.core.library import map_paths
+from tests.test_interruption import cassette, files_of, generate, restore, run_to_end
+
+LIBRARY_SIZE = 200
+SEED = 20251010
+STOPS = 10
+
+
+def stop_after(argv: list[str], delay: float, signum: int, group: bool):
+    """Run `argv`, send `signum` after `delay` (to the process or to its group)."""
+    process = subprocess.Popen(
+        argv,
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(delay)
+    try:
+        if group:
+            os.killpg(process.pid, signum)
+        else:
+            process.send_signal(signum)
+    except ProcessLookupError:
+        pass  # it had finished
+    out, err = process.communicate(timeout=120)
+    return process.returncode, out, err
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_interrupted_shifts_resume_to_the_bytes_of_one_run(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    pristine = tmp_path / "pristine"
+    generate(corpus_dir / "llama-stack-2025-09", pristine, range(LIBRARY_SIZE))
+    start = files_of(pristine)
+    root = tmp_path / "library"
+    argv = cassette("retime", root, "--shift", "+1h", "--in-place")
+    (tmp_path / "empty").mkdir()
+    began = time.perf_counter()  # Python and the imports, before the first file
+    assert (
+        run_to_end(
+            cassette("retime", tmp_path / "empty", "--shift", "+1h", "--in-place")
+        ).returncode
+        == 0
+    )
+    startup = time.perf_counter() - began
+    restore(root, start)
+    began = time.perf_counter()
+    assert run_to_end(argv).returncode == 0
+    work = time.perf_counter() - began - startup
+    final = files_of(root)
+    assert sum(final[name] != data for name, data in start.items()) == LIBRARY_SIZE
+    rng = random.Random(SEED)
+    midway = 0
+    for number in range(STOPS):
+        restore(root, start)
+        signum = (signal.SIGINT, signal.SIGTERM)[number % 2]
+        delay = startup + rng.uniform(0.05, 0.95) * work
+        code, out, err = stop_after(argv, delay, signum, group=rng.random() < 0.5)
+        now = files_of(root)
+        written = sorted(name for name, data in start.items() if now[name] != data)
+        assert all(now[name] == final[name] for name in written), "a file shifted wrongly"
+        journals = [name for name in now if name.startswith(PREFIX)]
+        if code == 0:  # it finished before the signal
+            assert written and len(written) == LIBRARY_SIZE and not journals
+            continue
+        assert code == 130, err
+        assert "Traceback" not in err
+        listed = sorted(
+            line.split(" ", 1)[1] for line in out.splitlines() if line.startswith("changed ")
+        )
+        assert listed == written, "the report must list exactly the files written"
+        if written:
+            midway += len(written) < LIBRARY_SIZE
+            summary, note = err.splitlines()[-2:]
+            assert summary == f"{len(written)} changed, 0 unchanged, 0 renamed, 0 failed"
+            assert note.startswith(f"cassette retime: stopped by {signum.name} after the files")
+            assert "run the same command again to finish" in note and journals == [
+                note.rsplit("/", 1)[1].rstrip(")")
+            ]
+        rerun = run_to_end(argv)
+        assert rerun.returncode == 0, rerun.stderr
+        if 0 < len(written) < LIBRARY_SIZE:
+            assert rerun.stderr.splitlines()[-1] == (
+                f"{LIBRARY_SIZE - len(written)} changed, 0 unchanged, 0 renamed, 0 failed, "
+                f"{len(written)} already done by the stopped run"
+            )
+        assert files_of(root) == final  # no file shifted twice, none missed, no journal left
+    assert midway >= STOPS // 2
+
+
+def _touch(marks: Path, path: Path) -> str:
+    """Worker: leave a mark (a write), then answer."""
+    (marks / path.name).write_text("done")
+    time.sleep(0.002)
+    return path.name
+
+
+def test_workers_start_nothing_once_the_main_process_stops_and_report_all_they_did(
+    tmp_path: Path,
+) -> None:
+    """The process pool (from 1,000 files): once the flag is set, no worker starts a file,
+    and every file a worker did comes back to the main process."""
+    from functools import partial
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    paths = [tmp_path / f"{index:05}.json" for index in range(3000)]
+    stop = StopFlag()
+    results = []
+    for name in map_paths(partial(_touch, marks), paths, workers=2, stop=stop):
+        results.append(name)
+        if len(results) == 300:
+            stop.set(signal.SIGINT)
+    assert 300 <= len(results) < len(paths)
+    assert sorted(results) == sorted(path.name for path in marks.iterdir())
+    assert results == sorted(results)  # still in input order
