@@ -140,3 +140,47 @@ def test_workers_start_nothing_once_the_main_process_stops_and_report_all_they_d
     assert 300 <= len(results) < len(paths)
     assert sorted(results) == sorted(path.name for path in marks.iterdir())
     assert results == sorted(results)  # still in input order
+
+
+def _library(sample_dir: Path, root: Path) -> Path:
+    root.mkdir()
+    for name in ("vllm-chat-stream-n2.json", "databricks-chat-stream-sol.json", "ollama-chat.json"):
+        if (sample_dir / name).exists():
+            (root / name).write_bytes((sample_dir / name).read_bytes())
+    return root
+
+
+def test_a_run_with_a_failed_file_keeps_its_journal_and_the_rerun_shifts_only_the_rest(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    from tests.commands.helpers import run
+
+    clean = _library(sample_dir, tmp_path / "clean")
+    assert run("retime", clean, "--shift", "+1h", "--in-place").exit_code == 0
+    root = _library(sample_dir, tmp_path / "library")
+    locked = root / "vllm-chat-stream-n2.json"
+    locked.chmod(0o444)
+    first = run("retime", root, "--shift", "+1h", "--in-place")
+    assert first.exit_code == 2
+    journals = [p for p in root.iterdir() if p.name.startswith(PREFIX)]
+    assert len(journals) == 1
+    assert first.stderr.splitlines()[-1] == (
+        f"note: the resume journal {journals[0]} keeps what was written: once the failed "
+        "files are fixed, run the same command again to finish"
+    )
+    locked.chmod(0o644)
+    second = run("retime", root, "--shift", "+1h", "--in-place")
+    assert second.exit_code == 0, second.stderr
+    assert "already done by the stopped run" in second.stderr.splitlines()[-1]
+    assert files_of(root) == files_of(clean)  # each file shifted once; the journal is gone
+    again = run("retime", root, "--shift", "+1h", "--in-place")  # a new run shifts again
+    assert again.exit_code == 0 and files_of(root) != files_of(clean)
+
+
+def test_output_inside_an_edited_directory_is_refused(sample_dir: Path, tmp_path: Path) -> None:
+    from tests.commands.helpers import run
+
+    root = _library(sample_dir, tmp_path / "library")
+    result = run("retime", root, "--shift", "+1h", "-o", root / "shifted")
+    assert result.exit_code == 2 and "--in-place" in result.stderr
+    assert not (root / "shifted").exists()

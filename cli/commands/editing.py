@@ -80,8 +80,8 @@ def run_edit_command(
     if journal is not None:
         for other in journal.others():
             note_line(
-                f"{command}: note: {other} is the resume journal of another command that "
-                "was stopped; run that command again to finish it, or delete the file"
+                f"note: {other} is the resume journal of another command that was stopped; "
+                "run that command again to finish it, or delete the file"
             )
     stop = StopFlag()
     with stop_on_signals(stop):
@@ -99,8 +99,8 @@ def run_edit_command(
         return INTERRUPTED
     if journal is not None and journal.exists():
         note_line(
-            f"{command}: the resume journal {journal.path} keeps what this run wrote: once "
-            "the failed files are fixed, run the same command again to finish"
+            f"note: the resume journal {journal.path} keeps what was written: once the "
+            "failed files are fixed, run the same command again to finish"
         )
     return report.exit_code
 
