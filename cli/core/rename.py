@@ -28,7 +28,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -170,7 +170,7 @@ def rename_in_test_id(
     test_id: str,
     names: set[str],
     new: str,
-    others: set[str] = frozenset(),  # type: ignore[assignment]
+    others: Set[str] = frozenset(),
 ) -> str:
     """`test_id` with each of `names` renamed to `new` where it is a pytest parameter value:
     inside the final `[...]`, right after `key=` or `key=<provider>/`, and up to the end of
@@ -191,7 +191,7 @@ def rename_in_test_id(
         provider = _PROVIDER.match(params, at)
         for begin in (at, provider.end()) if provider else (at,):
             name = _longest_at(params, begin, names)
-            if name is not None and _longest_at(params, begin, others | {name}) != name:
+            if name is not None and _longest_at(params, begin, {*others, name}) != name:
                 name = None  # a longer model name stands there: it is that one
             if name is not None:
                 out += [params[position:begin], new]

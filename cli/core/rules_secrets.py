@@ -22,7 +22,7 @@ Rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -172,8 +172,8 @@ def _strings(
     parts: list[tuple[str, Any]],
     urls: bool,
     done: set[str],
-    heads: set[tuple[str, int, int]] = frozenset(),  # type: ignore[assignment]
-    later: set[str] = frozenset(),  # type: ignore[assignment]
+    heads: Container[tuple[str, int, int]] = (),
+    later: Container[str] = (),
 ) -> None:
     """K002 and K003 on every string of each (pointer, value) part; `heads` are spans
     (pointer, start, end) already reported as part of a key split over chunks; the
@@ -239,10 +239,7 @@ def _mask_header(text: str) -> str:
 
 
 def _keys(
-    ctx: Context,
-    pointer: str,
-    text: str,
-    heads: set[tuple[str, int, int]] = frozenset(),  # type: ignore[assignment]
+    ctx: Context, pointer: str, text: str, heads: Container[tuple[str, int, int]] = ()
 ) -> None:
     kinds: set[str] = set()
     for match in secrets.find_in_text(text):
