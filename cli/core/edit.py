@@ -47,8 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from cli.core import atomic, codec, hashing
 from cli.core.equality import same_value
 from cli.core.journal import Journal
-from cli.core.library import found_by_walk, iter_paths, map_paths, relative_name
-from cli.core.model import not_a_cassette
+from cli.core.library import iter_paths, map_paths, passed_over, relative_name
 from cli.errors import CassetteError, WriteError
 
 if TYPE_CHECKING:
@@ -180,12 +179,12 @@ def _edit_one(
             if resumed is not None:
                 return resumed
         value = codec.parse(raw, path)
-        other = not_a_cassette(value, path)
-        if other is not None and found_by_walk(path, roots):  # ci_matrix.json: not ours
+        skipped = passed_over(value, path, roots)  # ci_matrix.json: not ours to edit
+        if skipped is not None:
             written_to = None
             if mode.name == "output":  # the copy keeps the whole tree
                 written_to = _write_output(mode, name, raw, path)
-            return FileResult(name, "skipped", written_to=written_to, warning=other.note())
+            return FileResult(name, "skipped", written_to=written_to, warning=skipped.note)
         if not isinstance(value, dict):
             raise codec.not_an_object(value, path)
         edited: dict[str, Any] = value

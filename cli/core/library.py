@@ -144,6 +144,14 @@ class Skipped:
     note: str
 
 
+def passed_over(value: Any, path: Path, given: Iterable[Path | str]) -> Skipped | None:
+    """Skipped when a walk of `given` found `path` and its JSON `value` isn't a cassette."""
+    from cli.core.model import not_a_cassette
+
+    other = not_a_cassette(value, path) if found_by_walk(path, given) else None
+    return None if other is None else Skipped(other.note())
+
+
 def relative_name(path: Path, roots: Iterable[Path | str]) -> str:
     """The path relative to the root it was found under, for display and pairing."""
     for root in roots:

@@ -8,8 +8,7 @@ Rules:
 - A Finding names the file, a JSON pointer (RFC 6901; "" is the whole file), its code and
   severity, and a one-line message; `line` is the file's line for the pointer when known.
 - An unreadable or unparseable file is a finding (S001), never an exception: checking
-  files is this command's job. JSON that isn't a cassette at all, found by a directory
-  walk (llama-stack's `ci_matrix.json`), is passed over (`Skipped`); named, it is judged.
+  files is this command's job; JSON a directory walk found that isn't one is `Skipped`.
 - Per-file rules run in worker processes (`check_path`), which return only findings and
   two small digests per file; the cross-file rules compare the digests in the parent
   (`validate`), so memory grows by a few bytes per file, never by a cassette.
@@ -25,8 +24,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,12 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from cli.core import codec
+from cli.core.json_lines import locate_lines
+from cli.core.library import Skipped, passed_over
 from cli.core.model import unwrap
 from cli.errors import ReadError
 
 if TYPE_CHECKING:
     from cli.core.lazy import Streamed
-    from cli.core.library import Skipped
 
 T = TypeVar("T")
 
@@ -257,15 +255,13 @@ def _unwrapped(located: tuple[str, Any]) -> tuple[str, str | None, Any]:
 
 
 LibraryKeys = tuple[bytes, bytes]  # (request digest, digest of the request without noise)
-FileResult = tuple["list[Finding] | Skipped", LibraryKeys | None]
+FileResult = tuple[list[Finding] | Skipped, LibraryKeys | None]
 
 
 def check_path(path: Path, settings: Settings, given: tuple[Path, ...] | None = None) -> FileResult:
     """Worker: every per-file rule on one file; findings plus the keys for library rules.
     With `given` (the paths walked), JSON a walk found that isn't a cassette is Skipped."""
     from cli.core import lazy, rules_structure
-    from cli.core.library import Skipped, found_by_walk
-    from cli.core.model import not_a_cassette
 
     ctx = Context(str(path), settings)
     try:
@@ -279,10 +275,8 @@ def check_path(path: Path, settings: Settings, given: tuple[Path, ...] | None = 
         ctx.findings.clear()  # a big file's items may fail after some rules ran
         rules_structure.unreadable(ctx, exc)
         return ctx.findings, None
-    if given is not None and found_by_walk(path, given):
-        other = not_a_cassette(value, path)
-        if other is not None:  # ci_matrix.json among the recordings: not ours to judge
-            return Skipped(other.note()), None
+    if given is not None and (skipped := passed_over(value, path, given)):  # ci_matrix.json
+        return skipped, None
     if not rules_structure.check_top(ctx, value):
         return ctx.findings, None
     keys = _run_rules(ctx)
@@ -313,8 +307,7 @@ def validate(
 ) -> Iterator[tuple[Path, list[Finding] | Skipped]]:
     """(path, findings) for each file, in order: per-file rules on a process pool when
     there are many files, then the cross-file rules against the files before it. `paths`
-    is read lazily, so a library's paths are never all held at once. With `given` (what
-    `paths` walked), JSON a walk found that isn't a cassette comes back as Skipped."""
+    is read lazily, so a library's paths are never all held at once."""
     from cli.core import rules_library
     from cli.core.library import map_paths
 
@@ -328,8 +321,6 @@ def validate(
 
 
 # lines -----------------------------------------------------------------------
-
-_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 
 
 def _add_lines(findings: list[Finding], raw: bytes) -> None:
@@ -348,62 +339,3 @@ def _add_lines(findings: list[Finding], raw: bytes) -> None:
         while finding.line is None and pointer:
             finding.line = lines.get(pointer)
             pointer = pointer.rsplit("/", 1)[0]
-
-
-def locate_lines(raw: bytes, pointers: set[str]) -> dict[str, int]:
-    """The 1-based line where each JSON pointer's value (or object member) starts.
-
-    A small tokenizer walk that stops once every pointer is found; pointers that don't
-    exist are left out. For an object member the line is the key's.
-    """
-    offset = len(codec.BOM) if raw.startswith(codec.BOM) else 0
-    wanted = set(pointers)
-    found: dict[str, int] = {}
-    stack: list[list[Any]] = []  # [is_object, pointer, index of the next array item]
-    value_pointer: str | None = ""
-    expecting_key = False
-    line, last = 1, offset
-    for match in _TOKEN.finditer(raw, offset):
-        token, start = match.group(), match.start()
-        line += raw.count(b"\n", last, start)
-        last = start
-        if token in (b",", b":", b"}", b"]"):
-            if token == b",":
-                frame = stack[-1] if stack else None
-                if frame and frame[0]:
-                    expecting_key = True
-                elif frame:
-                    frame[2] += 1
-                    value_pointer = f"{frame[1]}/{frame[2]}"
-            elif token in (b"}", b"]"):
-                if stack:
-                    stack.pop()
-                value_pointer = None
-                expecting_key = False
-            continue
-        if expecting_key:
-            try:
-                key = json.loads(token)
-            except ValueError:
-                key = token.decode("utf-8", "replace")
-            value_pointer = f"{stack[-1][1]}/{_escape(str(key))}"
-            expecting_key = False
-            if value_pointer in wanted:
-                found.setdefault(value_pointer, line)
-            continue
-        if value_pointer is not None and value_pointer in wanted:
-            found.setdefault(value_pointer, line)
-        if token == b"{":
-            stack.append([True, value_pointer or "", 0])
-            expecting_key = True
-        elif token == b"[":
-            stack.append([False, value_pointer or "", 0])
-            value_pointer = f"{value_pointer or ''}/0"
-            continue
-        if len(found) == len(wanted):
-            break
-    return found
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
