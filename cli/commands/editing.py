@@ -84,17 +84,17 @@ def run_edit_command(
                 "run that command again to finish it, or delete the file"
             )
     stop = StopFlag()
-    with stop_on_signals(stop):
+    with stop_on_signals(stop):  # to the end: a signal after the last file stops nothing
         for result in pipeline.run(
             edit, paths, mode, glob=glob, masker=masker, stop=stop, journal=journal
         ):
             report.add(result)
-    report.finish(interrupted=stop.name or None)
-    # The journal stays for a rerun while there is work left and work done to skip.
-    unfinished = stop.is_set() or report.counts["failed"]
-    if journal is not None and not (unfinished and (report.counts["changed"] or report.done)):
-        journal.remove()
-    if stop.is_set():
+        report.finish(interrupted=stop.name if stop.cut else None)
+        # The journal stays for a rerun while there is work left and work done to skip.
+        unfinished = stop.cut or report.counts["failed"]
+        if journal is not None and not (unfinished and (report.counts["changed"] or report.done)):
+            journal.remove()
+    if stop.cut:
         note_line(f"{command}: {_resume_note(stop.name, mode, journal)}")
         return INTERRUPTED
     if journal is not None and journal.exists():

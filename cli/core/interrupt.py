@@ -4,7 +4,8 @@ Rules:
 - `StopFlag` is what a run checks between files. It is set by the signal handler that
   `stop_on_signals` installs in the main process; worker processes see it through shared
   memory (`shared`, made only when a pool starts) and check it before each file, so no
-  worker starts a file once the main process has decided to stop.
+  worker starts a file once the main process has decided to stop. `cut` says whether the
+  run left files undone: a signal after the last file stops nothing.
 - Workers ignore SIGINT and SIGTERM themselves (a terminal's Ctrl-C reaches the whole
   process group): only the main process decides, and a worker is never cut off in the
   middle of a file, or before its result reaches the main process.
@@ -27,6 +28,7 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 class StopFlag:
     def __init__(self) -> None:
         self.signal: int | None = None  # the signal that set it
+        self.cut = False  # whether a run left files undone because of it
         self._shared: Any = None
 
     def set(self, signum: int | None = None) -> None:

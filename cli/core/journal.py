@@ -7,9 +7,10 @@ finished by running the same command again. The journal makes that safe.
 Rules:
 - One journal per command: its name carries a digest of what identifies the command
   (the edit and its arguments, the resolved paths, the glob), so a rerun of the same
-  command finds it and any other command ignores it. It lives beside the cassettes, in
-  the first directory given (or the directory of the first file): `.cassette-journal-
-  <digest>`, a name no directory walk ever takes for a cassette.
+  command finds it and any other command ignores it. It lives beside the library: next
+  to the first directory given (inside it when that is `.` or its parent can't be
+  written to), or beside the first file named: `.cassette-journal-<digest>`, a name no
+  walk takes for a cassette.
 - Before a file is written, one line records where its bytes go and their sha256
   (`record`). A rerun skips a file that holds exactly the bytes the journal says this
   command wrote there (`done`), and removes the old name of a renamed file whose new name
@@ -156,9 +157,14 @@ def for_command(identity: Any, paths: Iterable[Path | str], glob: str) -> Journa
     }
     text = json.dumps(described, sort_keys=True, default=repr, ensure_ascii=False)
     digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    # As given, not resolved: an ancestor we may not search still leaves it reachable.
     first = roots[0] if roots else Path(".")
-    home = first if first.is_dir() else first.parent
-    return Journal(home / f"{PREFIX}{digest}")
+    home = first.parent  # beside the library (or beside the first file named)
+    try:
+        inside = first.is_dir() and (home == first or not os.access(home, os.W_OK))
+    except OSError:
+        inside = False
+    return Journal((first if inside else home) / f"{PREFIX}{digest}")
 
 
 def _key(path: Path) -> str:

@@ -192,6 +192,7 @@ def map_paths(
     if count <= 1:
         for path in chain(head, pending):
             if stop is not None and stop.is_set():
+                stop.cut = True
                 return
             yield function(path)
         return
@@ -200,15 +201,21 @@ def map_paths(
     chunks = _chunks(chain(head, pending))
     options = {} if stop is None else {"initializer": _start_worker, "initargs": (stop.shared(),)}
     with ProcessPoolExecutor(max_workers=count, **options) as pool:
-        in_flight: deque[Future[list[T]]] = deque(
-            pool.submit(_run_chunk, function, chunk) for chunk in islice(chunks, 4 * count)
+        in_flight: deque[tuple[Future[list[T]], int]] = deque(
+            (pool.submit(_run_chunk, function, chunk), len(chunk))
+            for chunk in islice(chunks, 4 * count)
         )
         while in_flight:
-            results = in_flight.popleft().result()
-            if stop is None or not stop.is_set():
+            future, size = in_flight.popleft()
+            results = future.result()
+            if stop is not None and (len(results) < size or stop.is_set()):
+                stop.cut = stop.cut or len(results) < size
+            else:
                 for chunk in islice(chunks, 1):
-                    in_flight.append(pool.submit(_run_chunk, function, chunk))
+                    in_flight.append((pool.submit(_run_chunk, function, chunk), len(chunk)))
             yield from results
+        if stop is not None and stop.is_set() and next(chunks, None) is not None:
+            stop.cut = True  # chunks never sent
 
 
 def _chunks(paths: Iterator[Path]) -> Iterator[list[Path]]:
