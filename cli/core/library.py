@@ -148,8 +148,8 @@ def passed_over(value: Any, path: Path, given: Iterable[Path | str]) -> Skipped 
     """Skipped when a walk of `given` found `path` and its JSON `value` isn't a cassette."""
     from cli.core.model import not_a_cassette
 
-    other = not_a_cassette(value, path) if found_by_walk(path, given) else None
-    return None if other is None else Skipped(other.note())
+    other = not_a_cassette(value, path)  # first: the cheap test, and nearly always None
+    return None if other is None or not found_by_walk(path, given) else Skipped(other.note())
 
 
 def relative_name(path: Path, roots: Iterable[Path | str]) -> str:
