@@ -54,6 +54,22 @@ class ReadError(CassetteError):
         self.column = column
 
 
+class NotACassette(ReadError):
+    """Valid JSON that isn't a recording at all: not an object, or an object with neither
+    "request" nor "response" (llama-stack's `ci_matrix.json`). A file named on the command
+    line is still an error; a directory walk passes over it with `note`."""
+
+    def __init__(self, message: str, path: Path | str | None = None, reason: str = "") -> None:
+        super().__init__(message, path)
+        self.reason = reason or message
+
+    def note(self) -> str:
+        """The one line a directory walk prints when it passes over this file."""
+        return (
+            f"cassette: {printable(self.path or '')}: not a cassette ({self.reason}); passed over"
+        )
+
+
 class WriteError(CassetteError):
     """A file could not be written; the original is left as it was."""
 

@@ -48,7 +48,6 @@ def command(
     """
     from cli.core import pointer
     from cli.core.diff.model import DiffOptions, DiffReport
-    from cli.core.library import passed_over
     from cli.errors import ReadError, UsageError
     from cli.messages import error_line, note_line
     from cli.render.console import data_console, progress
@@ -80,7 +79,7 @@ def command(
         report.add(compare_files(old, new, options))
     report.sort()
     for note in report.passed_over:
-        note_line(passed_over(note))
+        note_line(note)
     for item in report.files:
         if item.error:
             error_line(item.error)

@@ -1,12 +1,21 @@
-"""What every editing command does around its edit: pick the mode, run, report, exit."""
+"""What every editing command does around its edit: pick the mode, run, report, exit.
+
+A run in place keeps a resume journal (`cli.core.edit.journal`) beside the cassettes, removed
+when it ends complete and without a failure. SIGINT and SIGTERM stop the run after the
+files in hand: it prints the summary of what it wrote, one line on how to resume, and
+exits 130.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from cli.errors import UsageError
 from cli.options import OutputFormat
+
+INTERRUPTED = 130
 
 
 def choose_mode(in_place: bool, output: Path | None, check: bool, dry_run: bool):  # -> Mode
@@ -34,6 +43,16 @@ def choose_mode(in_place: bool, output: Path | None, check: bool, dry_run: bool)
     return Mode("check" if check else "dry_run")
 
 
+def edit_journal(edit: Callable, paths: list[Path], glob: str, mode: Any):  # -> Journal | None
+    """The resume journal of this command, for a run in place; None otherwise (`-o DIR`
+    rewrites DIR from sources it never changes: its rerun is the same run)."""
+    if mode.name != "in_place":
+        return None
+    from cli.core.edit.journal import describe, for_command
+
+    return for_command(describe(edit), paths, glob)
+
+
 def run_edit_command(
     edit: Callable,
     paths: list[Path],
@@ -42,13 +61,78 @@ def run_edit_command(
     format_: OutputFormat,
     no_color: bool,
     masker: Callable[[str], str] | None = None,
+    *,
+    command: str = "cassette",
+    report: Any = None,
+    journal: Any = None,
 ) -> int:
     """Run `edit` over `paths` in `mode`, print the report, return the exit code."""
     from cli.core.edit import pipeline
+    from cli.core.edit.interrupt import StopFlag, stop_on_signals
+    from cli.messages import note_line
     from cli.render.edits import EditReport
 
-    report = EditReport(mode, format_, no_color)
-    for result in pipeline.run(edit, paths, mode, glob=glob, masker=masker):
-        report.add(result)
-    report.finish()
+    _refuse_output_inside(mode, paths)
+    if journal is None:
+        journal = edit_journal(edit, paths, glob, mode)
+    if report is None:
+        report = EditReport(mode, format_, no_color)
+    if journal is not None:
+        for other in journal.others():
+            note_line(
+                f"note: {other} is the resume journal of another command that was stopped; "
+                "run that command again to finish it, or delete the file"
+            )
+    stop = StopFlag()
+    with stop_on_signals(stop):  # to the end: a signal after the last file stops nothing
+        for result in pipeline.run(
+            edit, paths, mode, glob=glob, masker=masker, stop=stop, journal=journal
+        ):
+            report.add(result)
+        report.finish(interrupted=stop.name if stop.cut else None)
+        # The journal stays for a rerun while there is work left and work done to skip.
+        unfinished = stop.cut or report.counts["failed"]
+        if journal is not None and not (unfinished and (report.counts["changed"] or report.done)):
+            journal.remove()
+    if stop.cut:
+        note_line(f"{command}: {_resume_note(stop.name, mode, journal)}")
+        return INTERRUPTED
+    if journal is not None and journal.exists():
+        note_line(
+            f"note: the resume journal {journal.path} keeps what was written: once the "
+            "failed files are fixed, run the same command again to finish"
+        )
     return report.exit_code
+
+
+def _resume_note(signal_name: str, mode: Any, journal: Any) -> str:
+    stopped = f"stopped by {signal_name} after the files listed"
+    if mode.name == "in_place":
+        if journal is not None and journal.exists():
+            return (
+                f"{stopped}; run the same command again to finish: it skips the files "
+                f"already done (resume journal {journal.path})"
+            )
+        return f"{stopped}; nothing was written yet: run the same command again"
+    if mode.name == "output":
+        return (
+            f"{stopped}; run the same command again to finish: it writes {mode.output_dir} "
+            "again from the sources, which it never changes"
+        )
+    return f"{stopped}; the report covers only those files: run it again for all of them"
+
+
+def _refuse_output_inside(mode: Any, paths: list[Path]) -> None:
+    """`-o DIR` inside (or equal to) a directory being edited would edit its own output:
+    twice in a run or in a rerun. A `--in-place` run is what that asks for."""
+    if mode.name != "output" or mode.output_dir is None:
+        return
+    target = mode.output_dir.resolve()
+    for path in paths:
+        if path.is_dir():
+            root = path.resolve()
+            if target == root or root in target.parents:
+                raise UsageError(
+                    f"-o {mode.output_dir} is inside {path}, which is being edited; write "
+                    "the copies elsewhere, or edit the files where they are with --in-place"
+                )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,6 +12,7 @@ import typer
 from cli.options import Format, Glob, NoColor, OutputFormat, Paths
 
 if TYPE_CHECKING:
+    from cli.core.library import Skipped
     from cli.core.transcript.summary import Summary
 
 EXAMPLES = [
@@ -55,9 +55,10 @@ def command(
     VCR cassette) has a row for each, its name on the first. Filters narrow the list.
     """
     import sys
+    from functools import partial
     from itertools import tee
 
-    from cli.core.library import iter_paths, map_paths, passed_over, relative_name, was_named
+    from cli.core.library import Skipped, iter_paths, map_paths, relative_name
     from cli.core.transcript.summary import matches_filters, sort_summaries
     from cli.messages import error_line, note_line
     from cli.render.console import progress
@@ -70,13 +71,14 @@ def command(
     rows: list[tuple[Summary, bool]] = []
     failed = False
     with progress(total, "Reading cassettes") as bar:
-        for path, result in zip(found, map_paths(summarize_path, work), strict=True):
+        worker = partial(summarize_path, given=tuple(paths))
+        for path, result in zip(found, map_paths(worker, work), strict=True):
             bar.advance()
-            if isinstance(result, Failure):
-                if result.not_a_cassette and not was_named(path, paths):
-                    note_line(passed_over(result.message))
-                    continue
-                error_line(result.message)
+            if isinstance(result, Skipped):  # a walk found it, and it isn't a cassette
+                note_line(result.note)
+                continue
+            if isinstance(result, str):
+                error_line(result)
                 failed = True
                 continue
             first = True  # the file's first row shown: it counts the file in the totals
@@ -96,15 +98,6 @@ def command(
     return 2 if failed else 0
 
 
-@dataclass(frozen=True)
-class Failure:
-    """What stopped a file: the one-line message, and whether it is just not a cassette
-    (passed over in a walk, with this note)."""
-
-    message: str
-    not_a_cassette: bool = False
-
-
 def _table(format_: OutputFormat, no_color: bool, buffered: bool):  # -> TextTable | JsonRows
     import shutil
     import sys
@@ -121,12 +114,14 @@ def _table(format_: OutputFormat, no_color: bool, buffered: bool):  # -> TextTab
     )
 
 
-def summarize_path(path: Path) -> list[Summary] | Failure:
-    """Worker: one summary per interaction, or what stopped it. A big file's chunks are
+def summarize_path(path: Path, given: tuple[Path, ...] = ()) -> list[Summary] | Skipped | str:
+    """Worker: one summary per interaction; or Skipped for a file a walk of `given` found
+    that isn't a cassette; or the one-line error that stopped it. A big file's chunks are
     read one at a time, never all held."""
     from cli.core import formats
+    from cli.core.library import pass_over
     from cli.core.transcript.summary import summarize
-    from cli.errors import CassetteError
+    from cli.errors import CassetteError, NotACassette
 
     try:
         with formats.read(path, lazy=True) as file:
@@ -137,7 +132,7 @@ def summarize_path(path: Path) -> list[Summary] | Failure:
                     summary.interaction = interaction.index
                 summaries.append(summary)
             return summaries
-    except formats.NotACassette as exc:
-        return Failure(str(exc), not_a_cassette=True)
+    except NotACassette as exc:
+        return pass_over(exc, path, given) or str(exc)
     except CassetteError as exc:
-        return Failure(str(exc))
+        return str(exc)

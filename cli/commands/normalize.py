@@ -52,4 +52,6 @@ def command(
 
     mode = choose_mode(in_place, output, check, dry_run)
     edit = named(normalize, scheme=hash_scheme.value)
-    return run_edit_command(edit, paths, glob, mode, format_, no_color)
+    return run_edit_command(
+        edit, paths, glob, mode, format_, no_color, command="cassette normalize"
+    )

@@ -48,6 +48,14 @@ def command(
             "--include-model-lists", help="Also rename entries of /v1/models and /api/tags lists."
         ),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Rename even into a model that some cassettes already use (their files "
+            "and the renamed ones can't be told apart afterwards).",
+        ),
+    ] = False,
     in_place: InPlace = False,
     output: Output = None,
     check: Check = False,
@@ -58,13 +66,15 @@ def command(
 ) -> int:
     """Rename a model in every cassette that uses it.
 
-    Changes request.model, the body's model and the model of every response chunk; a
-    hash-named file moves to its new request hash, so replay still finds it. Say where
-    the edits go: --in-place, -o DIR, --check or --dry-run.
+    Changes request.model, the body's model, the model of every response chunk and the
+    model in the test id's parameters; a hash-named file moves to its new request hash,
+    so replay still finds it. Refuses to rename into a model some files already use,
+    unless --force. Say where the edits go: --in-place, -o DIR, --check or --dry-run.
     """
-    from cli.commands.editing import choose_mode, run_edit_command
+    from cli.commands.editing import choose_mode, edit_journal, run_edit_command
     from cli.core.edit.pipeline import Bound
-    from cli.core.edit.rename import check_names, rename_model
+    from cli.core.edit.rename import check_names, count_users, rename_model
+    from cli.errors import UsageError
 
     check_names(old, new, match.value)
     mode = choose_mode(in_place, output, check, dry_run)
@@ -76,4 +86,15 @@ def command(
         "include_model_lists": include_model_lists,
     }
     edit = Bound(rename_model, options)
-    return run_edit_command(edit, paths, glob, mode, format_, no_color)
+    journal = edit_journal(edit, paths, glob, mode)
+    if not force:
+        users, renaming = count_users(paths, glob, **options, journal=journal)
+        if users and renaming:
+            files = "1 file already uses" if users == 1 else f"{users} files already use"
+            raise UsageError(
+                f"{files} {new}: renaming {old} into it would merge the two sets, and "
+                f"renaming back would change those files too; use --force to rename anyway"
+            )
+    return run_edit_command(
+        edit, paths, glob, mode, format_, no_color, command="cassette rename-model", journal=journal
+    )

@@ -47,6 +47,14 @@ def command(
         bool,
         typer.Option("--include-model-lists", help="Also retime the entries of model lists."),
     ] = False,
+    include_normalized: Annotated[
+        bool,
+        typer.Option(
+            "--include-normalized",
+            help="Also move normalized placeholders (created 0, 1970-01-01), which "
+            "--shift and --start leave alone.",
+        ),
+    ] = False,
     in_place: InPlace = False,
     output: Output = None,
     check: Check = False,
@@ -59,7 +67,8 @@ def command(
 
     Use exactly one of --epoch, --shift, --start (or only --zero-durations). Each value
     keeps its form (ints stay ints, ISO strings keep their precision), and --shift +x
-    then --shift -x gives back the same bytes.
+    then --shift -x gives back the same bytes. Normalized placeholders (created 0) stay
+    as they are unless --include-normalized.
     """
     from functools import partial
 
@@ -74,5 +83,6 @@ def command(
         seconds=seconds,
         zero_durations=zero_durations,
         include_model_lists=include_model_lists,
+        include_normalized=include_normalized,
     )
-    return run_edit_command(edit, paths, glob, mode, format_, no_color)
+    return run_edit_command(edit, paths, glob, mode, format_, no_color, command="cassette retime")

@@ -104,9 +104,8 @@ def command(
     import os
     from functools import partial
 
-    from cli.commands.editing import choose_mode
+    from cli.commands.editing import choose_mode, run_edit_command
     from cli.config import load
-    from cli.core.edit import pipeline
     from cli.core.edit.scrub import scrub
     from cli.core.secrets import detector as secrets
     from cli.errors import UsageError
@@ -129,7 +128,14 @@ def command(
     )
     edit = partial(scrub, options=options)
     report = EditReport(mode, format_, no_color, roots=paths, title="cassette scrub")
-    for result in pipeline.run(edit, paths, mode, glob=glob, masker=secrets.mask):
-        report.add(result)
-    report.finish()
-    return report.exit_code
+    return run_edit_command(
+        edit,
+        paths,
+        glob,
+        mode,
+        format_,
+        no_color,
+        secrets.mask,
+        command="cassette scrub",
+        report=report,
+    )

@@ -29,7 +29,11 @@ def command(
     ] = None,
     raw: Annotated[
         bool,
-        typer.Option("--raw", help="The recorded JSON (VCR: with bodies decoded), highlighted."),
+        typer.Option(
+            "--raw",
+            help="The recorded JSON (VCR: bodies decoded): highlighted on a terminal, else "
+            "as it is.",
+        ),
     ] = False,
     plain: Annotated[
         bool,
@@ -52,11 +56,12 @@ def command(
     Prints the request (messages by role, tools, sampling parameters) and every choice of
     the response reassembled from its chunks: text, reasoning, tool calls with their
     arguments, finish reason, and usage. A VCR cassette gets a header, then each of its
-    interactions. Several paths are shown one after another.
+    interactions. Several paths are shown one after another. --plain prints a file named
+    alone that isn't a readable cassette as it is (for git textconv).
     """
     from cli.core import formats
-    from cli.core.library import iter_paths, passed_over, was_named
-    from cli.errors import CassetteError
+    from cli.core.library import iter_paths, was_named
+    from cli.errors import CassetteError, NotACassette, ReadError
     from cli.messages import error_line, note_line
     from cli.render.show import Printer
 
@@ -67,17 +72,27 @@ def command(
             # A big file is read a part at a time, except to show its raw JSON.
             with formats.read(path, lazy=not raw) as file:
                 chosen = _interactions(file, interaction)
+                own_bytes = formats.raw_text(file) if printer.exact_bytes else None
+                if own_bytes is not None and interaction is None:
+                    printer.exact(own_bytes)
+                    continue
                 file_facts = formats.facts(file)
                 if file_facts and interaction is None:
                     printer.file_header(str(path), file_facts)
                 for one in chosen:
                     _show(printer, file, one, choice, several=bool(file_facts))
-        except formats.NotACassette as exc:
-            if was_named(path, paths):
+        except NotACassette as exc:
+            if not was_named(path, paths):  # ci_matrix.json, mkdocs.yml among the cassettes
+                note_line(exc.note())
+            elif not (plain and printer.unchanged(path)):
                 error_line(str(exc))
                 failed = True
-            else:
-                note_line(passed_over(exc))
+        except ReadError as exc:
+            # git's textconv must always get something to diff: a file named alone that
+            # can't be read as a cassette is printed as it is.
+            if not (plain and was_named(path, paths) and printer.unchanged(path)):
+                error_line(str(exc))
+                failed = True
         except CassetteError as exc:
             error_line(str(exc))
             failed = True

@@ -79,9 +79,9 @@ def command(
     or settings.
     """
     from cli.config import validate_settings
-    from cli.core.library import iter_paths, passed_over, was_named
+    from cli.core.library import Skipped, iter_paths
     from cli.core.rules import Tally, validate
-    from cli.errors import CassetteError, UsageError
+    from cli.errors import UsageError
     from cli.messages import note_line
 
     settings = validate_settings(
@@ -96,14 +96,13 @@ def command(
     report = _report(format_, no_color)
     tally = Tally()
     with _progress(paths, glob) as bar:
-        for path, findings in validate(iter_paths(paths, glob), settings):
-            if findings and all(f.passable for f in findings) and not was_named(path, paths):
-                note_line(passed_over(CassetteError(findings[0].message, path)))
-                bar.advance()
+        for path, findings in validate(iter_paths(paths, glob), settings, tuple(paths)):
+            bar.advance()
+            if isinstance(findings, Skipped):  # JSON a walk found that isn't a cassette
+                note_line(findings.note)
                 continue
             tally.add(findings)
             report.file(path, findings)
-            bar.advance()
     report.finish(tally, settings)
     return 1 if tally.failed(settings) else 0
 

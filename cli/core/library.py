@@ -4,18 +4,22 @@ Rules:
 - A path named on the command line is read whatever its extension; a directory is
   searched recursively for names matching any of the globs (default `*.json`, `*.yaml`,
   `*.yml`: llama-stack's recordings and VCR.py's cassettes), sorted, lazily.
-- A file found by a walk that turns out not to be a cassette (a CI workflow, `mkdocs.yml`)
-  is passed over with a note; one named on the command line is an error. `was_named`
-  tells the two apart, and `passed_over` is the note.
+- A file found by a walk that turns out not to be a cassette (`NotACassette`: a CI
+  workflow, `mkdocs.yml`, llama-stack's `ci_matrix.json`) is passed over with one note
+  and no effect on the exit code (`pass_over` gives a worker's `Skipped` answer); one
+  named on the command line is an error. `was_named` tells the two apart.
 - A named path that does not exist is still yielded, so the per-file read reports it
   and the other files go on.
 - Symlinked directories are not followed (no loops, no escaping the tree); symlinked
-  files are read. Our own temp files (`.cassette-tmp-*`) are never cassettes.
+  files are read. Our own temp files (`.cassette-tmp-*`) and resume journals
+  (`.cassette-journal-*`) are never cassettes.
 - A directory that can't be listed is yielded itself, so that reading it reports the
   problem: its cassettes are never skipped in silence.
 - `map_paths` runs a function over many files on every core, in input order, holding
   a few chunks of paths and results (keep them small), never the cassettes, and never a
-  whole library's paths: memory stays flat from 10 files to 100,000.
+  whole library's paths: memory stays flat from 10 files to 100,000. Given a stop flag
+  (`interrupt.StopFlag`), it starts no file once the flag is set, and still returns the
+  results of the files in hand.
 """
 
 from __future__ import annotations
@@ -24,15 +28,19 @@ import fnmatch
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from cli.core.formats.llamastack.codec import TEMP_PREFIX
+from cli.core.edit.atomic import TEMP_PREFIX
+from cli.core.edit.journal import PREFIX as JOURNAL_PREFIX
 
 if TYPE_CHECKING:
-    from cli.errors import CassetteError
+    from cli.core.edit.interrupt import StopFlag
+    from cli.errors import NotACassette
 
+OWN_PREFIXES = (TEMP_PREFIX, JOURNAL_PREFIX)
 DEFAULT_GLOBS = ("*.json", "*.yaml", "*.yml")
 Globs = str | Iterable[str] | None  # one pattern, several, or None for DEFAULT_GLOBS
 PARALLEL_THRESHOLD = 1000  # below this, starting workers (~0.1 s) costs more than it saves
@@ -77,11 +85,6 @@ def globs(glob: Globs) -> tuple[str, ...]:
 def was_named(path: Path, paths: Iterable[Path | str]) -> bool:
     """Whether `path` was named on the command line, rather than found by a walk."""
     return any(path == Path(given) for given in paths)
-
-
-def passed_over(error: CassetteError | str) -> str:
-    """The note for a walked file that is not a cassette (`formats.NotACassette`)."""
-    return f"note: {error} (passed over)"
 
 
 def _found_by_walk(path: Path, resolved: Path, root: Path, glob: tuple[str, ...]) -> bool:
@@ -130,7 +133,7 @@ def _listing(directory: Path, prefix: str) -> Iterator[tuple[Path, str, str]]:
 
 
 def _wanted(name: str, relative: str, glob: tuple[str, ...]) -> bool:
-    if name.startswith(TEMP_PREFIX):  # our own temp files are never cassettes
+    if name.startswith(OWN_PREFIXES):  # our own temp files and journals are never cassettes
         return False
     return any(fnmatch.fnmatch(name, one) or fnmatch.fnmatch(relative, one) for one in glob)
 
@@ -143,6 +146,18 @@ def _kind(entry: os.DirEntry[str]) -> str:
     except OSError:
         pass
     return "file"  # a file, a symlinked file, or a broken link (reading it says so)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A worker's answer for a file a walk passes over; `note` is the line that says so."""
+
+    note: str
+
+
+def pass_over(error: NotACassette, path: Path, given: Iterable[Path | str]) -> Skipped | None:
+    """Skipped when a walk of `given` found `path`; None when it was named (an error)."""
+    return None if was_named(path, given) else Skipped(error.note())
 
 
 def relative_name(path: Path, roots: Iterable[Path | str]) -> str:
@@ -164,32 +179,51 @@ def worker_count(job_count: int) -> int:
 
 
 def map_paths(
-    function: Callable[[Path], T], paths: Iterable[Path], workers: int | None = None
+    function: Callable[[Path], T],
+    paths: Iterable[Path],
+    workers: int | None = None,
+    stop: StopFlag | None = None,
 ) -> Iterator[T]:
     """`function` over `paths` in input order, on a process pool when there are many.
 
     `function` must be a module-level function (it is pickled) and should return a small
     summary. Paths are taken lazily and only a few chunks are in flight at a time, so
     neither the paths nor the results of a whole library are ever held at once.
+
+    Once `stop` is set, no file is started: the files in hand finish, and their results
+    are still yielded (workers check the flag before each file, and ignore the signals
+    that set it), so the caller hears of every file that was done.
     """
     pending = iter(paths)
     head = list(islice(pending, PARALLEL_THRESHOLD))
     count = workers if workers is not None else worker_count(len(head))
     if count <= 1:
-        yield from map(function, chain(head, pending))
+        for path in chain(head, pending):
+            if stop is not None and stop.is_set():
+                stop.cut = True
+                return
+            yield function(path)
         return
     from concurrent.futures import Future, ProcessPoolExecutor  # ~12 ms; most runs need none
 
     chunks = _chunks(chain(head, pending))
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        in_flight: deque[Future[list[T]]] = deque(
-            pool.submit(_run_chunk, function, chunk) for chunk in islice(chunks, 4 * count)
+    options = {} if stop is None else {"initializer": _start_worker, "initargs": (stop.shared(),)}
+    with ProcessPoolExecutor(max_workers=count, **options) as pool:
+        in_flight: deque[tuple[Future[list[T]], int]] = deque(
+            (pool.submit(_run_chunk, function, chunk), len(chunk))
+            for chunk in islice(chunks, 4 * count)
         )
         while in_flight:
-            results = in_flight.popleft().result()
-            for chunk in islice(chunks, 1):
-                in_flight.append(pool.submit(_run_chunk, function, chunk))
+            future, size = in_flight.popleft()
+            results = future.result()
+            if stop is not None and (len(results) < size or stop.is_set()):
+                stop.cut = stop.cut or len(results) < size
+            else:
+                for chunk in islice(chunks, 1):
+                    in_flight.append((pool.submit(_run_chunk, function, chunk), len(chunk)))
             yield from results
+        if stop is not None and stop.is_set() and next(chunks, None) is not None:
+            stop.cut = True  # chunks never sent
 
 
 def _chunks(paths: Iterator[Path]) -> Iterator[list[Path]]:
@@ -200,5 +234,21 @@ def _chunks(paths: Iterator[Path]) -> Iterator[list[Path]]:
         size = min(64, size * 2)
 
 
+_stop: Any = None  # in a worker: the main process's StopFlag, as shared memory
+
+
+def _start_worker(stop: Any) -> None:
+    from cli.core.edit.interrupt import ignore_signals
+
+    global _stop
+    _stop = stop
+    ignore_signals()
+
+
 def _run_chunk(function: Callable[[Path], T], chunk: list[Path]) -> list[T]:
-    return [function(path) for path in chunk]
+    results = []
+    for path in chunk:
+        if _stop is not None and _stop.value:
+            break  # the main process is stopping: start nothing more
+        results.append(function(path))
+    return results

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,6 @@ from typing import Any
 import orjson
 
 from cli.core.edit.pipeline import FileResult, Mode
-from cli.core.library import passed_over
 from cli.messages import error_line, note_line
 from cli.options import OutputFormat, ReportFormat
 from cli.render.github import workflow_command
@@ -37,15 +37,24 @@ class EditReport:
         self.no_color = no_color
         self.counts = {"changed": 0, "unchanged": 0, "renamed": 0, "failed": 0}
         self.passed_over = 0  # files a walk found that can't be edited: a note each
+        self.kept: dict[tuple[str, str], list[int]] = {}  # (what, hint) -> [values, files]
+        self.done = 0  # files a stopped run of the same command had done already
         self.results: list[FileResult] = []
 
     def add(self, result: FileResult) -> None:
         if result.status == "passed_over":
             self.passed_over += 1
             if self.format is OutputFormat.text:
-                note_line(passed_over(result.error or result.path))
+                note_line(result.error or result.path)
+            return
+        if result.status == "done":  # written by this command's stopped run: nothing to do
+            self.done += 1
             return
         self.counts[result.status] += 1
+        if result.kept is not None:
+            tally = self.kept.setdefault((result.kept.what, result.kept.hint), [0, 0])
+            tally[0] += result.kept.count
+            tally[1] += 1
         if result.renamed_to:
             self.counts["renamed"] += 1
         if self.format is OutputFormat.json:
@@ -82,25 +91,38 @@ class EditReport:
             message = f"renamed to {result.renamed_to}"
             print(workflow_command("notice", message, file=where, title="cassette"))
 
-    def finish(self) -> None:
+    def finish(self, interrupted: str | None = None) -> None:
+        """The summary; `interrupted` names the signal that stopped the run early."""
         if self.format is OutputFormat.json:
             summary: dict[str, int] = dict(self.counts)
             if self.passed_over:  # present only when a walk found files it couldn't edit
                 summary["passed_over"] = self.passed_over
-            document: dict[str, Any] = {
-                "mode": self.mode.name,
-                "summary": summary,
-                "files": [_result_json(result) for result in self.results],
-            }
-            print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+            kept = sum(values for values, _ in self.kept.values())
+            if kept:
+                summary["kept"] = kept
+            if self.done:
+                summary["done"] = self.done
+            document: dict[str, Any] = {"mode": self.mode.name, "summary": summary}
+            if interrupted:
+                document["interrupted"] = interrupted
+            document["files"] = [_result_json(result) for result in self.results]
+            print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode(), flush=True)
             return
+        sys.stdout.flush()  # the file lines first, all of them, even when stopped early
         counts = self.counts
         would = "would be " if self.mode.name in ("check", "dry_run") else ""
         line = (
             f"{counts['changed']} {would}changed, {counts['unchanged']} unchanged, "
             f"{counts['renamed']} {would}renamed, {counts['failed']} failed"
         )
-        note_line(line + (f", {self.passed_over} passed over" if self.passed_over else ""))
+        if self.passed_over:
+            line += f", {self.passed_over} passed over"
+        if self.done:
+            line += f", {self.done} already done by the stopped run"
+        note_line(line)
+        for (what, hint), (values, files) in self.kept.items():
+            where = "1 file" if files == 1 else f"{files:,} files"
+            note_line(f"left {values:,} {what} alone in {where}; {hint}")
 
     @property
     def exit_code(self) -> int:

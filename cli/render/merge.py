@@ -41,6 +41,8 @@ def report(
 ) -> None:
     errors = plan.errors + ([write_error] if write_error else [])
     summary = counts(plan, len(errors))
+    for note in plan.passed_over:  # stderr, whatever the format
+        note_line(note)
     if format_ is OutputFormat.json:
         document: dict[str, Any] = {
             "into": str(plan.dest),
@@ -70,8 +72,6 @@ def report(
         }
         print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
         return
-    for note in plan.passed_over:
-        note_line(note)
     for error in errors:
         error_line(error)
     for conflict in plan.unresolved:

@@ -268,6 +268,37 @@ class Printer:
         self.raw = raw
         self.plain = plain
         self.console = plain_console() if plain else data_console(no_color)
+        self._at_line_start = True  # of what `exact` wrote last
+
+    @property
+    def exact_bytes(self) -> bool:
+        """`--raw` off a colour terminal prints JSON as it is (a JSON file's exact bytes):
+        wrapped, highlighted lines would not be JSON (`show --raw | python3 -m json.tool`)."""
+        if not self.raw or self.json:
+            return False
+        console = self.console
+        return not (console.is_terminal and console.color_system and not console.no_color)
+
+    def exact(self, data: bytes) -> None:
+        """A file's bytes as they are; a newline between two files that lack one."""
+        sys.stdout.flush()
+        out = sys.stdout.buffer
+        if not self._at_line_start:
+            out.write(b"\n")
+        out.write(data)
+        out.flush()
+        self._at_line_start = not data or data.endswith(b"\n")
+
+    def unchanged(self, path: Any) -> bool:
+        """Print a file that is not a readable cassette as it is (git textconv); False when
+        even its bytes can't be read."""
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return False
+        self.exact(data)
+        return True
 
     def file_header(self, name: str, facts: dict[str, str]) -> None:
         """What opens a file of several interactions (not in JSON: each line is whole)."""
@@ -288,6 +319,8 @@ class Printer:
     ) -> None:
         if self.json:
             self._json(summary, request, transcript)
+        elif self.raw and self.exact_bytes:  # not a colour terminal: JSON, never wrapped
+            self.exact(json.dumps(data, indent=2, ensure_ascii=False).encode() + b"\n")
         elif self.raw:
             self.console.print(render_raw(data))
         elif self.plain:

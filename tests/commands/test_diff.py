@@ -169,16 +169,15 @@ def test_examples_run() -> None:
 
 @pytest.fixture
 def two_libraries(tmp_path: Path) -> tuple[Path, Path]:
-    """old: 000, 001, 002, 003. new: 000 changed, 001 renamed into a folder, 002 removed,
+    """old: 000, 001, 002, 003. new: 000 changed, 001 renamed (in its folder), 002 removed,
     003 as it was, and a model list added."""
     old, new = tmp_path / "old", tmp_path / "new"
     old.mkdir()
     for name in (SOL, N2, "cerebras-chat-stream-capital.json", TOOL):
         shutil.copy(SAMPLES / name, old / name)
     new.mkdir()
-    (new / "moved").mkdir()
     write(new / SOL, with_text(load(SOL), '"Sol"', '"Helios"'))
-    shutil.copy(SAMPLES / N2, new / "moved" / N2)
+    shutil.copy(SAMPLES / N2, new / f"renamed-{N2}")
     shutil.copy(SAMPLES / TOOL, new / TOOL)
     shutil.copy(SAMPLES / "openai-model-list.json", new / "openai-model-list.json")
     return old, new
@@ -211,7 +210,7 @@ def test_library_json(two_libraries) -> None:
     entries = {(f["old"], f["new"]): (f["status"], f["renamed"]) for f in document["files"]}
     assert entries == {
         (SOL, SOL): ("changed", False),
-        (N2, f"moved/{N2}"): ("unchanged", True),
+        (N2, f"renamed-{N2}"): ("unchanged", True),
         ("cerebras-chat-stream-capital.json", None): ("removed", False),
         (None, "openai-model-list.json"): ("added", False),
     }
@@ -335,3 +334,165 @@ def test_git_diff_through_show_plain_shows_the_conversation(tmp_path: Path) -> N
     assert "__data__" not in diff and "chatcmpl" not in diff
     raw = git("diff", "--no-textconv")
     assert "__data__" in raw  # without the driver, git shows the JSON
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_diff_through_show_plain_shows_a_changed_non_cassette_json(tmp_path: Path) -> None:
+    """Issue 10, case 2: with the README's textconv setup, changing llama-stack's
+    `ci_matrix.json` made `git diff` and `git log -p` fail (show --plain exited 2)."""
+    repo = tmp_path / "repo"
+    (repo / "recordings").mkdir(parents=True)
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "cassette" not in done.stderr, done.stderr
+        return done.stdout
+
+    git("init", "-q")
+    git("config", "diff.cassette.textconv", f"{sys.executable} -m cli show --plain")
+    (repo / ".gitattributes").write_text("*.json diff=cassette\n")
+    matrix = repo / "ci_matrix.json"
+    matrix.write_text('{\n  "default": [\n    {"suite": "base", "setup": "ollama"}\n  ]\n}\n')
+    shutil.copy(SAMPLES / SOL, repo / "recordings" / "sol.json")
+    git("add", ".")
+    git("commit", "-q", "-m", "record")
+    matrix.write_text('{\n  "default": [\n    {"suite": "base", "setup": "vllm"}\n  ]\n}\n')
+    write(repo / "recordings" / "sol.json", with_text(load(SOL), '"Sol"', '"Helios"'))
+
+    diff = git("diff")
+    assert '-    {"suite": "base", "setup": "ollama"}' in diff
+    assert '+    {"suite": "base", "setup": "vllm"}' in diff
+    assert '+The Latin name for the Sun is "Helios".' in diff  # cassettes still as text
+    git("commit", "-q", "-am", "change")
+    log = git("log", "-p")
+    assert '+    {"suite": "base", "setup": "vllm"}' in log
+
+
+# pairing renamed model lists (issue 10, case 1) --------------------------------------------
+
+BEDROCK_LIST = "llama-stack-2026-05-sample/common/recordings/" + (
+    "models-64a2277c90f0f42576f60c1030e3a020403d34a95f56931b792d5939f4cebc57-31ec6c83.json"
+)
+OPENAI_LIST = "llama-stack-2026-05-sample/openresponses/recordings/" + (
+    "models-64a2277c90f0f42576f60c1030e3a020403d34a95f56931b792d5939f4cebc57-489e004e.json"
+)
+OLLAMA_LIST = "llama-stack-2025-09/models-bd032f995f2a-7467c0cf.json"
+
+
+def put_list(root: Path, folder: str, data: dict, test_id: str | None = None) -> str:
+    """A model list under its 2026 name (`models-<hash>-<digest8>.json`); returns it."""
+    from cli.core.formats.llamastack import hashing
+
+    data = {"test_id": test_id, **{k: v for k, v in data.items() if k != "test_id"}}
+    name = hashing.expected_name(data, hashing.SCHEME_2026)
+    assert name is not None and name.startswith("models-")
+    write(root / folder / name, data)
+    return f"{folder}/{name}"
+
+
+@pytest.mark.corpus
+def test_model_lists_pair_only_with_their_true_counterpart(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    """Between two revisions: a Bedrock list moved to a new hash (a test was renamed) in
+    its folder; an Ollama list was re-recorded there with other models; a Gemini list left
+    `responses/` and an OpenAI list arrived in `safety/`. Only the Bedrock move is a pair:
+    the old pairing matched any two lists (same empty body), across folders too."""
+    bedrock = json.loads((corpus_dir / BEDROCK_LIST).read_text())
+    openai = json.loads((corpus_dir / OPENAI_LIST).read_text())
+    ollama = json.loads((corpus_dir / OLLAMA_LIST).read_text())
+    gemini = json.loads(
+        json.dumps(openai).replace("api.openai.com", "generativelanguage.googleapis.com")
+    )
+    newer_ollama = json.loads(json.dumps(ollama))
+    del newer_ollama["response"]["body"][0]
+    old, new = tmp_path / "old", tmp_path / "new"
+    common = "common/recordings"
+    moved_from = put_list(old, common, bedrock)
+    moved_to = put_list(new, common, bedrock, "tests/integration/common/test_a.py::test_list")
+    ollama_old = put_list(old, common, ollama, "tests/integration/common/test_b.py::test_b")
+    ollama_new = put_list(new, common, newer_ollama, "tests/integration/common/test_d.py::test_d")
+    gemini_old = put_list(old, "responses/recordings", gemini)
+    openai_new = put_list(new, "safety/recordings", openai)
+    assert min([moved_to, ollama_new]) != moved_to  # name order would pick the Ollama list
+
+    result = run("diff", old, new, *JSON)
+    assert result.exit_code == 1, result.stderr
+    document = json.loads(result.stdout)
+    entries = {(f["old"], f["new"]): (f["status"], f["renamed"]) for f in document["files"]}
+    assert entries == {
+        (moved_from, moved_to): ("changed", True),  # its test id
+        (ollama_old, None): ("removed", False),
+        (gemini_old, None): ("removed", False),
+        (None, ollama_new): ("added", False),
+        (None, openai_new): ("added", False),
+    }
+
+
+@pytest.mark.corpus
+def test_a_re_recorded_model_list_pairs_by_its_hash_and_nothing_pairs_across_folders(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    """The same request (hash part) with new models is the same list, changed; the same
+    list in another folder is another test's recording: removed + added."""
+    openai = json.loads((corpus_dir / OPENAI_LIST).read_text())
+    fewer = json.loads(json.dumps(openai))
+    del fewer["response"]["body"][:3]
+    old, new = tmp_path / "old", tmp_path / "new"
+    before = put_list(old, "a/recordings", openai)
+    after = put_list(new, "a/recordings", fewer)
+    assert before != after and before.rsplit("-", 1)[0] == after.rsplit("-", 1)[0]
+    elsewhere = put_list(old, "b/recordings", openai)
+    shutil.copy(old / elsewhere, old / "b/recordings" / "copy.json")
+    write(new / "c/recordings" / "copy.json", openai)
+    document = json.loads(run("diff", old, new, *JSON).stdout)
+    entries = {(f["old"], f["new"]): (f["status"], f["renamed"]) for f in document["files"]}
+    assert entries == {
+        (before, after): ("changed", True),
+        (elsewhere, None): ("removed", False),
+        ("b/recordings/copy.json", None): ("removed", False),
+        (None, "c/recordings/copy.json"): ("added", False),
+    }
+
+
+def test_a_library_walk_passes_over_json_that_is_not_a_cassette(tmp_path: Path) -> None:
+    """Issue 10, case 2: `cassette diff` over two revisions exited 2 because of llama-stack's
+    `tests/integration/ci_matrix.json`."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    for root, setup in ((old, "ollama"), (new, "vllm")):
+        (root / "inference").mkdir(parents=True)
+        shutil.copy(SAMPLES / SOL, root / "inference" / SOL)
+        (root / "ci_matrix.json").write_text(json.dumps({"default": [{"setup": setup}]}))
+    (new / "only-new.json").write_text("[1, 2]")
+    result = run("diff", old, new)
+    assert result.exit_code == 0, result.stderr
+    assert "no differences" in result.stdout
+    assert result.stderr.splitlines() == [
+        f"cassette: {old / 'ci_matrix.json'}: not a cassette "
+        '(JSON without "request" or "response"); passed over',
+        f"cassette: {new / 'only-new.json'}: not a cassette "
+        "(its top-level JSON value is a list); passed over",
+    ]
+    summary = json.loads(run("diff", old, new, *JSON).stdout)["summary"]
+    assert summary == {
+        "added": 0,
+        "removed": 0,
+        "changed": 0,
+        "unchanged": 1,
+        "renamed": 0,
+        "errors": 0,
+        "passed_over": 2,
+    }

@@ -67,5 +67,5 @@ def test_a_changed_file_that_is_not_a_cassette_is_passed_over(tmp_path: Path) ->
         (root / "a.yaml").write_bytes(TOOL_CALL.read_bytes())
     result = run("diff", old, new, "--format", "json")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.startswith("note: ") and "ci.yml" in result.stderr
+    assert result.stderr.startswith("cassette: ") and "ci.yml" in result.stderr
     assert json.loads(result.stdout)["summary"]["passed_over"] == 1

@@ -165,3 +165,32 @@ def test_past_the_buffer_rows_are_written_with_the_widths_already_fixed(
     assert [line.split()[0] for line in lines[1:-1]] == names
     column = lines[0].index("endpoint")  # fixed by the header and the 3 buffered rows
     assert all(line[column] == "/" and line[column - 2 : column] == "  " for line in lines[1:4])
+
+
+WATSONX = "llama-stack-2026-05-sample/responses/recordings/" + (
+    "24b0da19314c006dbb0d50fc0584644666528b69340917b19ce00e8e4b1d5df0.json"
+)
+
+
+@pytest.mark.corpus
+def test_the_provider_comes_from_the_host_for_every_file(corpus_dir: Path, tmp_path: Path) -> None:
+    """Issue 10, case 9: of the files calling us-south.ml.cloud.ibm.com, those whose test id
+    named watsonx were labelled watsonx, the others by the bare host."""
+    data = json.loads((corpus_dir / WATSONX).read_text())
+    assert "us-south.ml.cloud.ibm.com" in data["request"]["url"]
+    assert "txt=watsonx/" in data["test_id"]
+    variants = {
+        "with-test-id.json": data["test_id"],
+        "no-test-id.json": None,
+        "other-test-id.json": data["test_id"].replace("txt=watsonx/", "txt=ollama/"),
+    }
+    for name, test_id in variants.items():
+        (tmp_path / name).write_bytes(orjson.dumps({**data, "test_id": test_id}))
+    rows = ls_json(tmp_path, "--provider", "watsonx")["cassettes"]
+    assert sorted(row["file"] for row in rows) == sorted(variants)
+    # An unknown remote host is one label for all its files, test id or not.
+    data["request"]["url"] = "https://llm.example.com/v1/chat/completions"
+    for name, test_id in variants.items():
+        (tmp_path / name).write_bytes(orjson.dumps({**data, "test_id": test_id}))
+    providers = {row["provider"] for row in ls_json(tmp_path)["cassettes"]}
+    assert providers == {"llm.example.com"}

@@ -81,7 +81,7 @@ def test_a_yaml_that_is_not_a_cassette_is_a_note_in_a_walk_and_an_error_by_name(
     (tmp_path / "a.yaml").write_bytes((SAMPLES / "vcr-gemini-gzip.yaml").read_bytes())
     walked = run("ls", tmp_path, "--format", "json")
     assert walked.exit_code == 0
-    assert walked.stderr.startswith("note: ") and walked.stderr.count("\n") == 1
+    assert walked.stderr.startswith("cassette: ") and walked.stderr.count("\n") == 1
     assert json.loads(walked.stdout)["totals"]["files"] == 1
     named = run("ls", tmp_path / "mkdocs.yml")
     assert named.exit_code == 2 and "mkdocs.yml" in named.stderr

@@ -86,3 +86,27 @@ def test_an_invalid_file_fails_alone_and_nothing_to_change_is_not_rewritten(
     assert [line for line in result.stderr.splitlines() if "bad.json" in line]
     assert path.stat().st_mtime == 1_000_000
     assert (samples / "bad.json").read_bytes() == b"\xff\xfe"
+
+
+NORMALIZED = "llama-stack-2026-05-sample/inference/recordings/" + (
+    "f0f863b7a3527d2848b81dfcc05c898a7a2a1ab5e1213f100aeae00b8a5e1ba3.json"
+)
+
+
+@pytest.mark.corpus
+def test_check_sees_the_float_created_that_normalize_rewrites(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    """Issue 10, case 8: `"created": 0.0` with the right id. normalize writes 0, so --check
+    must say so (the pipeline compared with ==, where 0.0 == 0)."""
+    path = tmp_path / Path(NORMALIZED).name
+    raw = (corpus_dir / NORMALIZED).read_bytes()
+    assert raw.count(b'"created": 0,') == 1
+    path.write_bytes(raw.replace(b'"created": 0,', b'"created": 0.0,'))
+    check = run("normalize", path, "--check", "--format", "json")
+    assert check.exit_code == 1, check.stdout
+    (entry,) = json.loads(check.stdout)["files"]
+    assert entry["changes"] == ["/response/body/__data__/created: 0.0 -> 0"]
+    assert run("normalize", path, "--in-place").exit_code == 0
+    assert path.read_bytes() == raw
+    assert run("normalize", path, "--check").exit_code == 0

@@ -109,11 +109,15 @@ def test_flag_mistakes_are_one_line_usage_errors(samples: Path, flags: list[str]
 
 def test_an_invalid_file_fails_alone(samples: Path) -> None:
     bad = samples / "zz-broken.json"
-    bad.write_text("[1, 2]\n")
+    bad.write_text('{"request": {}, "response": \n')
+    other = samples / "zz-other.json"  # JSON that isn't a cassette: passed over, no failure
+    other.write_text("[1, 2]\n")
     result = run("retime", samples, "--epoch", "--in-place")
     assert result.exit_code == 2
     assert [line for line in result.stderr.splitlines() if "zz-broken.json" in line]
-    assert bad.read_text() == "[1, 2]\n"
+    assert bad.read_text() == '{"request": {}, "response": \n'
+    assert f"cassette: {other}: not a cassette" in result.stderr
+    assert other.read_text() == "[1, 2]\n"
     assert (
         codec.read(samples / "vllm-chat-stream-n2.json")[0]["response"]["body"][0]["__data__"][
             "created"
@@ -138,3 +142,53 @@ def test_a_file_with_nothing_to_change_is_not_rewritten(samples: Path) -> None:
     result = run("retime", samples, "--epoch", "--in-place")
     assert result.exit_code == 0 and result.stdout == ""
     assert path.read_bytes() == before and path.stat().st_mtime == 1_000_000
+
+
+NORMALIZED_STREAM = "llama-stack-2026-05-sample/inference/recordings/" + (
+    "8567635651a5e7104394951bbbba040e5c7f3ba11084fb6e81328f4905100a65.json"
+)
+NORMALIZED_ISO = "llama-stack-2026-05-sample/responses/recordings/" + (
+    "24b0da19314c006dbb0d50fc0584644666528b69340917b19ce00e8e4b1d5df0.json"
+)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("how", [("--shift", "+1h"), ("--start", "2025-01-01T00:00:00Z")])
+def test_a_shift_leaves_normalized_placeholders_alone_and_says_so(
+    corpus_dir: Path, tmp_path: Path, how: tuple[str, str]
+) -> None:
+    """Issue 10, case 6: `retime --shift +1h` turned the `created: 0` placeholders of 2,612
+    normalized files into 3600, without a word."""
+    library = tmp_path / "recordings"
+    library.mkdir()
+    for name in (NORMALIZED_STREAM, NORMALIZED_ISO):
+        (library / Path(name).name).write_bytes((corpus_dir / name).read_bytes())
+    real = library / "real.json"  # one file with real times, which do move
+    real.write_bytes(
+        (corpus_dir / NORMALIZED_STREAM)
+        .read_bytes()
+        .replace(b'"created": 0,', b'"created": 1759000000,')
+    )
+    before = {path.name: path.read_bytes() for path in library.iterdir()}
+    placeholders = sum(
+        data.count(b'"created": 0,') + data.count(b'"created_at": "1970-01-01T00:00:00.000000Z"')
+        for name, data in before.items()
+        if name != "real.json"
+    )
+    assert placeholders > 50
+    result = run("retime", library, *how, "--in-place")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "1 changed, 2 unchanged, 0 renamed, 0 failed",
+        f"left {placeholders} normalized timestamps (0, 1970-01-01T00:00:00Z) alone in 2 files;"
+        " --include-normalized moves them too",
+    ]
+    assert {p.name: p.read_bytes() for p in library.iterdir() if p.name != "real.json"} == {
+        name: data for name, data in before.items() if name != "real.json"
+    }
+    assert b'"created": 1759000000,' not in real.read_bytes()
+    document = json.loads(run("retime", library, *how, "--check", "--format", "json").stdout)
+    assert document["summary"]["kept"] == placeholders
+    moved = run("retime", library, *how, "--include-normalized", "--in-place")
+    assert moved.exit_code == 0 and "left" not in moved.stderr
+    assert b'"created": 0,' not in (library / Path(NORMALIZED_STREAM).name).read_bytes()

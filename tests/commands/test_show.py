@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.commands.helpers import SAMPLES, run
+from tests.commands.helpers import REPO_ROOT, SAMPLES, run
 
 SEEDS = {
     "databricks-chat-stream-sol.json": ['The Latin name for the Sun is "Sol".'],
@@ -144,3 +147,73 @@ def test_show_runs_over_the_whole_corpus(corpus_dir: Path) -> None:
     assert result.exit_code == 0, result.stderr[:2000]
     assert result.stderr == ""
     assert result.stdout.count("╭─ ") >= 524
+
+
+LONG_LINES = "llama-stack-2025-09/00ba04f74a96.json"  # a prompt far wider than 80 columns
+
+
+@pytest.mark.corpus
+def test_raw_off_a_terminal_is_the_files_exact_bytes(corpus_dir: Path, tmp_path: Path) -> None:
+    """Issue 10, case 5: `show --raw | python3 -m json.tool` failed: Rich hard-wrapped the
+    strings at 80 columns. Piped, --raw prints the file's bytes."""
+    path = tmp_path / "recording.json"
+    path.write_bytes((corpus_dir / LONG_LINES).read_bytes())
+    assert max(len(line) for line in path.read_text().splitlines()) > 200
+    result = run("show", path, "--raw")
+    assert result.exit_code == 0
+    assert result.stdout_bytes == path.read_bytes()
+    piped = subprocess.run(
+        f"{sys.executable} -m cli show {path} --raw | {sys.executable} -m json.tool",
+        shell=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert json.loads(piped.stdout) == json.loads(path.read_text())
+
+
+def test_raw_of_several_files_keeps_each_files_bytes(tmp_path: Path) -> None:
+    one = (SAMPLES / "databricks-chat-stream-sol.json").read_bytes()  # no final newline
+    assert not one.endswith(b"\n")
+    two = (SAMPLES / "openai-model-list.json").read_bytes()
+    (tmp_path / "a.json").write_bytes(one)
+    (tmp_path / "b.json").write_bytes(two)
+    result = run("show", tmp_path, "--raw")
+    assert result.exit_code == 0
+    assert result.stdout_bytes == one + b"\n" + two
+
+
+CI_MATRIX = b'{\n  "default": [\n    {"suite": "base", "setup": "ollama"}\n  ]\n}\n'
+
+
+def test_a_walk_passes_over_json_that_is_not_a_cassette(tmp_path: Path) -> None:
+    """Issue 10, case 2: llama-stack keeps `ci_matrix.json` among its recordings."""
+    (tmp_path / "ci_matrix.json").write_bytes(CI_MATRIX)
+    (tmp_path / "list.json").write_bytes(b"[1, 2]\n")
+    shutil.copy(SAMPLES / "vllm-chat-stream-n2.json", tmp_path / "n2.json")
+    for flags in ((), ("--plain",), ("--format", "json"), ("--raw",)):
+        result = run("show", tmp_path, *flags)
+        assert result.exit_code == 0, (flags, result.stderr)
+        assert result.stderr.splitlines() == [
+            f"cassette: {tmp_path / 'ci_matrix.json'}: not a cassette "
+            '(JSON without "request" or "response"); passed over',
+            f"cassette: {tmp_path / 'list.json'}: not a cassette "
+            "(its top-level JSON value is a list); passed over",
+        ]
+        assert b"suite" not in result.stdout_bytes
+    named = run("show", tmp_path / "ci_matrix.json")
+    assert named.exit_code == 2 and '"request" is missing' in named.stderr
+
+
+@pytest.mark.parametrize("content", [CI_MATRIX, b"[1, 2]", b"{not json", b'{"request": {}}'])
+def test_plain_prints_a_file_it_cannot_read_as_a_cassette_unchanged(
+    tmp_path: Path, content: bytes
+) -> None:
+    """The git textconv must always give git something to diff."""
+    path = tmp_path / "file.json"
+    path.write_bytes(content)
+    result = run("show", path, "--plain")
+    assert result.exit_code == 0
+    assert result.stdout_bytes == content and result.stderr == ""
+    assert run("show", tmp_path / "missing.json", "--plain").exit_code == 2

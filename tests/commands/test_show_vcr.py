@@ -297,7 +297,7 @@ def test_yaml_that_is_not_a_cassette_is_passed_over_in_a_walk(tmp_path: Path) ->
     result = run("show", tmp_path, "--plain")
     assert result.exit_code == 0
     notes = result.stderr.splitlines()
-    assert len(notes) == 2 and all(n.startswith("note: ") for n in notes)
+    assert len(notes) == 2 and all(n.startswith("cassette: ") for n in notes)
     assert "ci.yml" in notes[0] and "mkdocs.yml" in notes[1] and "passed over" in notes[0]
     assert "Lagoon Nebula" in result.stdout
 
@@ -330,7 +330,7 @@ def test_show_over_the_whole_corpus(corpus_dir: Path, args: tuple[str, ...]) -> 
     notes = result.stderr.splitlines()
     assert len(notes) == len(passed_over) >= 1
     assert all(
-        n.startswith("note: ") and str(p) in n for n, p in zip(notes, passed_over, strict=True)
+        n.startswith("cassette: ") and str(p) in n for n, p in zip(notes, passed_over, strict=True)
     )
     assert "Traceback" not in result.stdout + result.stderr
 

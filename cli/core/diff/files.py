@@ -2,8 +2,9 @@
 
 Rules:
 - Identical bytes are unchanged without parsing (whatever the options), and found so
-  without reading either file whole (sizes, then `filecmp`); the same JSON
-  value in other bytes is unchanged without comparing (except `formatting` in strict mode).
+  without reading either file whole (sizes, then `filecmp`); the same JSON value
+  (`equality.same_value`: types exact) in other bytes is unchanged without comparing
+  (except `formatting` in strict mode).
 - `--ignore` pointers are removed from both sides first, in both modes.
 - Default mode compares meaning: the request (`diff_request`) and the reassembled
   response (`diff_response`); ids, `created`, fingerprints, headers and chunk
@@ -12,7 +13,8 @@ Rules:
 - Strict mode compares the raw JSON by pointer, chunking included. Two files holding the
   same JSON written differently (indent, key order) differ there by one change,
   `formatting`, whose old/new are the byte sizes.
-- A file that can't be read or isn't a cassette raises ReadError.
+- A file that can't be read raises ReadError; one that isn't a cassette, NotACassette (a
+  ReadError too).
 - Files of several interactions (VCR) are compared interaction by interaction, in order;
   each change's section names its interaction, and one only one side has is added or
   removed whole.
@@ -24,8 +26,6 @@ import filecmp
 import os
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from cli.core import formats
 from cli.core.diff.model import (
@@ -40,6 +40,7 @@ from cli.core.diff.model import (
 from cli.core.diff.request import compare_request
 from cli.core.diff.response import compare_response
 from cli.core.diff.values import structured_changes, value_change
+from cli.core.equality import same_value
 from cli.core.formats.llamastack import codec
 from cli.core.model import CassetteFile, Interaction
 
@@ -119,17 +120,6 @@ def same_bytes(old_path: Path, new_path: Path) -> bool:
             return False
         return filecmp.cmp(old_path, new_path, shallow=False)
     except OSError:
-        return False
-
-
-def same_value(old: Any, new: Any) -> bool:
-    """The same JSON value, whatever the key order or layout; types exact (1 != 1.0).
-    Canonical orjson bytes compare at C speed: no need to walk two cassettes."""
-    try:
-        return orjson.dumps(old, option=orjson.OPT_SORT_KEYS) == orjson.dumps(
-            new, option=orjson.OPT_SORT_KEYS
-        )
-    except TypeError:  # integers wider than 64 bits: let the full comparison decide
         return False
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from cli.core.diff.model import ADDED, REMOVED, Change
 from cli.core.diff.values import structured_changes, text_change, value_change
+from cli.core.equality import same_value
 from cli.core.model import TOOL, Interaction
 from cli.core.transcript.request import Message, view_request
 
@@ -41,7 +42,7 @@ def compare_request(old: Interaction, new: Interaction) -> list[Change]:
         body_changes += _messages(old_view.messages, new_view.messages)
         body_changes += _tools(_raw_tools(old.request_body), _raw_tools(new.request_body))
         body_changes += _params(_raw_params(old.request_body), _raw_params(new.request_body))
-    if not body_changes and old.request_body != new.request_body:
+    if not body_changes and not same_value(old.request_body, new.request_body):
         body_changes = structured_changes(REQUEST, "body", old.request_body, new.request_body)
     return changes + body_changes
 

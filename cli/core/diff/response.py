@@ -163,7 +163,11 @@ def _vectors(old_body: Any, new_body: Any) -> list[Change]:
             sizes = value_change(RESPONSE, name, _size(old), _size(new))
             changes += sizes or value_change(RESPONSE, name, old, new)
             continue
-        differing = [i for i, (x, y) in enumerate(zip(old, new, strict=True)) if x != y]
+        differing = [  # types exact, as everywhere (equality.same_value): 1 != 1.0
+            i
+            for i, (x, y) in enumerate(zip(old, new, strict=True))
+            if x != y or type(x) is not type(y)
+        ]
         for i in differing[:VECTOR_LIMIT]:
             changes.append(Change(RESPONSE, name, CHANGED, old[i], new[i], path=f"[{i}]"))
         if len(differing) > VECTOR_LIMIT:

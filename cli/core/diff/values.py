@@ -2,10 +2,12 @@
 
 Rules:
 - Text is compared by whitespace-separated words, like `git diff --word-diff`.
-- Scalars: None means absent; 0 == 0.0, but 1 != True.
+- "Changed" is `equality.same_value`, as in the edit pipeline and merge: types are exact,
+  so 0 and 0.0 differ, and so do 1 and True (a request's hash tells them apart too).
+- Scalars: None means absent.
 - Structured values (parameters, tool schemas, tool arguments, raw fallbacks) go through
-  deepdiff, imported on first use so that `import cli.app` stays light. Outside strict
-  mode 1 and 1.0 are equal; in strict mode every type counts.
+  deepdiff, imported on first use so that `import cli.app` stays light; a number whose
+  type changed (1 -> 1.0) is a change there too.
 - Noise keys (`NOISE_KEYS`, `*_duration`) are dropped only where `denoise` is asked to.
 """
 
@@ -25,6 +27,7 @@ from cli.core.diff.model import (
     STRUCTURED_LIMIT,
     Change,
 )
+from cli.core.equality import same_value
 
 _TOKEN = re.compile(r"\s+|\S+")
 _KINDS = {"added": ADDED, "removed": REMOVED}  # deepdiff report suffixes; others: changed
@@ -98,8 +101,8 @@ def text_change(section: str, name: str, old: str, new: str) -> list[Change]:
 
 
 def value_change(section: str, name: str, old: Any, new: Any) -> list[Change]:
-    """One change for a scalar-ish field, where None means absent (0 == 0.0, 1 != True)."""
-    if old == new and isinstance(old, bool) == isinstance(new, bool):
+    """One change for a scalar-ish field, where None means absent (types exact: 0 != 0.0)."""
+    if same_value(old, new):
         return []
     if old is None:
         return [Change(section, name, ADDED, new=new)]
@@ -122,11 +125,12 @@ def structured_changes(
 ) -> list[Change]:
     """deepdiff of two JSON values, one Change per differing leaf, sorted by path.
 
-    Outside strict mode 1 and 1.0 are equal. In strict mode each change's `field` is the
-    JSON pointer `name` + path; otherwise `field` is `name` and `path` the dotted path.
+    Types are exact in both modes (1 -> 1.0 is a change). In strict mode each change's
+    `field` is the JSON pointer `name` + path; otherwise `field` is `name` and `path` the
+    dotted path.
     Beyond `limit`, the rest is counted in one last change of kind MORE.
     """
-    if old == new and (not strict or _same_types(old, new)):
+    if same_value(old, new):
         return []
     from deepdiff import DeepDiff
 
@@ -135,7 +139,6 @@ def structured_changes(
         new,
         view="tree",
         threshold_to_diff_deeper=0,
-        ignore_numeric_type_changes=not strict,
         ignore_private_variables=False,  # else `__data__` and `__type__` are skipped
     )
     found: list[tuple[list[Any], str, Any, Any]] = []
@@ -162,17 +165,6 @@ def structured_changes(
     if limit is not None and len(found) > limit:
         changes.append(Change(section, name, MORE, new=len(found) - limit))
     return changes
-
-
-def _same_types(old: Any, new: Any) -> bool:
-    """Python says 1 == 1.0 == True; strict mode does not."""
-    if type(old) is not type(new):
-        return False
-    if isinstance(old, dict):
-        return all(_same_types(value, new[key]) for key, value in old.items())
-    if isinstance(old, list):
-        return all(_same_types(x, y) for x, y in zip(old, new, strict=True))
-    return True
 
 
 def dotted(path: list[Any]) -> str:

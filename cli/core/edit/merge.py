@@ -5,16 +5,19 @@ Rules:
   Merge never deletes: files only in DEST stay as they are.
 - A file's identity is its path relative to its source. A hash-named file's name is its
   request hash, so the same request recorded in two libraries is one identity.
-- One identity, one content (same bytes, or the same JSON value in another style): one
-  file, the first source's bytes. Different contents: a conflict, settled by the policy:
-  fail (write nothing), ours (first source), theirs (last), newest (latest response
-  timestamp, then mtime, then the later source), keep-both (the others are written as
-  `<name>.conflict-<n>`, which neither llama-stack's replay (`<hash>.json`,
-  `models-<hash>-*.json`) nor cassette's default `*.json` picks up).
+- One identity, one content (same bytes, or the same JSON value in another style, types
+  exact as everywhere: `equality.same_value`): one file, the first source's bytes.
+  Different contents: a conflict, settled by the policy: fail (write nothing), ours
+  (first source), theirs (last), newest (latest response timestamp, then mtime, then the
+  later source), keep-both (the others are written as `<name>.conflict-<n>`, which
+  neither llama-stack's replay (`<hash>.json`, `models-<hash>-*.json`) nor cassette's
+  default `*.json` picks up).
 - Model lists (`models-<hash>-<digest8>.json`): replay unions every list of one hash, so
   different digests are different files. With `combine_model_lists`, the lists of one hash
   in one directory become one file, as replay would see them: the union by id, sorted by
   id, a later source's entry winning (llama-stack's rule), named by the new digest8.
+- JSON that isn't a cassette (llama-stack's `ci_matrix.json`) is passed over with a note;
+  it is neither merged nor an error.
 - Planning reads each file once (in parallel) and keeps only its digest. Any problem (a
   file that isn't a JSON object, an unresolved conflict, a destination that can't be
   written) means nothing is written. Each write is atomic (`codec.write_atomic`), and
@@ -31,17 +34,18 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from cli.core import formats
 from cli.core.edit import atomic
 from cli.core.edit.retime import latest_timestamp
-from cli.core.formats.errors import NotACassette
+from cli.core.equality import same_value
 from cli.core.formats.llamastack import codec, hashing
 from cli.core.formats.llamastack.model_lists import union_model_lists
-from cli.core.formats.vcr import format as vcr
-from cli.core.library import Globs, iter_paths, map_paths, passed_over
-from cli.errors import CassetteError, UsageError, WriteError
+from cli.core.library import Globs, Skipped, iter_paths, map_paths, pass_over
+from cli.errors import CassetteError, NotACassette, UsageError, WriteError
 
 Policy = Literal["fail", "ours", "theirs", "newest", "keep-both"]
 CONFLICT_SUFFIX = ".conflict-"
@@ -108,10 +112,11 @@ def plan_merge(
     ]
     plan = Plan(dest)
     groups: dict[tuple[str, ...], list[Version]] = {}
-    found = map_paths(_inspect, [path for _, path, _ in listed])
+    inspect = partial(_inspect, given=tuple(roots))
+    found = map_paths(inspect, [path for _, path, _ in listed])
     for (source, path, name), result in zip(listed, found, strict=True):
-        if isinstance(result, _NotACassette):
-            plan.passed_over.append(passed_over(result))
+        if isinstance(result, Skipped):  # a walk found it, and it isn't a cassette
+            plan.passed_over.append(result.note)
             continue
         if isinstance(result, str):
             plan.errors.append(result)
@@ -151,29 +156,28 @@ def _relative(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix() if root.is_dir() else path.name
 
 
-class _NotACassette(str):
-    """`_inspect`'s reason for a file that is not a cassette: passed over, not an error."""
-
-
-def _inspect(path: Path) -> tuple[str, float, float | None] | str:
-    """Worker: (sha256, mtime, latest timestamp), or the one-line reason it can't merge."""
+def _inspect(
+    path: Path, given: tuple[Path, ...]
+) -> tuple[str, float, float | None] | Skipped | str:
+    """Worker: (sha256, mtime, latest timestamp), or the one-line reason it can't merge,
+    or Skipped for a file a walk of `given` found that isn't a cassette."""
     try:
         value, raw = _read(path)
         return hashlib.sha256(raw).hexdigest(), os.stat(path).st_mtime, latest_timestamp(value)
     except NotACassette as exc:
-        return _NotACassette(str(exc))
+        return pass_over(exc, path, given) or str(exc)
     except CassetteError as exc:
         return str(exc)
 
 
 def _read(path: Path) -> tuple[Any, bytes]:
-    """(value, bytes): a JSON file's value, or `{"interactions": [...]}` of a VCR
+    """(value, bytes): a JSON recording's value, or `{"interactions": [...]}` of a VCR
     cassette's interactions as read (YAML is compared by what it holds, not its layout)."""
     raw = codec.read_bytes(path)
-    if vcr.claims(raw[:64], path):
-        file = vcr.load(raw, path)
-        return {"interactions": [one.data for one in file.interactions]}, raw
-    return codec.loads(raw, path), raw
+    file = formats.load(raw, path)
+    if len(file.interactions) == 1 and not file.interactions[0].pointer:
+        return file.interactions[0].data, raw
+    return {"interactions": [one.data for one in file.interactions]}, raw
 
 
 def _identity(name: str, combine_model_lists: bool) -> tuple[str, ...]:
@@ -196,7 +200,7 @@ def _distinct(versions: list[Version]) -> list[Version]:
     values: list[Any] = []
     for version in kept:
         value = _read(version.path)[0]
-        if value not in values:
+        if not any(same_value(value, other) for other in values):
             distinct.append(version)
             values.append(value)
     return distinct
@@ -209,7 +213,7 @@ def _holding(distinct: list[Version], version: Version) -> Version:
         if candidate.digest == version.digest:
             return candidate
     value = _read(version.path)[0]
-    return next((c for c in distinct if _read(c.path)[0] == value), version)
+    return next((c for c in distinct if same_value(_read(c.path)[0], value)), version)
 
 
 def _resolve(plan: Plan, versions: list[Version], policy: Policy, has_dest: bool) -> None:

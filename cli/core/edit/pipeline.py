@@ -2,25 +2,32 @@
 
 Rules:
 - An edit is a function that changes one interaction's JSON value in place and returns
-  the list of `Change`s it made; no changes means the file is not touched at all. An edit
-  that needs the file's name or arguments is a `Bound`. A file with several interactions
-  gets the edit on each, and each change's pointer says where in the file.
-- The file's format (`cli.core.formats`) decides whether the edits changed anything,
-  writes them back in the file's own style, and names the file anew when replay looks it
-  up by its request (llama-stack's hash-named libraries: the new hash, with `rec-` ids
-  and model-list digests following it; a file whose name didn't match before keeps it).
+  the list of `Change`s it made; no changes means the file is not touched at all. A `Kept`
+  among them counts values it left alone on purpose, for the summary. An edit that needs
+  the file's name or arguments is a `Bound`. A file with several interactions gets the
+  edit on each, and each change's pointer says where in the file.
+- The file's format (`cli.core.formats`) decides whether the edits changed anything
+  (`equality.same_value`: types exact, so `created` 0.0 -> 0 is a change and `--check`
+  reports what the write would do), writes them back in the file's own style, and names
+  the file anew when replay looks it up by its request (llama-stack's hash-named
+  libraries: the new hash, with `rec-` ids and model-list digests following it; a file
+  whose name didn't match before keeps it, with a warning saying why).
 - A rename never overwrites another file: the new file is created under the new name
   (which fails if the name exists), then the old name is removed.
 - A run killed between creating the new name and removing the old one leaves both, each
   complete. The next run finishes the job: a new name that already holds exactly the
   bytes this edit would write is not a collision, and the old name is removed.
+- In place, a `journal.Journal` records each write before it happens; the rerun of a
+  stopped run reports the files it finds done (`done`) instead of editing them again,
+  which an edit that isn't idempotent (`retime --shift`) must never do. The run stops
+  between files when its `StopFlag` is set (SIGINT, SIGTERM), reporting all it did.
 - Writes go through `atomic.write_atomic` in the file's own style. Each file succeeds or
   fails on its own; a failed file is left exactly as it was. Before writing, a run clears
   the temp files that killed runs left in the directories it writes to.
+- A file a walk found that is not a cassette, or whose format can't be written back yet,
+  is `passed_over` with a note and leaves the exit code alone (`-o` copies it as it is,
+  to keep the tree whole); named on the command line, it fails.
 - Values listed in `Change.secret` are never printed: reports and diffs mask them.
-- A file a walk found that is not a cassette, or whose format can't be written back yet
-  (VCR cassettes, until the surgical YAML writer), is `passed_over` with a note and
-  leaves the exit code alone; named on the command line, it fails.
 """
 
 from __future__ import annotations
@@ -32,17 +39,21 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cli.core import formats
 from cli.core.edit import atomic
 from cli.core.edit.atomic import create_exclusive, write_atomic
+from cli.core.edit.journal import Journal
 from cli.core.formats.llamastack.codec import read_bytes
 from cli.core.library import Globs, iter_paths, map_paths, relative_name, was_named
 from cli.core.model import CassetteFile
-from cli.errors import CassetteError, WriteError
+from cli.errors import CassetteError, NotACassette, WriteError
 
-Edit = Callable[[dict[str, Any]], list["Change"]]
+if TYPE_CHECKING:
+    from cli.core.edit.interrupt import StopFlag
+
+Edit = Callable[[dict[str, Any]], list["Change | Kept"]]
 ModeName = Literal["check", "dry_run", "in_place", "output"]
 
 
@@ -79,6 +90,16 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """Values an edit left alone on purpose, returned among its changes and counted in
+    the run's summary (`retime --shift` keeps normalized placeholders)."""
+
+    count: int
+    what: str  # "normalized timestamps (0, 1970-01-01T00:00:00Z)"
+    hint: str  # how to have them changed too: "--include-normalized moves them too"
+
+
+@dataclass(frozen=True)
 class Mode:
     name: ModeName
     output_dir: Path | None = None
@@ -91,13 +112,16 @@ class Mode:
 @dataclass
 class FileResult:
     path: str  # as shown to the user: relative to the root it was found under
-    status: Literal["changed", "unchanged", "failed", "passed_over"]
+    # passed_over: not a cassette, or not writable yet (`error` says why); done: written by
+    # this command's stopped run
+    status: Literal["changed", "unchanged", "failed", "passed_over", "done"]
     changes: list[str] = field(default_factory=list)
     renamed_to: str | None = None  # new file name, when rehashed
     written_to: str | None = None  # where the bytes went (in_place/output)
     warning: str | None = None
     error: str | None = None  # for "failed", and the note of "passed_over"
     diff: str | None = None  # dry_run only, secrets masked
+    kept: Kept | None = None  # what the edit left alone on purpose
 
 
 def run(
@@ -106,14 +130,21 @@ def run(
     mode: Mode,
     glob: Globs = None,
     masker: Callable[[str], str] | None = None,
+    *,
+    stop: StopFlag | None = None,
+    journal: Journal | None = None,
 ) -> Iterator[FileResult]:
-    """Apply `edit` to every cassette under `paths`; yields one result per file, in order."""
+    """Apply `edit` to every cassette under `paths`; yields one result per file, in order.
+    Once `stop` is set, no file is started, and every file done is still reported. With a
+    `journal` (in place), files it says this command already wrote are `done`."""
     roots = list(paths)
     found = iter_paths(roots, glob)  # lazily: a library's paths are never all held
     if mode.writes:
         found = _clearing(found, mode, roots)
-    job = partial(_edit_one, edit=edit, mode=mode, roots=tuple(roots), masker=masker)
-    yield from map_paths(job, found)
+    job = partial(
+        _edit_one, edit=edit, mode=mode, roots=tuple(roots), masker=masker, journal=journal
+    )
+    yield from map_paths(job, found, stop=stop)
 
 
 def _clearing(paths: Iterator[Path], mode: Mode, roots: list[Path]) -> Iterator[Path]:
@@ -139,29 +170,34 @@ def _edit_one(
     mode: Mode,
     roots: tuple[Path, ...],
     masker: Callable[[str], str] | None,
+    journal: Journal | None = None,
 ) -> FileResult:
     name = relative_name(path, roots)
     try:
         raw = read_bytes(path)
+        if journal is not None:  # a rerun: what this command already wrote is done
+            resumed = _resumed(path, name, raw, journal)
+            if resumed is not None:
+                return resumed
         file = formats.load(raw, path)
         if not formats.writes(file):
-            message = str(
-                CassetteError(f"a {file.format} cassette can't be edited yet; left as it is", path)
-            )
-            if was_named(path, roots):
-                return FileResult(name, "failed", error=message)
-            return FileResult(name, "passed_over", error=message)
-        changes = _apply(edit, file)
+            message = f"a {file.format} cassette can't be edited yet; left as it is"
+            return _passed_over(path, name, raw, mode, roots, CassetteError(message, path))
+        made = _apply(edit, file)
+        changes = [change for change in made if isinstance(change, Change)]
+        kept = next((item for item in made if isinstance(item, Kept)), None)
         if not changes or not formats.changed(file):
             if mode.name == "output":
                 _write_output(mode, name, raw, path)
-            return FileResult(name, "unchanged", written_to=_output_name(mode, name))
-        new_name = formats.new_name(file)
+            return FileResult(name, "unchanged", written_to=_output_name(mode, name), kept=kept)
+        new_name, kept_name = formats.new_name(file)
         result = FileResult(
             name,
             "changed",
             changes=[change.description for change in changes],
             renamed_to=new_name,
+            warning=kept_name,
+            kept=kept,
         )
         if mode.name == "check":  # writes nothing: make the bytes only to settle a collision
             if new_name is not None and os.path.lexists(path.parent / new_name):
@@ -171,29 +207,50 @@ def _edit_one(
         if new_name is not None:
             _refuse_collision(path, new_name, new_raw, mode)
         if not exact:
-            result.warning = "its formatting is irregular; rewritten as indented JSON"
+            irregular = "its formatting is irregular; rewritten as indented JSON"
+            result.warning = f"{result.warning}; {irregular}" if result.warning else irregular
         if mode.name == "dry_run":
             secrets = [c.secret for c in changes if c.secret]
             result.diff = _diff(name, formats.diff_lines(file), secrets, masker)
         elif mode.name == "in_place":
+            if journal is not None:
+                target = path if new_name is None else path.with_name(new_name)
+                journal.record(path, target, new_raw, raw)
             result.written_to = str(_write_in_place(path, new_raw, new_name))
         elif mode.name == "output":
             target = name if new_name is None else str(Path(name).with_name(new_name))
             result.written_to = _write_output(mode, target, new_raw, path)
         return result
-    except formats.NotACassette as exc:
-        if was_named(path, roots):
-            return FileResult(name, "failed", error=str(exc))
-        return FileResult(name, "passed_over", error=str(exc))
+    except NotACassette as exc:
+        return _passed_over(path, name, None, mode, roots, exc)
     except CassetteError as exc:
         if exc.path is None:  # raised by the edit, which doesn't know the file
             exc.path = str(path)
         return FileResult(name, "failed", error=str(exc))
 
 
-def _apply(edit: Edit | Bound, file: CassetteFile) -> list[Change]:
+def _passed_over(
+    path: Path,
+    name: str,
+    raw: bytes | None,
+    mode: Mode,
+    roots: tuple[Path, ...],
+    error: CassetteError,
+) -> FileResult:
+    """A file this edit can't take: an error when named, else passed over with a note (and
+    copied as it is under `-o`, to keep the tree whole)."""
+    if was_named(path, roots):
+        return FileResult(name, "failed", error=str(error))
+    note = error.note() if isinstance(error, NotACassette) else f"cassette: {error}; passed over"
+    written_to = None
+    if mode.name == "output":
+        written_to = _write_output(mode, name, read_bytes(path) if raw is None else raw, path)
+    return FileResult(name, "passed_over", written_to=written_to, error=note)
+
+
+def _apply(edit: Edit | Bound, file: CassetteFile) -> list[Change | Kept]:
     """The edit on each interaction in turn; pointers say where in the file."""
-    changes: list[Change] = []
+    changes: list[Change | Kept] = []
     for interaction in file.interactions:
         found = (
             edit(interaction.data, file.path.name)
@@ -201,7 +258,8 @@ def _apply(edit: Edit | Bound, file: CassetteFile) -> list[Change]:
             else edit(interaction.data)
         )
         for change in found:
-            change.pointer = interaction.pointer + change.pointer
+            if isinstance(change, Change):
+                change.pointer = interaction.pointer + change.pointer
         changes += found
     return changes
 
@@ -223,6 +281,21 @@ def _holds(path: Path, data: bytes) -> bool:
         return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
+
+
+def _resumed(path: Path, name: str, raw: bytes, journal: Journal) -> FileResult | None:
+    """`done` for a file that holds what this command wrote there before it was stopped,
+    and for the old name of a file it renamed (removed now, as the run would have)."""
+    if journal.done(path, raw):
+        return FileResult(name, "done")
+    moved = journal.stale(path, raw)
+    if moved is None:
+        return None
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        raise WriteError(f"could not remove the old name: {exc.strerror}", path) from None
+    return FileResult(name, "done", renamed_to=moved.name, written_to=str(moved))
 
 
 def _write_in_place(path: Path, data: bytes, new_name: str | None) -> Path:

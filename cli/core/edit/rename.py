@@ -12,18 +12,35 @@ Rules:
 - Model lists are inventories of what a server offered, not what a test used: their
   entries (`id` of an OpenAI model object; `model` and `name` of Ollama's ListResponse
   and ProcessResponse `models[]`) change only with `include_model_lists`. The pipeline
-  then moves a `models-<hash>-<digest8>.json` name to the new set of ids.
+  then moves a `models-<hash>-<digest8>.json` name to the new set of ids. A list that
+  already offers NEW keeps one NEW entry: a renamed entry beside it is dropped.
+- The test id (top-level `test_id`, or the raw passthrough's `request.test_id`) names the
+  model as a pytest parameter (`[txt=ollama/llama3.2:3b-instruct-fp16]`), and the 2026
+  hash covers it: with the request in scope, the model is renamed there too, but only as
+  a whole parameter value (`rename_in_test_id`), so the file gets the name replay will
+  compute. With `match="glob"`, the names this file's fields matched are renamed there.
+- `count_users` tells, before anything is written, how many files use OLD and NEW: the
+  command refuses to merge two models' files unless forced.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from typing import Any, Literal
+import json
+import re
+from collections.abc import Iterable, Set
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from cli.core.edit.fields import ChangeLog, is_model_object, response_items
 from cli.core.edit.pipeline import Change
+from cli.core.model import unwrap
 from cli.core.pointer import escape
 from cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from cli.core.edit.journal import Journal
 
 Match = Literal["exact", "glob"]
 Scope = Literal["request", "response", "all"]
@@ -57,11 +74,20 @@ def rename_model(
             return False
         return fnmatch.fnmatchcase(value, old) if match == "glob" else value == old
 
-    def rename(container: dict[str, Any], key: str, pointer: str) -> None:
+    renamed: set[str] = set()  # the names this file used, which became NEW
+
+    seen: set[str] = set()  # every model name met, for telling test id values apart
+
+    def rename(container: dict[str, Any], key: str, pointer: str) -> bool:
         value = container.get(key)
-        if matches(value):
-            container[key] = new
-            log.add(f"{pointer}/{escape(key)}", value, new)
+        if isinstance(value, str):
+            seen.add(value)
+        if not matches(value):
+            return False
+        container[key] = new
+        log.add(f"{pointer}/{escape(key)}", value, new)
+        renamed.add(value)
+        return True
 
     if scope in ("request", "all"):
         request = data.get("request")
@@ -71,22 +97,186 @@ def rename_model(
                 if isinstance(request.get(key), dict):
                     rename(request[key], "model", f"/request/{key}")
     if scope in ("response", "all"):
+        listed: list[Listed] = []
+        response = data.get("response")
+        body = response.get("body") if isinstance(response, dict) else None
         for item in response_items(data):
             if is_model_object(item):
-                if include_model_lists:
-                    rename(item.data, "id", item.pointer)
+                if include_model_lists and isinstance(body, list):
+                    entry = next((e for e in body if unwrap(e)[1] is item.data), None)
+                    renamed_here = rename(item.data, "id", item.pointer)
+                    listed.append((body, entry, item.pointer, renamed_here))
                 continue
             rename(item.data, "model", item.pointer)
             if include_model_lists and item.type_name in MODEL_LIST_TYPES:
-                _rename_entries(item.data, item.pointer, rename)
+                listed += _rename_entries(item.data, item.pointer, rename)
+        _drop_duplicates(listed, new, log)
+    if scope in ("request", "all"):
+        names = {old} if match == "exact" else renamed
+        for holder, pointer in ((data, ""), (data.get("request"), "/request")):
+            if isinstance(holder, dict) and isinstance(holder.get("test_id"), str):
+                value = holder["test_id"]
+                changed = rename_in_test_id(value, names, new, others=seen - names)
+                if changed != value:
+                    holder["test_id"] = changed
+                    log.add(f"{pointer}/test_id", value, changed)
     return log.changes()
 
 
-def _rename_entries(payload: dict[str, Any], pointer: str, rename: Any) -> None:
+Listed = tuple[list[Any], Any, str, bool]  # a model list, one entry, its pointer, renamed?
+
+
+def _rename_entries(payload: dict[str, Any], pointer: str, rename: Any) -> list[Listed]:
     models = payload.get("models")
     if not isinstance(models, list):
-        return
+        return []
+    listed = []
     for index, entry in enumerate(models):
         if isinstance(entry, dict):
-            for key in ("model", "name"):
-                rename(entry, key, f"{pointer}/models/{index}")
+            at = f"{pointer}/models/{index}"
+            renamed = [rename(entry, key, at) for key in ("model", "name")]
+            listed.append((models, entry, at, any(renamed)))
+    return listed
+
+
+def _drop_duplicates(listed: list[Listed], new: str, log: ChangeLog) -> None:
+    """A model list that already offered NEW keeps that entry; an entry renamed into NEW
+    beside it is dropped, not doubled (one NEW entry per list, the first one renamed when
+    none was there)."""
+    kept: set[int] = set()  # id() of the lists that have their NEW entry
+    for holder, entry, pointer, _ in sorted(listed, key=lambda item: item[3]):  # stable
+        if entry is None or _entry_id(entry) != new:
+            continue
+        if id(holder) not in kept:
+            kept.add(id(holder))
+            continue
+        holder[:] = [other for other in holder if other is not entry]
+        log.add(pointer, new, "(dropped: the list already has it)")
+
+
+def _entry_id(entry: Any) -> Any:
+    fields = unwrap(entry)[1]
+    if not isinstance(fields, dict):
+        return None
+    return fields.get("id", fields.get("model"))
+
+
+# test ids ----------------------------------------------------------------------------
+
+_PROVIDER = re.compile(r"[A-Za-z0-9_.-]+/")
+_NEXT_PARAMETER = re.compile(r"[:;,][A-Za-z_][A-Za-z0-9_]*=")
+
+
+def rename_in_test_id(
+    test_id: str,
+    names: set[str],
+    new: str,
+    others: Set[str] = frozenset(),
+) -> str:
+    """`test_id` with each of `names` renamed to `new` where it is a pytest parameter value:
+    inside the final `[...]`, right after `key=` or `key=<provider>/`, and up to the end of
+    that value (`]`, `-` before the next parameter, or `:key=`). llama-stack's ids read
+    `...[txt=ollama/llama3.2:3b-instruct-fp16-False]`; its 2026 hash covers the test id.
+    A `-` also joins words of a model name: where one of `others` (the file's other
+    models: `...-instruct-fp16` beside `...-instruct`) stands there too, that is the value.
+    """
+    start = test_id.rfind("[")
+    if start == -1 or not test_id.endswith("]") or not names:
+        return test_id
+    head, params = test_id[: start + 1], test_id[start + 1 : -1]
+    out, position = [], 0
+    for equals in [i for i, char in enumerate(params) if char == "="]:
+        at = equals + 1
+        if at < position:
+            continue
+        provider = _PROVIDER.match(params, at)
+        for begin in (at, provider.end()) if provider else (at,):
+            name = _longest_at(params, begin, names)
+            if name is not None and _longest_at(params, begin, {*others, name}) != name:
+                name = None  # a longer model name stands there: it is that one
+            if name is not None:
+                out += [params[position:begin], new]
+                position = begin + len(name)
+                break
+    out.append(params[position:])
+    return head + "".join(out) + "]"
+
+
+def _longest_at(params: str, begin: int, names: set[str]) -> str | None:
+    """The longest of `names` that stands at `begin` as a whole parameter value."""
+    for name in sorted(names, key=len, reverse=True):
+        if not params.startswith(name, begin):
+            continue
+        end = begin + len(name)
+        rest = params[end:]
+        if not rest or rest[0] == "-" or _NEXT_PARAMETER.match(params, end):
+            return name
+    return None
+
+
+# who uses a name already ------------------------------------------------------------
+
+
+def count_users(
+    paths: Iterable[Path],
+    glob: str,
+    *,
+    old: str,
+    new: str,
+    match: Match = "exact",
+    scope: Scope = "all",
+    include_model_lists: bool = False,
+    journal: Journal | None = None,
+) -> tuple[int, bool]:
+    """(how many files already use NEW where this rename would write it, whether any file
+    uses OLD), reading but writing nothing. Files the journal says this very command
+    wrote (a stopped run's work) don't count: they use NEW because of it."""
+    from cli.core.library import iter_paths, map_paths
+
+    options = {"scope": scope, "include_model_lists": include_model_lists, "journal": journal}
+    users = partial(_uses, name=new, match="exact", **options)
+    count = sum(map_paths(users, iter_paths(paths, glob)))
+    if not count:
+        return 0, False
+    uses_old = partial(_uses, name=old, match=match, **options)
+    return count, any(map_paths(uses_old, iter_paths(paths, glob)))
+
+
+def _uses(
+    path: Path,
+    *,
+    name: str,
+    match: Match,
+    scope: Scope,
+    include_model_lists: bool,
+    journal: Journal | None,
+) -> bool:
+    """Worker: whether the file names `name` where a rename would change it."""
+    from cli.core.formats.llamastack import codec
+    from cli.errors import CassetteError
+
+    try:
+        raw = codec.read_bytes(path)
+        if journal is not None and journal.done(path, raw):
+            return False
+        if match == "exact" and not _mentions(raw, name):
+            return False  # most files: decided without parsing
+        data = codec.loads(raw, path)
+    except CassetteError:
+        return False  # the edit itself reports it
+    other = name + "\x00"  # any other name: only whether something changes matters
+    return bool(
+        rename_model(
+            data,
+            old=name,
+            new=other,
+            match=match,
+            scope=scope,
+            include_model_lists=include_model_lists,
+        )
+    )
+
+
+def _mentions(raw: bytes, name: str) -> bool:
+    escaped = json.dumps(name)[1:-1].encode()  # as an ASCII-escaping writer wrote it
+    return escaped in raw or name.encode("utf-8", "surrogatepass") in raw

@@ -14,6 +14,11 @@ Rules:
   `1970-01-01T00:00:00.000000Z`. `start` shifts the file so that its earliest timestamp's
   whole second is WHEN. Every value moves by the same whole number of seconds, so the
   order of the chunks in a stream is kept.
+- A shift or a start leaves normalized placeholders alone (0, or an ISO string at
+  1970-01-01T00:00:00, as `normalize` and the 2026 recorder write them): shifting them
+  would undo the normalization, and `show` labels them "0 (normalized)". They are not
+  WHEN's reference either, and the edit counts them (`Kept`). `include_normalized` moves
+  them like any other value.
 - `zero_durations` sets Ollama's `*_duration` numbers and Cerebras' `time_info.*_time`
   numbers to 0 (null stays null, as in the recorder).
 """
@@ -28,12 +33,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from cli.core.edit.fields import ChangeLog, Item, is_model_object, response_items
-from cli.core.edit.pipeline import Change
+from cli.core.edit.pipeline import Change, Kept
 from cli.core.pointer import escape
 from cli.errors import CassetteError, UsageError
 
 How = Literal["epoch", "shift", "start"]
 EPOCH_ISO = "1970-01-01T00:00:00.000000Z"  # what the 2026 recorder writes
+NORMALIZED = "normalized timestamps (0, 1970-01-01T00:00:00Z)"
 _ISO = re.compile(
     r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$", re.ASCII
 )
@@ -224,6 +230,12 @@ def _epoch(value: Any) -> Any:
     return EPOCH_ISO
 
 
+def is_placeholder(value: Any) -> bool:
+    """Whether a timestamp is a normalized placeholder: 0, or 1970-01-01T00:00:00 (what the
+    2026 recorder and `normalize` write), which no real recording carries."""
+    return unix_seconds(value) == 0
+
+
 def retime(
     data: dict[str, Any],
     *,
@@ -231,11 +243,17 @@ def retime(
     seconds: int = 0,
     zero_durations: bool = False,
     include_model_lists: bool = False,
-) -> list[Change]:
+    include_normalized: bool = False,
+) -> list[Change | Kept]:
     """Retime one cassette's JSON value in place. `seconds` is the shift for "shift" and
-    WHEN (unix seconds) for "start"; "epoch" ignores it."""
+    WHEN (unix seconds) for "start"; "epoch" ignores it. A shift or start leaves the
+    normalized placeholders alone (counted in a `Kept`) unless `include_normalized`."""
     log = ChangeLog(data)
     stamps = timestamps(data, include_model_lists) if how else []
+    kept = 0
+    if how in ("shift", "start") and not include_normalized:
+        moving = [stamp for stamp in stamps if not is_placeholder(stamp.value)]
+        kept, stamps = len(stamps) - len(moving), moving
     offset = seconds
     if how == "start" and stamps:
         offset = seconds - math.floor(min(unix_seconds(stamp.value) for stamp in stamps))
@@ -250,7 +268,10 @@ def retime(
             log.add(stamp.pointer, old, new)
     if zero_durations:
         _zero_durations(data, log)
-    return log.changes()
+    result: list[Change | Kept] = [*log.changes()]
+    if kept:
+        result.append(Kept(kept, NORMALIZED, "--include-normalized moves them too"))
+    return result
 
 
 def _zero_durations(data: dict[str, Any], log: ChangeLog) -> None:

@@ -33,16 +33,9 @@ from itertools import repeat
 from typing import Any
 
 from cli.core.edit.pipeline import Change
-from cli.core.edit.scrub_streams import (
-    Slot,
-    Tokens,
-    found,
-    numbers_only,
-    pointer,
-    scrub_joined,
-    stream_fields,
-)
+from cli.core.edit.scrub_streams import found, pointer, scrub_joined
 from cli.core.secrets import detector as secrets
+from cli.core.secrets.streams import Slot, Tokens, numbers_only, stream_fields
 
 HEADER_KIND = "header"
 
@@ -67,13 +60,17 @@ def scrub(data: dict[str, Any], *, options: ScrubOptions = ScrubOptions()) -> li
         needed = _needs_scrub(data, options)
     except RecursionError:  # absurdly deep nesting: take the long way, which doesn't recurse
         needed = True
+    rescan = partial(_rescan, options=options, changes=changes)
+    # Streams first: a key split so that its first chunk alone looks like a whole key is
+    # cut whole here; the string pass would redact only that head, leaving its tail.
+    for slots in joined:
+        scrub_joined(slots, options.patterns, options.literals, changes, rescan)
     if needed:
         _scrub_headers(data, options, changes)
         for parent, key, path in _string_slots(data):
             _scrub_string(parent, key, path, options, changes)
-    rescan = partial(_rescan, options=options, changes=changes)
-    for slots in joined:
-        scrub_joined(slots, options.patterns, options.literals, changes, rescan)
+        for slots in joined:  # a key that stands at a boundary once its neighbour is cut
+            scrub_joined(slots, options.patterns, options.literals, changes, rescan)
     return changes
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from cli.core.formats.errors import NotACassette
 from cli.core.model import CassetteFile, Interaction
+from cli.errors import NotACassette
 
 __all__ = [
     "NotACassette",
@@ -32,6 +32,7 @@ __all__ = [
     "interaction_facts",
     "load",
     "new_name",
+    "raw_text",
     "raw_view",
     "read",
     "writes",
@@ -71,22 +72,25 @@ def load(raw: bytes, path: Path | str) -> CassetteFile:
 
 def facts(file: CassetteFile) -> dict[str, str]:
     """What the file's format says about it as a whole; empty for one-interaction formats."""
-    form = _format_of(file)
-    return form.facts(file) if hasattr(form, "facts") else {}
+    return _format_of(file).facts(file)
 
 
 def interaction_facts(file: CassetteFile, interaction: Interaction) -> dict[str, str]:
     """What the format says about one interaction (status, how its bodies were recorded);
     empty for a format whose interaction is the whole file."""
-    form = _format_of(file)
-    return form.interaction_facts(file, interaction) if hasattr(form, "interaction_facts") else {}
+    return _format_of(file).interaction_facts(file, interaction)
 
 
 def raw_view(file: CassetteFile, interaction: Interaction) -> Any:
     """What `show --raw` prints for an interaction: the file's own value, or (for a format
     whose bodies are encoded) the decoded interaction."""
-    form = _format_of(file)
-    return form.raw_view(interaction) if hasattr(form, "raw_view") else interaction.data
+    return _format_of(file).raw_view(interaction)
+
+
+def raw_text(file: CassetteFile) -> bytes | None:
+    """The file's own bytes when they already are `show --raw`'s JSON (a JSON recording);
+    None when the raw view is built from decoded bodies (VCR)."""
+    return _format_of(file).raw_text(file)
 
 
 def _claimant(head: bytes, path: Path) -> ModuleType:
@@ -107,7 +111,7 @@ def _head(path: Path) -> bytes:
 
 def writes(file: CassetteFile) -> bool:
     """Whether `file`'s format can write edits back (VCR: not yet)."""
-    return getattr(_format_of(file), "WRITES", True)
+    return _format_of(file).WRITES
 
 
 def changed(file: CassetteFile) -> bool:
@@ -115,8 +119,9 @@ def changed(file: CassetteFile) -> bool:
     return _format_of(file).changed(file)
 
 
-def new_name(file: CassetteFile) -> str | None:
-    """The name `file` must take after its edits so that replay finds it; None: keep it."""
+def new_name(file: CassetteFile) -> tuple[str | None, str | None]:
+    """(the name `file` must take after its edits so that replay finds it, or None to keep
+    it; a warning when it keeps a name replay won't find)."""
     return _format_of(file).new_name(file)
 
 

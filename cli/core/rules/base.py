@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from cli.core.model import unwrap
+from cli.errors import NotACassette
 
 if TYPE_CHECKING:
     from cli.core.formats.llamastack.lazy import Streamed
@@ -51,7 +52,6 @@ class Finding:
     pointer: str
     message: str
     line: int | None = None
-    passable: bool = False  # the file is just not a cassette: a walk passes it over
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     streamed: Streamed | None = None  # a big file: `data` has no body, its items are here
     streamed_length: int = 0  # the number of a streamed body's items
+    not_a_cassette: NotACassette | None = None  # set when the file is no cassette at all
 
     def wants(self, *codes: str) -> bool:
         return any(self.settings.wants(code) for code in codes)

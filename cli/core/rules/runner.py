@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.core.formats.llamastack import codec, lazy
+from cli.core.formats.llamastack import format as llamastack
 from cli.core.formats.llamastack.lines import locate_lines
 from cli.core.formats.vcr import format as vcr
+from cli.core.library import Skipped, pass_over
 from cli.core.rules import library, structure
 from cli.core.rules.base import ERROR, INFO, WARNING, Context, Finding, LibraryKeys, Settings
 from cli.core.rules.registry import FAMILIES, all_rules
@@ -66,34 +68,48 @@ class Tally:
         }
 
 
-FileResult = tuple[list[Finding], LibraryKeys | None]
+FileResult = tuple[list[Finding] | Skipped, LibraryKeys | None]
 
 
-def check_path(path: Path, settings: Settings) -> FileResult:
-    """Worker: every per-file rule on one file; findings plus the keys for library rules."""
+def check_path(path: Path, settings: Settings, given: tuple[Path, ...] | None = None) -> FileResult:
+    """Worker: every per-file rule on one file; findings plus the keys for library rules.
+    With `given` (the paths walked), a file a walk found that isn't a cassette at all
+    (`ci_matrix.json`, `mkdocs.yml`) is Skipped rather than judged."""
     ctx = Context(str(path), settings, all_rules())
     try:
         big = lazy.is_big(path)
         if big and vcr.claims(structure.head(path), path):
-            return structure.check_vcr(ctx, None, path), None
+            structure.check_vcr(ctx, None, path)
+            return _skipped(ctx, path, given) or ctx.findings, None
         streamed = lazy.open_streamed(path) if big else None
         if streamed is not None:
             with streamed:
                 return _check_streamed(ctx, streamed)
         raw = ctx.raw = codec.read_bytes(path)
         if vcr.claims(raw[:64], path):
-            return structure.check_vcr(ctx, raw, path), None
+            structure.check_vcr(ctx, raw, path)
+            return _skipped(ctx, path, given) or ctx.findings, None
         value = codec.parse(raw, path)
     except ReadError as exc:
         ctx.findings.clear()  # a big file's items may fail after some rules ran
         structure.unreadable(ctx, exc)
         return ctx.findings, None
+    ctx.not_a_cassette = llamastack.not_a_cassette(value, path)
+    skipped = _skipped(ctx, path, given)
+    if skipped is not None:
+        return skipped, None
     if not structure.check_top(ctx, value):
         return ctx.findings, None
     keys = _run_rules(ctx)
     if ctx.findings:
         _add_lines(ctx.findings, raw)
     return ctx.findings, keys
+
+
+def _skipped(ctx: Context, path: Path, given: tuple[Path, ...] | None) -> Skipped | None:
+    if ctx.not_a_cassette is None or given is None:
+        return None
+    return pass_over(ctx.not_a_cassette, path, given)
 
 
 def _check_streamed(ctx: Context, streamed: Streamed) -> FileResult:
@@ -111,17 +127,20 @@ def _run_rules(ctx: Context) -> LibraryKeys | None:
     return library.keys(ctx) if ctx.wants(*library.CROSS_FILE) else None
 
 
-def validate(paths: Iterable[Path], settings: Settings) -> Iterator[tuple[Path, list[Finding]]]:
+def validate(
+    paths: Iterable[Path], settings: Settings, given: tuple[Path, ...] | None = None
+) -> Iterator[tuple[Path, list[Finding] | Skipped]]:
     """(path, findings) for each file, in order: per-file rules on a process pool when
     there are many files, then the cross-file rules against the files before it. `paths`
-    is read lazily, so a library's paths are never all held at once."""
+    is read lazily, so a library's paths are never all held at once. With `given`, files
+    a walk found that aren't cassettes come back Skipped."""
     from cli.core.library import map_paths
 
     cross_file = library.Library(settings, all_rules())
-    worker = functools.partial(check_path, settings=settings)
+    worker = functools.partial(check_path, settings=settings, given=given)
     ours, theirs = itertools.tee(paths)  # map_paths reads only a few chunks ahead
     for path, (findings, keys) in zip(ours, map_paths(worker, theirs), strict=True):
-        if keys is not None:
+        if keys is not None and isinstance(findings, list):
             findings.extend(cross_file.add(path, keys))
         yield path, findings
 

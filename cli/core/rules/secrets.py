@@ -9,7 +9,10 @@ Rules:
 - URLs: the request's `url` (even a placeholder such as `__databricks__/...`) and every
   other string that is a URL (image URLs, links in bodies), judged by its userinfo and
   its credential parameters.
-- Bodies: every string of the file, against the table of provider key formats.
+- Bodies: every string of the file, against the table of provider key formats; and the
+  text a stream splits over its chunks, joined per field and choice
+  (`secrets.split_secrets`, as `scrub` joins it): a key written token by token is
+  reported at the chunk where it starts.
 - One string is reported once: a header or URL finding is not repeated as a key format.
 - A big file (read a part at a time) is walked without its body, then its body's items
   in batches, in one pass: each item with its own `/response/body/<i>` pointer.
@@ -19,12 +22,14 @@ Rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from cli.core.rules.base import ERROR, Context, Rule
 from cli.core.secrets import detector as secrets
+
+T = TypeVar("T")
 
 RULES = (
     Rule(
@@ -112,24 +117,67 @@ def check(ctx: Context) -> None:
         # The request's own URL may be a placeholder with no scheme: always judged.
         _url(ctx, "/request/url", ctx.request["url"], done)
     urls = ctx.wants("K002") and (hidden or _URL_PARTS.search(raw) is not None)
+    keys = ctx.wants("K003")
+    if ctx.streamed is None:  # read whole: `data` held the body
+        # Keys split over chunks first: a chunk that holds only their head is not
+        # reported again on its own.
+        heads: set[tuple[str, int, int]] = set()
+        if keys:  # no test on the bytes: a stream splits a key's prefix too (`s` + `k-...`)
+            for slots in secrets.stream_fields(ctx.data):
+                pieces = [(path, parent[key]) for parent, key, path in slots]
+                heads |= _split_keys(ctx, pieces)
+        _strings(ctx, [("", ctx.data)], urls, done, heads)
+        return
     _strings(ctx, [("", ctx.data)], urls, done)
-    if ctx.streamed is None:
-        return  # read whole: `data` held the body
-    for batch in _batches(ctx.body):
+    # A big file: its stream's text is gathered as the batches go by, and judged for keys
+    # at the end, split keys first, as a whole read judges it.
+    texts = secrets.StreamTexts()
+    for batch in _batches(enumerate(ctx.body)):
+        located = [pointed for _, pointed in batch]
         if headers:
-            for pointer, item in batch:
+            for pointer, item in located:
                 _headers(ctx, pointer, item, done)
-        _strings(ctx, batch, urls, done)
+        later: set[str] = set()
+        if keys:
+            for position, (_, item) in batch:
+                later.update(_pointer(position, inside) for inside in texts.add(position, item))
+        _strings(ctx, located, urls, done, later=later)
+    if keys:
+        heads: set[tuple[str, int, int]] = set()
+        for pieces in texts.spread():
+            located_pieces = [((*_BODY, at, *inside), text) for at, inside, text in pieces]
+            heads |= _split_keys(ctx, located_pieces)
+        for pieces in texts.groups.values():
+            for at, inside, text in pieces:
+                pointer = _pointer(at, inside)
+                if pointer not in done and secrets.has_candidate(text):
+                    _keys(ctx, pointer, text, heads)
 
 
-def _batches(located: Iterable[tuple[str, Any]]) -> Iterator[list[tuple[str, Any]]]:
+_BODY = ("response", "body")
+
+
+def _pointer(position: int, inside: tuple[Any, ...]) -> str:
+    return secrets.pointer((*_BODY, position, *inside))
+
+
+def _batches(located: Iterable[T]) -> Iterator[list[T]]:
     items = iter(located)
     while batch := list(islice(items, _BATCH)):
         yield batch
 
 
-def _strings(ctx: Context, parts: list[tuple[str, Any]], urls: bool, done: set[str]) -> None:
-    """K002 and K003 on every string of each (pointer, value) part."""
+def _strings(
+    ctx: Context,
+    parts: list[tuple[str, Any]],
+    urls: bool,
+    done: set[str],
+    heads: Container[tuple[str, int, int]] = (),
+    later: Container[str] = (),
+) -> None:
+    """K002 and K003 on every string of each (pointer, value) part; `heads` are spans
+    (pointer, start, end) already reported as part of a key split over chunks; the
+    strings at `later` pointers are judged for keys later (a big file's stream text)."""
     keys = ctx.wants("K003") and _may_hold_key([value for _, value in parts])
     if not (urls or keys):
         return
@@ -141,8 +189,8 @@ def _strings(ctx: Context, parts: list[tuple[str, Any]], urls: bool, done: set[s
                 _url(ctx, pointer, text, done)
                 if pointer in done:
                     continue
-            if keys:
-                _keys(ctx, pointer, text)
+            if keys and pointer not in later:
+                _keys(ctx, pointer, text, heads)
 
 
 def _url(ctx: Context, pointer: str, url: str, done: set[str]) -> None:
@@ -190,10 +238,12 @@ def _mask_header(text: str) -> str:
     return secrets.mask(text.strip())
 
 
-def _keys(ctx: Context, pointer: str, text: str) -> None:
+def _keys(
+    ctx: Context, pointer: str, text: str, heads: Container[tuple[str, int, int]] = ()
+) -> None:
     kinds: set[str] = set()
     for match in secrets.find_in_text(text):
-        if match.kind in kinds:
+        if match.kind in kinds or (pointer, match.start, match.end) in heads:
             continue
         kinds.add(match.kind)
         ctx.report(
@@ -202,6 +252,26 @@ def _keys(ctx: Context, pointer: str, text: str) -> None:
             f"{match.kind} {secrets.mask(match.value)} at character {match.start + 1}; "
             "run cassette scrub",
         )
+
+
+def _split_keys(
+    ctx: Context, pieces: list[tuple[tuple[Any, ...], str]]
+) -> set[tuple[str, int, int]]:
+    """K003 on a key a stream splits over its chunks (`delta.content`...), reported at the
+    chunk where it starts; what one chunk holds alone is reported with that chunk. Returns
+    the spans (pointer, start, end) of chunks that held a part of such a key alone."""
+    heads: set[tuple[str, int, int]] = set()
+    for found in secrets.split_secrets([text for _, text in pieces]):
+        split = f"split over {found.spread} chunks" if found.spread > 1 else "split"
+        ctx.report(
+            "K003",
+            secrets.pointer(pieces[found.piece][0]),
+            f"{found.kind} {secrets.mask(found.value)} {split}, from character "
+            f"{found.offset + 1} of this chunk; run cassette scrub",
+        )
+        for piece, start, end in found.parts:
+            heads.add((secrets.pointer(pieces[piece][0]), start, end))
+    return heads
 
 
 def _describe(part: str) -> str:

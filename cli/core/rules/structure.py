@@ -19,9 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cli.core.formats.errors import NotACassette
-from cli.core.rules.base import ERROR, Context, Finding, Rule
-from cli.errors import ReadError
+from cli.core.rules.base import ERROR, Context, Rule
+from cli.errors import NotACassette, ReadError
 
 RULES = (
     Rule("S001", "not-json", ERROR, "The file cannot be read, or is not valid JSON."),
@@ -84,10 +83,10 @@ def unreadable(ctx: Context, error: ReadError) -> None:
     ctx.report("S001", "", error.message, error.line)
 
 
-def check_vcr(ctx: Context, raw: bytes | None, path: Path) -> list[Finding]:
-    """A VCR cassette, for now: S001 when it can't be read safely, S003 when it is YAML
-    but no cassette (`passable`: a walk passes it over). `raw` None: a big file, read from
-    disk as `show` reads it. The llama-stack rule families don't run on it."""
+def check_vcr(ctx: Context, raw: bytes | None, path: Path) -> None:
+    """A VCR cassette, for now: S001 when it can't be read safely, S003 when it is YAML but
+    no cassette. `raw` None: a big file, read from disk as `show` reads it. The
+    llama-stack rule families don't run on it."""
     from cli.core.formats.vcr import format as vcr
 
     try:
@@ -96,12 +95,10 @@ def check_vcr(ctx: Context, raw: bytes | None, path: Path) -> list[Finding]:
         else:
             vcr.load(raw, path)
     except NotACassette as exc:
+        ctx.not_a_cassette = exc
         ctx.report("S003", "", exc.message)
-        for finding in ctx.findings:
-            finding.passable = True
     except ReadError as exc:
         unreadable(ctx, exc)
-    return ctx.findings
 
 
 def head(path: Path) -> bytes:

@@ -7,6 +7,9 @@ This module is its public face: import from here. The parts live beside it:
   redaction is idempotent, overlaps merge) and `mask`, the only form in which a secret
   may ever appear in a message;
 - `secret_http`: sensitive headers by name, and credentials in URLs;
+- `secret_streams`: the text a stream splits over its chunks, grouped per field and
+  choice, and the secrets only the joined text holds (`split_secrets`), so that a key a
+  model wrote token by token is found by `validate` and `scrub` alike;
 - here: walkers that yield every string and every headers object of a cassette, with
   their JSON pointers.
 
@@ -46,9 +49,18 @@ from cli.core.secrets.scan import (
     ExtraPattern,
     Match,
     find_in_text,
+    has_candidate,
     mask,
     may_hold_secrets,
     redact_text,
+)
+from cli.core.secrets.streams import (
+    SplitSecret,
+    StreamTexts,
+    escape_pointer,
+    pointer,
+    split_secrets,
+    stream_fields,
 )
 
 __all__ = [
@@ -66,9 +78,12 @@ __all__ = [
     "ExtraPattern",
     "KeyFormat",
     "Match",
+    "SplitSecret",
+    "StreamTexts",
     "escape_pointer",
     "find_in_text",
     "find_urls",
+    "has_candidate",
     "host_span",
     "is_credential_param",
     "is_sensitive_header",
@@ -77,15 +92,13 @@ __all__ = [
     "marker",
     "mask",
     "may_hold_secrets",
+    "pointer",
     "redact_text",
     "redact_url",
+    "split_secrets",
+    "stream_fields",
     "url_secrets",
 ]
-
-
-def escape_pointer(token: str) -> str:
-    """One object key as a JSON pointer token (RFC 6901: `~` -> `~0`, `/` -> `~1`)."""
-    return token.replace("~", "~0").replace("/", "~1") if ("~" in token or "/" in token) else token
 
 
 def iter_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:

@@ -10,7 +10,10 @@ Rules:
 - Every match starts with one of its format's literals (`starts`), so that the scanner
   finds candidates with `str.find` and runs a regex only there. An optional `check` on
   the match rules out what a regex can't (a key holds a random run; `Basic` credentials
-  decode to `user:password`).
+  decode to `user:password`). A check never asks a key with a known prefix for a digit:
+  a generated key may be all letters.
+- A kind may have several rows (the specific prefix first); the first that matches at a
+  place wins.
 - The context formats (`Bearer <token>`, `Basic <user:pass>`) report only the credential
   (their group 1), keeping the scheme word.
 """
@@ -56,18 +59,29 @@ def _after(prefix_length: int) -> str:
     return rf"(?<![A-Za-z0-9+/_-].{{{prefix_length}}})"
 
 
+_LONG_RUN = 32  # no word of prose is this long; a generated key's run often is
+
+
 def _random_run(min_length: int) -> Callable[[str], bool]:
-    """A check that the key holds a run of `min_length`+ alphanumerics with both a digit and
-    a letter: true of generated keys, false of hyphenated words (`sk-learn-...`)."""
+    """A check that the key holds a random-looking run of `min_length`+ alphanumerics: one
+    with a digit and a letter, or both cases, or one of 32+ characters. True of generated
+    keys, all-letter ones included (a known prefix never needs a digit); false of
+    hyphenated words (`sk-learn-...`, `sk-internationalization-...`)."""
     run = re.compile(rf"[A-Za-z0-9]{{{min_length},}}")
 
     def check(value: str) -> bool:
-        return any(
-            any(c.isdigit() for c in part) and any(c.isalpha() for c in part)
-            for part in run.findall(value)
-        )
+        return any(_looks_random(part) for part in run.findall(value))
 
     return check
+
+
+def _looks_random(run: str) -> bool:
+    if len(run) >= _LONG_RUN:
+        return True
+    letters = [c for c in run if c.isalpha()]
+    if len(letters) < len(run):  # a digit: a letter too?
+        return bool(letters)
+    return any(c.isupper() for c in run) and any(c.islower() for c in run)
 
 
 def _mixed_case(value: str) -> bool:
@@ -102,10 +116,16 @@ KEY_FORMATS: tuple[KeyFormat, ...] = (
         "OpenRouter key (sk-or-v1- + 64 hex)",
         starts=("sk-",),
     ),
+    KeyFormat(  # a project, service-account or admin key: the prefix says it all
+        "openai-key",
+        r"sk-" + _after(3) + r"(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}" + _E,
+        "OpenAI project, service-account or admin key (sk-proj-, sk-svcacct-, sk-admin-)",
+        starts=("sk-",),
+    ),
     KeyFormat(
         "openai-key",
-        r"sk-" + _after(3) + r"(?!ant-|or-v1-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}" + _E,
-        "OpenAI key (sk-, sk-proj-, sk-svcacct-, sk-admin-) or an sk- compatible key",
+        r"sk-" + _after(3) + r"(?!ant-|or-v1-)[A-Za-z0-9_-]{20,}" + _E,
+        "OpenAI key (sk-) or an sk- compatible key (DeepSeek, Moonshot...)",
         _random_run(16),
         starts=("sk-",),
     ),

@@ -96,10 +96,15 @@ def _compile_extra(patterns: Iterable[ExtraPattern]) -> list[tuple[str, re.Patte
 
 
 def _scan(
-    text: str, extra: list[tuple[str, re.Pattern[str]]], literals: list[str]
+    text: str,
+    extra: list[tuple[str, re.Pattern[str]]],
+    literals: list[str],
+    known: Iterable[tuple[int, int, str]] = (),
 ) -> list[list[Any]]:
-    """[start, end, kind] of every secret in `text`, overlaps merged, markers left out."""
+    """[start, end, kind] of every secret in `text`, and of the `known` spans, overlaps
+    merged, markers left out."""
     found: list[tuple[int, int, int, str]] = []  # (start, -length, priority, kind)
+    found.extend((start, start - end, 0, kind) for start, end, kind in known)
     if len(text) >= SHORTEST_MATCH:
         found.extend(_table_matches(text))
     for kind, regex in extra:
@@ -150,6 +155,7 @@ def find_in_text(
     text: str,
     extra_patterns: Iterable[ExtraPattern] = (),
     literals: Iterable[str] = (),
+    known: Iterable[tuple[int, int, str]] = (),
 ) -> list[Match]:
     """Every secret in `text`, in order, without overlaps.
 
@@ -157,7 +163,9 @@ def find_in_text(
     group reports group 1, else the whole match. `literals` are exact strings to find
     (kind "literal"). Overlapping matches become one, whose kind is that of the earliest
     (then longest, then first in the order table, context, extra patterns, literals).
-    Nothing that overlaps an existing `<REDACTED:...>` marker is ever reported.
+    Nothing that overlaps an existing `<REDACTED:...>` marker is ever reported. `known`
+    spans `(start, end, kind)`, found by another scan (a stream's pieces one by one), are
+    merged in as if found here.
 
     What is found is what `redact_text` replaces, and its result has nothing left to find:
     a key that only stands at a boundary once its neighbour is redacted (`...-----END ...
@@ -165,7 +173,7 @@ def find_in_text(
     """
     extra = _compile_extra(extra_patterns)
     wanted = [literal for literal in literals if literal]
-    spans = _scan(text, extra, wanted)
+    spans = _scan(text, extra, wanted, known)
     while spans:
         redacted, segments = _replace(text, spans)
         more = _scan(redacted, extra, wanted)
@@ -200,6 +208,15 @@ def may_hold_secrets(text: str, literals: Iterable[str] = ()) -> bool:
     if any(literal and literal in text for literal in literals):
         return True
     return len(text) >= SHORTEST_MATCH and next(_table_matches(text), None) is not None
+
+
+_LITERALS = tuple(literal for table, _, _ in _TABLES for literal, _ in table)
+
+
+def has_candidate(text: str) -> bool:
+    """A quicker test than `may_hold_secrets`, and one that stays true when neighbouring
+    texts are redacted first: whether any format's literal start is in `text` at all."""
+    return any(literal in text for literal in _LITERALS)
 
 
 def mask(secret: str) -> str:

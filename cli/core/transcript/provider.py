@@ -1,17 +1,24 @@
-"""Guess which provider served a recording, from the URL, the metadata and the test id;
-and which model a request asked for when only its URL says (Bedrock, Gemini, Azure).
+"""Guess which provider served a recording, from its host first, the same way for every
+file; and which model a request asked for when only its URL says (Bedrock, Gemini, Azure).
 
-Rules:
-- llama-stack's `provider_metadata` or `provider` wins. Then the URL: first the
-  substrings of `_URL_HINTS` (llama-stack's placeholders such as `__databricks__` and the
-  hosts it records), then the host names of `_HOST_HINTS` (the host or any subdomain of
-  it), then local ports. Then a `txt=<provider>/` test id. Else the host itself.
+Rules, in order; the first that answers wins:
+1. The URL names a provider: a substring of `_URL_HINTS` (llama-stack's placeholders such
+   as `__databricks__`, and the hosts it records), or a host of `_HOST_HINTS` (the host or
+   a parent domain of it). Every file that called a host gets the same label, whatever
+   else it carries (a test id, metadata).
+2. What the recording says itself: `provider_metadata.provider`, or a tool recording's
+   `provider` (`tavily`), which have no host.
+3. A server on a well-known port (`_PORTS`): Ollama's 11434, vLLM's 8000, LM Studio's 1234.
+4. The test id's `txt=<provider>/...` parameter, only where the host can't answer: no
+   host at all, or a local one (`localhost`, a private address, a name without dots).
+5. The bare host, lowercased: an unknown host is still one label for all its files.
 - New hints go in `_HOST_HINTS`: a host name matches exactly or as a parent domain, never
   as a substring of some other name.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -35,8 +42,8 @@ _URL_HINTS = (
     ("api.sambanova.ai", "sambanova"),
     ("integrate.api.nvidia.com", "nvidia"),
     ("watsonx", "watsonx"),
-    (":11434", "ollama"),
-    (":8000", "vllm"),
+    ("ml.cloud.ibm.com", "watsonx"),  # us-south.ml.cloud.ibm.com and the other regions
+    ("cognitiveservices.azure.com", "azure"),
 )
 # Host names (or their parent domains) -> provider.
 _HOST_HINTS = {
@@ -63,9 +70,8 @@ _HOST_HINTS = {
     "services.ai.azure.com": "azure",
     "anthropic.vertexai": "vertexai",
 }
-# Ports of local servers, on localhost or 127.0.0.1.
-_LOCAL_PORTS = {1234: "lmstudio", 11434: "ollama", 8000: "vllm"}
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
+_PORTS = {1234: "lmstudio", 11434: "ollama", 8000: "vllm"}
+_LOCAL_NAMES = frozenset({"localhost", "host.docker.internal"})
 _TEST_ID_HINT = re.compile(r"txt=([A-Za-z0-9_-]+)/")
 # A model named in the URL's path: Bedrock `/model/<id>/converse`, Gemini and Vertex
 # `/models/<name>:generateContent`, Azure `/deployments/<name>/chat/completions`.
@@ -73,31 +79,45 @@ _MODEL_IN_PATH = re.compile(r"/model/([^/]+)/|/models/([^/:]+)(?::|$)|/deploymen
 
 
 def guess_provider(cassette: Interaction) -> str | None:
-    metadata = cassette.request.get("provider_metadata")
-    if isinstance(metadata, dict) and isinstance(metadata.get("provider"), str):
-        return metadata["provider"]
-    if isinstance(cassette.request.get("provider"), str):
-        return cassette.request["provider"]
     url = (cassette.url or "").lower()
     for hint, provider in _URL_HINTS:
         if hint in url:
             return provider
     host, port = _host_and_port(url)
-    provider = _by_host(host) or (_LOCAL_PORTS.get(port or 0) if host in _LOCAL_HOSTS else None)
+    provider = _by_host(host)
     if provider is not None:
         return provider
-    match = _TEST_ID_HINT.search(cassette.test_id or "")
-    if match:
-        return match.group(1)
-    return host or None
+    request = cassette.request
+    metadata = request.get("provider_metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("provider"), str):
+        return metadata["provider"]
+    if isinstance(request.get("provider"), str):
+        return request["provider"]
+    if host is not None and port in _PORTS:
+        return _PORTS[port]
+    if host is None or _is_local(host):
+        match = _TEST_ID_HINT.search(cassette.test_id or "")
+        if match:
+            return match.group(1)
+    return host
 
 
 def _host_and_port(url: str) -> tuple[str | None, int | None]:
     try:
         parts = urlsplit(url)
-        return parts.hostname, parts.port
-    except ValueError:
+        return parts.hostname or None, parts.port
+    except ValueError:  # a bad port or a bracketed host that isn't an address
         return None, None
+
+
+def _is_local(host: str) -> bool:
+    if host in _LOCAL_NAMES or "." not in host or host.endswith(".local"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_unspecified
 
 
 def _by_host(host: str | None) -> str | None:

@@ -167,10 +167,12 @@ def test_structured_changes_name_the_path_and_see_private_keys() -> None:
     ]
 
 
-def test_structured_changes_numbers_loose_by_default_exact_when_strict() -> None:
-    assert structured_changes("request", "x", {"t": 0}, {"t": 0.0}) == []
+def test_structured_changes_numbers_are_type_exact_in_both_modes() -> None:
+    (loose,) = structured_changes("request", "x", {"t": 0}, {"t": 0.0})
+    assert (loose.field, loose.path, loose.old, loose.new) == ("x", "t", 0, 0.0)
     strict = structured_changes("json", "", {"t": 0}, {"t": 0.0}, strict=True)
     assert fields(strict) == ["/t"]
+    assert structured_changes("request", "x", {"t": 0, "u": [1]}, {"u": [1], "t": 0}) == []
 
 
 def test_structured_changes_count_what_they_do_not_list() -> None:
@@ -268,6 +270,27 @@ def test_request_messages_tools_and_parameters() -> None:
     assert by_field["tool get_weather"].path == "parameters.properties.unit"
 
 
+def test_a_number_that_changed_type_is_a_change(tmp_path: Path) -> None:
+    """Issue 10, case 8: one notion of "changed" (types exact), as normalize and the edit
+    pipeline have it. Temperature 0.0 -> 0 changes the request hash: replay misses it."""
+    original = load(TOOL)
+    edited = copy.deepcopy(original)
+    edited["request"]["body"]["temperature"] = 0
+    edited["request"]["body"]["stream"] = 1
+    changes = compare_data(original, edited, DEFAULT)
+    assert {(c.field, c.old, c.new) for c in changes} == {
+        ("temperature", 0.0, 0),
+        ("stream", True, 1),
+    }
+    result = compare_files(SAMPLES / TOOL, write(tmp_path / "int.json", edited), DEFAULT)
+    assert result.status == CHANGED
+    tools = copy.deepcopy(original)
+    tools["request"]["body"]["tools"][0]["function"]["parameters"]["x"] = 1.0
+    again = copy.deepcopy(tools)
+    again["request"]["body"]["tools"][0]["function"]["parameters"]["x"] = 1
+    assert [c.path for c in compare_data(tools, again, DEFAULT)] == ["parameters.x"]
+
+
 def test_ignore_applies_in_both_modes(tmp_path: Path) -> None:
     original = load(TOOL)
     warmer = copy.deepcopy(original)
@@ -322,8 +345,7 @@ def run_library(old: Path, new: Path, options: DiffOptions = DEFAULT) -> DiffRep
 def test_library_pairs_by_path_then_by_request(tmp_path: Path) -> None:
     old = library(tmp_path / "old", [SOL, N2, CAPITAL])
     new = library(tmp_path / "new", [SOL, TOOL])
-    (new / "sub").mkdir()
-    write(new / "sub" / "renamed.json", load(N2))  # other bytes, same request: a rename
+    write(new / "renamed.json", load(N2))  # other bytes, same request: a rename
     report = run_library(old, new)
     assert report.counts == {
         ADDED: 1,
@@ -335,7 +357,7 @@ def test_library_pairs_by_path_then_by_request(tmp_path: Path) -> None:
     }
     statuses = {(f.old, f.new): (f.status, f.renamed) for f in report.files}
     assert statuses == {
-        (N2, "sub/renamed.json"): (UNCHANGED, True),
+        (N2, "renamed.json"): (UNCHANGED, True),
         (CAPITAL, None): (REMOVED, False),
         (None, TOOL): (ADDED, False),
     }

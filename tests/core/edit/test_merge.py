@@ -63,6 +63,19 @@ def test_the_same_value_in_another_style_is_not_a_conflict(tmp_path: Path) -> No
     assert plan.conflicts == [] and (dest / "c.json").read_bytes() == first.read_bytes()
 
 
+def test_a_number_that_changed_type_is_a_conflict(tmp_path: Path) -> None:
+    """Issue 10, case 8: `created` 0 and 0.0 are different contents (types exact, as in
+    diff and the edit pipeline), not one content in two styles."""
+    a, b, dest = tmp_path / "a", tmp_path / "b", tmp_path / "dest"
+    put(a, "c.json", chat("hi", created=0))
+    value = chat("hi")
+    value["response"]["body"]["__data__"]["created"] = 0.0
+    put(b, "c.json", value, indent=None)
+    plan = merged([a, b], dest)
+    [conflict] = plan.unresolved
+    assert conflict.versions == [str(a / "c.json"), str(b / "c.json")]
+
+
 def test_a_conflict_fails_by_default_and_writes_nothing(tmp_path: Path) -> None:
     a, b, dest = tmp_path / "a", tmp_path / "b", tmp_path / "dest"
     put(a, "c.json", chat("mine"))

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cli.core.edit.pipeline import Bound, Mode, run
-from cli.core.edit.rename import check_names, rename_model
+from cli.core.edit.rename import check_names, rename_in_test_id, rename_model
 from cli.core.formats.llamastack import codec, hashing
 from cli.errors import UsageError
 
@@ -214,3 +214,67 @@ def test_rename_there_and_back_is_byte_identical(
         assert any(r.status == "changed" for r in forward)
         list(run(partial(rename_model, old=new, new=old), [library], Mode("in_place")))
         assert snapshot(library) == before
+
+
+# the model in test ids (issue 10, case 7) -------------------------------------------
+
+TEST_ID = "tests/integration/agents/test_a.py::test_b[openai_client-txt=ollama/{}-False]"
+MIXED = (
+    "t.py::f[client_with_models-txt=azure/gpt-4o:emb=sentence-transformers/"
+    "nomic-ai/nomic-embed-text-v1.5:dim=768-llama_experts_pdf]"
+)
+
+
+@pytest.mark.parametrize(
+    ("test_id", "names", "others", "expected"),
+    [
+        (TEST_ID.format(OLD), {OLD}, set(), TEST_ID.format(NEW)),
+        (TEST_ID.format(OLD), {"llama3.2"}, set(), TEST_ID.format(OLD)),  # not a whole value
+        (TEST_ID.format(OLD), {"llama3.2:3b-instruct"}, {OLD}, TEST_ID.format(OLD)),
+        (MIXED, {"gpt-4o"}, set(), MIXED.replace("azure/gpt-4o", f"azure/{NEW}")),
+        (
+            MIXED,
+            {"nomic-ai/nomic-embed-text-v1.5"},
+            set(),
+            MIXED.replace("nomic-ai/nomic-embed-text-v1.5", NEW),
+        ),
+        (
+            "t.py::f[txt=vllm/Qwen/Qwen3-0.6B]",
+            {"Qwen3-0.6B"},
+            set(),
+            "t.py::f[txt=vllm/Qwen/Qwen3-0.6B]",
+        ),
+        (f"t.py::test_{OLD}", {OLD}, set(), f"t.py::test_{OLD}"),  # not a parameter
+    ],
+)
+def test_the_model_is_renamed_where_it_is_a_parameter_value(
+    test_id: str, names: set[str], others: set[str], expected: str
+) -> None:
+    assert rename_in_test_id(test_id, names, NEW, others) == expected
+
+
+def test_rename_model_renames_the_test_id_with_the_request() -> None:
+    data = chat_stream()
+    data["test_id"] = TEST_ID.format(OLD)
+    changes = rename_model(data, old=OLD, new=NEW)
+    assert data["test_id"] == TEST_ID.format(NEW)
+    assert changes[-1].description == f"/test_id: {TEST_ID.format(OLD)} -> {TEST_ID.format(NEW)}"
+    untouched = chat_stream()
+    untouched["test_id"] = TEST_ID.format(OLD)
+    rename_model(untouched, old=OLD, new=NEW, scope="response")
+    assert untouched["test_id"] == TEST_ID.format(OLD)
+
+
+def test_a_renamed_model_list_entry_beside_new_is_dropped() -> None:
+    data = model_list(OLD, NEW, "all-minilm:l6-v2")
+    changes = rename_model(data, old=OLD, new=NEW, include_model_lists=True)
+    assert [item["__data__"]["id"] for item in data["response"]["body"]] == [
+        NEW,
+        "all-minilm:l6-v2",
+    ]
+    assert changes[-1].description == (
+        f"/response/body/0/__data__: {NEW} -> (dropped: the list already has it)"
+    )
+    two = model_list("a-1", "a-2")
+    rename_model(two, old="a-*", new="a", match="glob", include_model_lists=True)
+    assert [item["__data__"]["id"] for item in two["response"]["body"]] == ["a"]

@@ -86,10 +86,25 @@ def write(path: Path, data: dict[str, Any]) -> Path:
     return path
 
 
+def split_key() -> list[Any]:
+    """A stream that writes a key over three chunks, and another whose first chunk alone
+    already looks like a key (issue 10, case 3)."""
+    body = [chunk(number) for number in range(CHUNKS)]
+    third = len(OPENAI_KEY) // 3
+    body[1500] = chunk(1500, content=f"my key is {OPENAI_KEY[:third]}")
+    body[1501] = chunk(1501, content=OPENAI_KEY[third : 2 * third])
+    body[1502] = chunk(1502, content=OPENAI_KEY[2 * third :] + " ok")
+    body[1800] = chunk(1800, content=f"and {OPENAI_KEY[:40]}")
+    body[1801] = chunk(1801, content=OPENAI_KEY[40:] + " ok")
+    body[-1] = chunk(CHUNKS - 1, finish="stop")
+    return body
+
+
 @pytest.mark.parametrize(
     ("name", "data"),
     [
         ("planted", cassette(planted())),
+        ("split-key", cassette(split_key())),
         ("clean", cassette(finished())),
         ("not-streaming", cassette([chunk(n) for n in range(CHUNKS)], streaming=False)),
         ("exception", cassette([chunk(n) for n in range(CHUNKS)], is_exception=True)),
@@ -115,6 +130,11 @@ def test_big_file_gives_the_findings_of_the_whole_read(
             "T008",
         }
         assert all(f.line is not None for f in whole)
+    if name == "split-key":
+        assert [(f.code, f.pointer.split("/")[3]) for f in streamed] == [
+            ("K003", "1500"),
+            ("K003", "1800"),
+        ]
 
 
 def test_a_big_file_broken_late_is_s001(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

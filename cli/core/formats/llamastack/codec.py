@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from cli.core.edit.atomic import TEMP_PREFIX, create_exclusive, is_read_only, write_atomic
-from cli.errors import ReadError
+from cli.errors import NotACassette, ReadError
 
 __all__ = [
     "TEMP_PREFIX",
@@ -75,13 +75,18 @@ def loads(data: bytes, path: Path | str) -> dict[str, Any]:
     """Parse a cassette's bytes into its top-level object, or raise a one-line ReadError."""
     value = parse(data, path)
     if not isinstance(value, dict):
-        kind = type(value).__name__ if value is not None else "null"
-        raise ReadError(
-            f"top-level JSON value is a {_json_kind(kind)}; a cassette is an object "
-            'with "request" and "response"',
-            path,
-        )
+        raise not_an_object(value, path)
     return value
+
+
+def not_an_object(value: Any, path: Path | str) -> NotACassette:
+    """The error for a file whose top-level JSON value is not an object."""
+    kind = _json_kind(type(value).__name__ if value is not None else "null")
+    return NotACassette(
+        f'top-level JSON value is a {kind}; a cassette is an object with "request" and "response"',
+        path,
+        reason=f"its top-level JSON value is a {kind}",
+    )
 
 
 def parse(data: bytes, path: Path | str) -> Any:

@@ -3,8 +3,10 @@
 Rules:
 - Claimed by content: the first byte after a byte-order mark and whitespace opens a JSON
   object or array. The extension never decides.
-- A JSON object without `request` and `response` objects is `NotACassette`: a directory
-  walk passes over it; named on the command line it is an error.
+- JSON that is not an object, or an object with neither `request` nor `response`, is not
+  a cassette at all (`NotACassette`: llama-stack keeps a `ci_matrix.json` among its
+  recordings); a directory walk passes over it, named on the command line it is an
+  error. An object with one of them but not the other is a damaged cassette (ReadError).
 - A file over `lazy.BIG_FILE` can be opened lazily: its one interaction then reads the
   body item by item (`Interaction.items_reader`), never holding the whole stream.
 - Writing back reproduces the file's own style (`codec.detect_style`); `dump` returns the
@@ -16,11 +18,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cli.core.formats.errors import NotACassette
+from cli.core.equality import same_value
 from cli.core.formats.llamastack import codec, hashing, lazy
 from cli.core.model import CassetteFile, Interaction
+from cli.errors import NotACassette, ReadError
 
 NAME = "llamastack"
+WRITES = True
 
 
 def claims(head: bytes, path: Path | None = None) -> bool:
@@ -35,8 +39,22 @@ def load(raw: bytes, path: Path) -> CassetteFile:
     value = codec.loads(raw, path)
     problem = shape_problem(value)
     if problem:
-        raise NotACassette(problem, path)
+        raise not_a_cassette(value, path) or ReadError(problem, path)
     return CassetteFile(path, NAME, [Interaction(path, value)], raw=raw)
+
+
+def not_a_cassette(value: Any, path: Path | str) -> NotACassette | None:
+    """The error for JSON that isn't a cassette at all, or None for a cassette, damaged or
+    not."""
+    if not isinstance(value, dict):
+        return codec.not_an_object(value, path)
+    if "request" in value or "response" in value:
+        return None
+    return NotACassette(
+        '"request" is missing; a cassette has "request" and "response"',
+        path,
+        reason='JSON without "request" or "response"',
+    )
 
 
 def open_lazy(path: Path) -> CassetteFile | None:
@@ -49,6 +67,25 @@ def open_lazy(path: Path) -> CassetteFile | None:
         return None
     interaction = Interaction(path, streamed.data, items_reader=streamed.items)
     return CassetteFile(path, NAME, [interaction], close=streamed.close)
+
+
+def facts(file: CassetteFile) -> dict[str, str]:
+    """Nothing to say about the file as a whole: it is its one interaction."""
+    return {}
+
+
+def interaction_facts(file: CassetteFile, interaction: Interaction) -> dict[str, str]:
+    return {}
+
+
+def raw_view(interaction: Interaction) -> Any:
+    """What `show --raw` prints: the recording's own JSON value."""
+    return interaction.data
+
+
+def raw_text(file: CassetteFile) -> bytes | None:
+    """The file's own bytes: they already are `show --raw`'s JSON."""
+    return file.raw
 
 
 def shape_problem(value: dict[str, Any]) -> str | None:
@@ -69,13 +106,14 @@ def original(file: CassetteFile) -> dict[str, Any]:
 
 
 def changed(file: CassetteFile) -> bool:
-    return file.interactions[0].data != original(file)
+    return not same_value(file.interactions[0].data, original(file))
 
 
-def new_name(file: CassetteFile) -> str | None:
-    """The file's new name when its edit changed the request hash it is named by; None to
-    keep its name. Also moves `rec-<hash12>` response ids to the new hash, as the recorder
-    would have. A file whose name didn't match its hash before the edit keeps its name."""
+def new_name(file: CassetteFile) -> tuple[str | None, str | None]:
+    """(the file's new name when its edit changed the request hash it is named by, else
+    None; a warning when the hash changed but the name stays). Also moves `rec-<hash12>`
+    response ids to the new hash, as the recorder would have. A file whose name didn't
+    match its hash before the edit keeps its name: its rule can't be known."""
     return _rehash(original(file), file.interactions[0].data, file.path.name)
 
 
@@ -94,23 +132,33 @@ def diff_lines(file: CassetteFile) -> tuple[list[str], list[str]]:
     return before, after
 
 
-def _rehash(original: dict[str, Any], edited: dict[str, Any], file_name: str) -> str | None:
-    """The file's new name if the edit changed its request hash; None to keep the name.
+def _rehash(
+    original: dict[str, Any], edited: dict[str, Any], file_name: str
+) -> tuple[str | None, str | None]:
+    """(the file's new name if the edit changed its request hash, else None; a warning
+    when the hash changed but the name stays, because it didn't match even before).
 
     Also moves `rec-<hash12>` response ids to the new hash, as the recorder would have.
     """
     scheme = hashing.detect_scheme(file_name)
-    if scheme is None or hashing.name_matches(original, file_name) is not True:
-        return None
-    new_name: str | None = file_name
+    if scheme is None:
+        return None, None
     old_hash = hashing.request_hash(original, scheme)
     new_hash = hashing.request_hash(edited, scheme)
+    if hashing.name_matches(original, file_name) is not True:
+        if old_hash is not None and new_hash is not None and old_hash != new_hash:
+            return None, (
+                "keeps its name: the name did not match its request hash even before "
+                "this edit, so its new name can't be known"
+            )
+        return None, None
+    new_name: str | None = file_name
     if old_hash is not None and new_hash is not None and old_hash != new_hash:
         _replace_ids(edited.get("response"), hashing.rec_id(old_hash), hashing.rec_id(new_hash))
         new_name = hashing.expected_name(edited, scheme, file_name)
     if new_name is not None:
         new_name = _redigest(original, edited, new_name)
-    return new_name if new_name != file_name else None
+    return (new_name if new_name != file_name else None), None
 
 
 def _redigest(original: dict[str, Any], edited: dict[str, Any], name: str) -> str:

@@ -28,10 +28,10 @@ from urllib.parse import unquote
 
 import yaml
 
-from cli.core.formats.errors import NotACassette
 from cli.core.model import Interaction, url_path
 from cli.core.wire import sse
 from cli.core.wire.body import Body, decode, parsed
+from cli.errors import NotACassette
 
 VCRPY = "VCR.py"
 PYDANTIC_AI = "pydantic-ai"

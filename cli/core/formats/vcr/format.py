@@ -25,6 +25,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from cli.core.equality import same_value
 from cli.core.model import CassetteFile, Interaction
 from cli.errors import WriteError
 
@@ -122,6 +123,11 @@ def raw_view(interaction: Interaction) -> dict[str, Any]:
     return {**interaction.data, "response": {**response, "body": sse.events(lines)}}
 
 
+def raw_text(file: CassetteFile) -> bytes | None:
+    """None: `show --raw` builds its JSON from the decoded bodies, never the YAML text."""
+    return None
+
+
 def _writer_note(writer: str) -> str:
     from cli.core.formats.vcr import cassette
 
@@ -138,12 +144,13 @@ def original(file: CassetteFile) -> list[dict[str, Any]]:
 
 def changed(file: CassetteFile) -> bool:
     before = original(file)
-    return [interaction.data for interaction in file.interactions] != before
+    return not same_value([interaction.data for interaction in file.interactions], before)
 
 
-def new_name(file: CassetteFile) -> str | None:
-    """None: pytest-recording finds a cassette by its test's name, never by its content."""
-    return None
+def new_name(file: CassetteFile) -> tuple[str | None, str | None]:
+    """No new name: pytest-recording finds a cassette by its test's name, never by its
+    content."""
+    return None, None
 
 
 def dump(file: CassetteFile) -> tuple[bytes, bool]:

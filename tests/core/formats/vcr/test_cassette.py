@@ -173,7 +173,7 @@ def test_edits_are_not_written_back_yet(tmp_path: Path) -> None:
     file = formats.read(SAMPLES / "vcr-openai-chat-stream.yaml")
     assert not formats.changed(file)
     file.interactions[0].data["request"]["body"]["model"] = "other"
-    assert formats.changed(file) and formats.new_name(file) is None
+    assert formats.changed(file) and formats.new_name(file) == (None, None)
     assert not formats.writes(file)
     with pytest.raises(WriteError, match="not yet rewritten"):
         formats.dump(file)

@@ -1,0 +1,189 @@
+"""Secrets a stream splits over its chunks: the part of the one detector that `validate`
+(rule K003) and `scrub` share for streamed text.
+
+Rules:
+- A model writes a key token by token, so no single chunk holds it. The text fields of a
+  streamed body (`delta.content`, tool-call `function.arguments`, completion `text`,
+  Ollama `response`, Gemini `parts[].text`, ...) are grouped per field and per choice, in
+  chunk order (`stream_fields`, or `StreamTexts` one chunk at a time for a big file).
+  Choices and tool calls are told apart by their `index`, not their position, because
+  with `n > 1` they interleave.
+- `split_secrets` finds what the joined text of a group holds beyond what its pieces
+  hold alone: the joined text and each piece are scanned, their spans merged (a first
+  chunk that looks like a whole key is only the head of the key that goes on in the
+  next), and the text is scanned again with those redacted (a key can stand at a
+  boundary only once its neighbour is redacted). `scrub` redacts the same spans: it cuts
+  the joined text's secrets, then each string's, then the joined text's again.
+- Pure functions over JSON values; messages and markers are the callers' business.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from cli.core.secrets.scan import SHORTEST_MATCH, find_in_text, has_candidate
+
+Tokens = tuple[Any, ...]  # JSON pointer tokens, root first; made a pointer only when needed
+Slot = tuple[Any, Any, Tokens]  # container, key, path: where one string lives
+
+STREAM_TEXT_FIELDS = frozenset(
+    {
+        "content",
+        "text",
+        "arguments",
+        "partial_json",
+        "response",
+        "thinking",
+        "reasoning",
+        "reasoning_content",
+        "delta",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SplitSecret:
+    """A secret of a stream's joined text that no piece holds whole. It spreads over
+    `spread` pieces; 1 when only its context is split (`Bas` + `ic <credentials>`)."""
+
+    kind: str
+    value: str
+    piece: int  # the piece where it starts
+    offset: int  # where it starts in that piece
+    spread: int
+    parts: tuple[tuple[int, int, int], ...] = ()  # (piece, start, end): what a piece held
+    # alone that is part of this secret (a head that looked like a whole key)
+
+
+def escape_pointer(token: str) -> str:
+    """One object key as a JSON pointer token (RFC 6901: `~` -> `~0`, `/` -> `~1`)."""
+    return token.replace("~", "~0").replace("/", "~1") if ("~" in token or "/" in token) else token
+
+
+def pointer(path: Tokens) -> str:
+    return "".join(f"/{escape_pointer(str(token))}" for token in path)
+
+
+def numbers_only(values: list[Any]) -> bool:
+    """Whether a list holds only numbers (an embedding: half the values of a library), so
+    that walks can skip it. `sum` tells in C; a Python loop would cost more than parsing."""
+    if not values or type(values[0]) not in (int, float):
+        return False
+    try:
+        sum(values)
+    except TypeError:
+        return False
+    return True
+
+
+def stream_fields(data: dict[str, Any]) -> list[list[Slot]]:
+    """The text fields of a streamed body, one list of slots per field and choice, in
+    chunk order; only those spread over two chunks or more."""
+    response = data.get("response")
+    body = response.get("body") if isinstance(response, dict) else None
+    if not isinstance(body, list) or len(body) < 2:
+        return []
+    groups: dict[Tokens, list[Slot]] = {}
+    try:
+        for position, chunk in enumerate(body):
+            for group, parent, key, inside in chunk_fields(chunk):
+                path = ("response", "body", position, *inside)
+                groups.setdefault(group, []).append((parent, key, path))
+    except RecursionError:  # absurdly deep chunks: their strings are scanned one by one
+        return []
+    return [slots for slots in groups.values() if len(slots) > 1]
+
+
+class StreamTexts:
+    """The text fields of a stream, fed one chunk at a time (a big file, read a part at a
+    time): each piece's text, its chunk's position and its path inside the chunk."""
+
+    def __init__(self) -> None:
+        self.groups: dict[Tokens, list[tuple[int, Tokens, str]]] = {}
+        self._paths: dict[Tokens, Tokens] = {}  # one tuple per distinct path: less memory
+
+    def add(self, position: int, chunk: Any) -> list[Tokens]:
+        """Take one chunk's text fields; returns their paths inside the chunk."""
+        try:
+            found = list(chunk_fields(chunk))
+        except RecursionError:
+            return []
+        paths = []
+        for group, parent, key, inside in found:
+            inside = self._paths.setdefault(inside, inside)
+            self.groups.setdefault(group, []).append((position, inside, parent[key]))
+            paths.append(inside)
+        return paths
+
+    def spread(self) -> Iterator[list[tuple[int, Tokens, str]]]:
+        """The groups of two pieces or more."""
+        return (pieces for pieces in self.groups.values() if len(pieces) > 1)
+
+
+def chunk_fields(chunk: Any) -> Iterator[tuple[Tokens, dict[str, Any], str, Tokens]]:
+    """(group, container, key, path inside the chunk) of each stream text field of one
+    chunk. The group names the field and the choice or tool call (by `index`)."""
+    if type(chunk) is dict:
+        yield from _collect(chunk, (), ())
+
+
+def _collect(
+    item: dict[str, Any], field: Tokens, path: Tokens
+) -> Iterator[tuple[Tokens, dict[str, Any], str, Tokens]]:
+    for key, child in item.items():
+        kind = type(child)
+        if kind is str:
+            if key in STREAM_TEXT_FIELDS:
+                yield (*field, key), item, key, (*path, key)
+        elif kind is dict:
+            yield from _collect(child, (*field, key), (*path, key))
+        elif kind is list and not numbers_only(child):
+            for position, element in enumerate(child):
+                if type(element) is dict:
+                    index = element.get("index")
+                    token = index if type(index) is int else f"#{position}"
+                    yield from _collect(element, (*field, key, token), (*path, key, position))
+
+
+def split_secrets(pieces: list[str]) -> list[SplitSecret]:
+    """The secrets of the joined `pieces` that no piece holds whole (see the rules).
+
+    The joined text is scanned with each piece's own secrets merged in: a key whose first
+    chunk already looks like a whole key is found whole, not just its head; and a key that
+    only stands at a boundary once its neighbour is redacted is found by the rescan."""
+    joined = "".join(pieces)
+    if len(joined) < SHORTEST_MATCH or not has_candidate(joined):
+        return []  # the common case: no key prefix anywhere in the stream's text
+    starts, offset = [], 0
+    known: list[tuple[int, int, str]] = []
+    owners: list[int] = []  # the piece of each known span
+    for index, piece in enumerate(pieces):
+        starts.append(offset)
+        if len(piece) >= SHORTEST_MATCH and has_candidate(piece):
+            for m in find_in_text(piece):
+                known.append((offset + m.start, offset + m.end, m.kind))
+                owners.append(index)
+        offset += len(piece)
+    alone = {(start, end) for start, end, _ in known}
+    found = []
+    for match in find_in_text(joined, known=known):
+        if (match.start, match.end) in alone:
+            continue  # one piece holds it whole: found there already
+        first = bisect_right(starts, match.start) - 1
+        spread = 0
+        for index in range(first, len(pieces)):
+            if starts[index] >= match.end:
+                break
+            spread += bool(pieces[index])
+        parts = tuple(
+            (owner, start - starts[owner], end - starts[owner])
+            for (start, end, _), owner in zip(known, owners, strict=True)
+            if match.start <= start and end <= match.end
+        )
+        found.append(
+            SplitSecret(match.kind, match.value, first, match.start - starts[first], spread, parts)
+        )
+    return found
