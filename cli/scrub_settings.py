@@ -23,8 +23,8 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from cli.config import Section
+from cli.core import secrets
 from cli.core.edit.scrub import ScrubOptions
-from cli.core.secrets import detector as secrets
 from cli.errors import UsageError
 
 KEYS = (

@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cli.core import secrets
 from cli.core.edit.scrub import scrub
 from cli.core.rules.runner import Settings, check_path
-from cli.core.secrets import detector as secrets
 from tests.commands.helpers import run
 
 STREAM = "llama-stack-2025-09/0002a233aedd.json"  # an Ollama chat stream, 22 chunks

@@ -106,8 +106,8 @@ def command(
 
     from cli.commands.editing import choose_mode, run_edit_command
     from cli.config import load
+    from cli.core import secrets
     from cli.core.edit.scrub import scrub
-    from cli.core.secrets import detector as secrets
     from cli.errors import UsageError
     from cli.render.edits import EditReport
     from cli.scrub_settings import scrub_options

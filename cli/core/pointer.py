@@ -8,7 +8,9 @@ from collections.abc import Iterable
 
 def escape(key: str) -> str:
     """A key as one pointer segment: `~` -> `~0`, `/` -> `~1`."""
-    return key.replace("~", "~0").replace("/", "~1")
+    if "~" in key or "/" in key:
+        return key.replace("~", "~0").replace("/", "~1")
+    return key  # nearly always: no copy
 
 
 def unescape(segment: str) -> str:

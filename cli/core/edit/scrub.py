@@ -32,9 +32,11 @@ from functools import partial
 from itertools import repeat
 from typing import Any
 
+from cli.core import secrets
 from cli.core.edit.pipeline import Change
-from cli.core.edit.scrub_streams import found, pointer, scrub_joined
-from cli.core.secrets import detector as secrets
+from cli.core.edit.scrub_streams import found, scrub_joined
+from cli.core.pointer import escape
+from cli.core.pointer import join as pointer
 from cli.core.secrets.streams import Slot, Tokens, numbers_only, stream_fields
 
 HEADER_KIND = "header"
@@ -161,7 +163,7 @@ def _scrub_headers(data: dict[str, Any], options: ScrubOptions, changes: list[Ch
                 str(name), options.headers, options.keep_headers
             ):
                 continue
-            where = f"{at}/{secrets.escape_pointer(str(name))}"
+            where = f"{at}/{escape(str(name))}"
             # a repeated header (Set-Cookie) is a list of values, each its own secret
             items = (
                 [(f"{where}/{i}", item) for i, item in enumerate(value)]

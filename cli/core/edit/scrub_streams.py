@@ -14,13 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cli.core import secrets
 from cli.core.edit.pipeline import Change
-from cli.core.secrets import detector as secrets
-from cli.core.secrets.streams import Slot, Tokens
-
-
-def pointer(path: Tokens) -> str:
-    return "".join(f"/{secrets.escape_pointer(str(token))}" for token in path)
+from cli.core.pointer import join as pointer
+from cli.core.secrets.streams import Slot
 
 
 def found(where: str, kind: str, value: str) -> Change:

@@ -1,7 +1,7 @@
 """Secret rules (K): credentials that must not be committed, found by the shared detector.
 
 Rules:
-- Detection is `cli.core.secrets.detector`, the same code `scrub` redacts with, so whatever
+- Detection is `cli.core.secrets`, the same code `scrub` redacts with, so whatever
   validate reports, scrub removes, and a scrubbed file validates clean (redaction
   markers never match).
 - Headers: every object under a key named `headers`, at any depth and in any case
@@ -26,8 +26,10 @@ from collections.abc import Container, Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
+from cli.core import secrets
+from cli.core.pointer import escape
+from cli.core.pointer import join as join_pointer
 from cli.core.rules.base import ERROR, Context, Rule
-from cli.core.secrets import detector as secrets
 
 T = TypeVar("T")
 
@@ -158,7 +160,7 @@ _BODY = ("response", "body")
 
 
 def _pointer(position: int, inside: tuple[Any, ...]) -> str:
-    return secrets.pointer((*_BODY, position, *inside))
+    return join_pointer((*_BODY, position, *inside))
 
 
 def _batches(located: Iterable[T]) -> Iterator[list[T]]:
@@ -213,7 +215,7 @@ def _headers(ctx: Context, at: str, root: Any, done: set[str]) -> None:
             text = _header_text(value)
             if not text.strip() or secrets.MARKER_PREFIX in text:
                 continue
-            pointer = f"{where}/{secrets.escape_pointer(str(name))}"
+            pointer = f"{where}/{escape(str(name))}"
             done.add(pointer)
             ctx.report(
                 "K001",
@@ -265,12 +267,12 @@ def _split_keys(
         split = f"split over {found.spread} chunks" if found.spread > 1 else "split"
         ctx.report(
             "K003",
-            secrets.pointer(pieces[found.piece][0]),
+            join_pointer(pieces[found.piece][0]),
             f"{found.kind} {secrets.mask(found.value)} {split}, from character "
             f"{found.offset + 1} of this chunk; run cassette scrub",
         )
         for piece, start, end in found.parts:
-            heads.add((secrets.pointer(pieces[piece][0]), start, end))
+            heads.add((join_pointer(pieces[piece][0]), start, end))
     return heads
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from cli.core.rules.base import ERROR, Context, Rule
-from cli.core.secrets.detector import redact_text
+from cli.core.secrets import redact_text
 from cli.core.transcript.common import ChoiceBuilder, as_dict, as_int, as_list, text_of
 
 RULES = (

@@ -58,15 +58,6 @@ class SplitSecret:
     # alone that is part of this secret (a head that looked like a whole key)
 
 
-def escape_pointer(token: str) -> str:
-    """One object key as a JSON pointer token (RFC 6901: `~` -> `~0`, `/` -> `~1`)."""
-    return token.replace("~", "~0").replace("/", "~1") if ("~" in token or "/" in token) else token
-
-
-def pointer(path: Tokens) -> str:
-    return "".join(f"/{escape_pointer(str(token))}" for token in path)
-
-
 def numbers_only(values: list[Any]) -> bool:
     """Whether a list holds only numbers (an embedding: half the values of a library), so
     that walks can skip it. `sum` tells in C; a Python loop would cost more than parsing."""

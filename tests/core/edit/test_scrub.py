@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cli.core import secrets
 from cli.core.edit.scrub import ScrubOptions, scrub
 from cli.core.formats.llamastack import codec
-from cli.core.secrets import detector as secrets
 from cli.core.secrets.streams import stream_fields
 from tests.core.secrets.test_secrets import ALL_FAKES, FAKES, URLSAFE, rand
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cli.core import secrets
 from cli.core.formats.llamastack import hashing
 from cli.core.formats.llamastack.lines import locate_lines
 from cli.core.library import iter_paths
@@ -25,7 +26,6 @@ from cli.core.rules import (
     validate,
 )
 from cli.core.rules.secrets import _may_hold_key
-from cli.core.secrets import detector as secrets
 from tests.commands.helpers import SAMPLES, copy_samples
 from tests.core.rules.test_rules import GOOGLE_KEY, OPENAI_KEY, sample
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli.core.secrets import detector as secrets
-from cli.core.secrets.detector import find_in_text, mask, redact_text
+from cli.core import secrets
+from cli.core.secrets import find_in_text, mask, redact_text
 
 # Fakes are built here from a seeded generator, never written out, so that no file in the
 # repository holds anything that looks like a real key.
