@@ -38,7 +38,7 @@ class CassetteGroup(TyperGroup):
             code = ExitCode.ERROR
         except KeyboardInterrupt:
             error_line("interrupted")
-            code = 130
+            code = ExitCode.INTERRUPTED
         except BrokenPipeError:
             code = _quiet_broken_pipe()
         sys.exit(int(code or 0))

@@ -16,6 +16,15 @@ class ExitCode(IntEnum):
     OK = 0
     FINDINGS = 1  # validate problems, diff differences, --check would change something
     ERROR = 2  # usage error, or input that can't be read or parsed
+    INTERRUPTED = 130  # stopped by SIGINT or SIGTERM (128 + 2, as shells report it)
+
+
+def exit_code(*, failed: bool = False, findings: bool = False) -> ExitCode:
+    """The one rule every command ends by: a file that couldn't be read or written outranks
+    findings, and findings outrank a clean run."""
+    if failed:
+        return ExitCode.ERROR
+    return ExitCode.FINDINGS if findings else ExitCode.OK
 
 
 class CassetteError(Exception):

@@ -14,6 +14,15 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class HashScheme(StrEnum):
+    """How llama-stack's hash-named files are judged or renamed (recording-format.md)."""
+
+    auto = "auto"  # the scheme the file's name shows
+    v2025 = "2025"
+    v2026 = "2026"
+    none = "none"  # don't judge names by a hash (validate only)
+
+
 class ReportFormat(StrEnum):
     """For commands whose findings can become CI annotations."""
 

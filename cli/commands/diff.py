@@ -48,7 +48,7 @@ def command(
     """
     from cli.core import pointer
     from cli.core.diff.model import DiffOptions, DiffReport
-    from cli.errors import ReadError, UsageError
+    from cli.errors import ReadError, UsageError, exit_code
     from cli.messages import error_line, note_line
     from cli.render.console import data_console, progress
 
@@ -94,4 +94,4 @@ def command(
         markers = console.no_color or console.color_system is None
         text = render_text(report, library=library, stat=stat, markers=markers)
         console.print(text, soft_wrap=True)  # long lines: the terminal wraps, not Rich
-    return report.exit_code
+    return exit_code(failed=report.failed, findings=report.differs)

@@ -15,8 +15,6 @@ from typing import Any
 from cli.errors import UsageError
 from cli.options import OutputFormat
 
-INTERRUPTED = 130
-
 
 def choose_mode(in_place: bool, output: Path | None, check: bool, dry_run: bool):  # -> Mode
     from cli.core.edit.pipeline import Mode
@@ -69,6 +67,7 @@ def run_edit_command(
     """Run `edit` over `paths` in `mode`, print the report, return the exit code."""
     from cli.core.edit import pipeline
     from cli.core.edit.interrupt import StopFlag, stop_on_signals
+    from cli.errors import ExitCode, exit_code
     from cli.messages import note_line
     from cli.render.edits import EditReport
 
@@ -96,13 +95,13 @@ def run_edit_command(
             journal.remove()
     if stop.cut:
         note_line(f"{command}: {_resume_note(stop.name, mode, journal)}")
-        return INTERRUPTED
+        return ExitCode.INTERRUPTED
     if journal is not None and journal.exists():
         note_line(
             f"note: the resume journal {journal.path} keeps what was written: once the "
             "failed files are fixed, run the same command again to finish"
         )
-    return report.exit_code
+    return exit_code(failed=report.failed, findings=report.findings)
 
 
 def _resume_note(signal_name: str, mode: Any, journal: Any) -> str:

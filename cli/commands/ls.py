@@ -60,6 +60,7 @@ def command(
 
     from cli.core.library import Skipped, iter_paths, map_paths, relative_name
     from cli.core.transcript.summary import matches_filters, sort_summaries
+    from cli.errors import exit_code
     from cli.messages import error_line, note_line
     from cli.render.console import progress
 
@@ -95,7 +96,7 @@ def command(
     for row in sort_summaries([summary for summary, _ in rows], sort.value):
         table.add(row, new_file=first_of[id(row)])
     table.finish()
-    return 2 if failed else 0
+    return exit_code(failed=failed)
 
 
 def _table(format_: OutputFormat, no_color: bool, buffered: bool):  # -> TextTable | JsonRows

@@ -73,24 +73,24 @@ def command(
     unreadable file, writes nothing. Merge never deletes a file from DEST.
     """
     from cli.core.edit.merge import apply, plan_merge
-    from cli.errors import UsageError, WriteError
+    from cli.core.edit.pipeline import Mode
+    from cli.errors import UsageError, WriteError, exit_code
     from cli.render.merge import report
 
     if dry_run and check:
         raise UsageError("use one of --dry-run and --check, not both")
-    mode = "dry_run" if dry_run else "check" if check else "write"
+    mode = Mode("dry_run") if dry_run else Mode("check") if check else Mode("output", into)
     plan = plan_merge(sources, into, on_conflict.value, combine_model_lists, glob)
     blocked = bool(plan.errors or plan.unresolved)
     written, write_error = False, None
-    if mode == "write" and not blocked:
+    if mode.writes and not blocked:
         try:
             apply(plan)
             written = True
         except WriteError as exc:
             write_error = str(exc)
     report(plan, mode, on_conflict.value, format_, written, write_error)
-    if plan.errors or write_error:
-        return 2
-    if plan.unresolved or (mode == "check" and plan.writes):
-        return 1
-    return 0
+    return exit_code(
+        failed=bool(plan.errors or write_error),
+        findings=bool(plan.unresolved or (mode.name == "check" and plan.writes)),
+    )

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from cli.options import Check, DryRun, Format, Glob, InPlace, NoColor, Output, OutputFormat, Paths
+from cli.options import (
+    Check,
+    DryRun,
+    Format,
+    Glob,
+    HashScheme,
+    InPlace,
+    NoColor,
+    Output,
+    OutputFormat,
+    Paths,
+)
 
 EXAMPLES = [
     "cassette normalize sample_cassettes --dry-run",
     "cassette normalize sample_cassettes --check --format json",
     "cassette normalize sample_cassettes --hash-scheme 2026 -o normalized",
 ]
-
-
-class HashScheme(StrEnum):
-    auto = "auto"
-    v2025 = "2025"
-    v2026 = "2026"
 
 
 def command(
@@ -29,7 +33,7 @@ def command(
         typer.Option(
             "--hash-scheme",
             help="Hash for rec- ids. auto: the file name's hash, else 2026 if the "
-            "cassette has test_id, else 2025.",
+            "cassette has test_id, else 2025 (none is for validate only).",
         ),
     ] = HashScheme.auto,
     in_place: InPlace = False,
@@ -46,12 +50,16 @@ def command(
     becomes 0, Ollama's created_at 1970-01-01T00:00:00.000000Z and its durations 0.
     Model lists keep their ids and created.
     """
+    from cli.errors import UsageError
+
+    if hash_scheme is HashScheme.none:
+        raise UsageError("--hash-scheme none: normalize needs a scheme to make rec- ids")
     from cli.commands.editing import choose_mode, run_edit_command
     from cli.core.edit.normalize import normalize
-    from cli.core.edit.pipeline import named
+    from cli.core.edit.pipeline import Bound
 
     mode = choose_mode(in_place, output, check, dry_run)
-    edit = named(normalize, scheme=hash_scheme.value)
+    edit = Bound(normalize, {"scheme": hash_scheme.value}, takes_name=True)
     return run_edit_command(
         edit, paths, glob, mode, format_, no_color, command="cassette normalize"
     )

@@ -102,11 +102,11 @@ def command(
     pyproject.toml. Say where the edits go: --in-place, -o DIR, --check or --dry-run.
     """
     import os
-    from functools import partial
 
     from cli.commands.editing import choose_mode, run_edit_command
     from cli.config import load
     from cli.core import secrets
+    from cli.core.edit.pipeline import Bound
     from cli.core.edit.scrub import scrub
     from cli.errors import UsageError
     from cli.render.edits import EditReport
@@ -126,7 +126,7 @@ def command(
         literals=literal or (),
         literal_env=literal_env or (),
     )
-    edit = partial(scrub, options=options)
+    edit = Bound(scrub, {"options": options})
     report = EditReport(mode, format_, no_color, roots=paths, title="cassette scrub")
     return run_edit_command(
         edit,

@@ -61,7 +61,7 @@ def command(
     """
     from cli.core import formats
     from cli.core.library import iter_paths, was_named
-    from cli.errors import CassetteError, NotACassette, ReadError
+    from cli.errors import CassetteError, NotACassette, ReadError, exit_code
     from cli.messages import error_line, note_line
     from cli.render.show import Printer
 
@@ -96,7 +96,7 @@ def command(
         except CassetteError as exc:
             error_line(str(exc))
             failed = True
-    return 2 if failed else 0
+    return exit_code(failed=failed)
 
 
 def _interactions(file: CassetteFile, index: int | None) -> list[Interaction]:

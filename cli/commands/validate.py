@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from cli.options import Glob, NoColor, Paths, ReportFormat
+from cli.options import Glob, HashScheme, NoColor, Paths, ReportFormat
 
 EXAMPLES = [
     "cassette validate sample_cassettes",
@@ -24,13 +24,6 @@ class Severity(StrEnum):
     error = "error"
     warning = "warning"
     info = "info"
-
-
-class HashScheme(StrEnum):
-    auto = "auto"
-    v2025 = "2025"
-    v2026 = "2026"
-    none = "none"
 
 
 def command(
@@ -81,7 +74,7 @@ def command(
     from cli.config import validate_settings
     from cli.core.library import Skipped, iter_paths
     from cli.core.rules import Tally, validate
-    from cli.errors import UsageError
+    from cli.errors import UsageError, exit_code
     from cli.messages import note_line
 
     settings = validate_settings(
@@ -104,7 +97,7 @@ def command(
             tally.add(findings)
             report.file(path, findings)
     report.finish(tally, settings)
-    return 1 if tally.failed(settings) else 0
+    return exit_code(findings=tally.failed(settings))
 
 
 def _report(format_: ReportFormat, no_color: bool):  # -> a report of cli.render.validate

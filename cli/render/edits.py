@@ -125,12 +125,13 @@ class EditReport:
             note_line(f"left {values:,} {what} alone in {where}; {hint}")
 
     @property
-    def exit_code(self) -> int:
-        if self.counts["failed"]:
-            return 2
-        if self.mode.name == "check" and self.counts["changed"]:
-            return 1
-        return 0
+    def failed(self) -> bool:
+        return bool(self.counts["failed"])
+
+    @property
+    def findings(self) -> bool:
+        """`--check` found files it would change."""
+        return self.mode.name == "check" and bool(self.counts["changed"])
 
 
 def _result_json(result: FileResult) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 
 from cli.core.edit.merge import Plan
+from cli.core.edit.pipeline import Mode
 from cli.messages import error_line, note_line
 from cli.options import OutputFormat
 
@@ -33,7 +34,7 @@ def counts(plan: Plan, failed: int) -> dict[str, int]:
 
 def report(
     plan: Plan,
-    mode: str,
+    mode: Mode,
     policy: str,
     format_: OutputFormat,
     written: bool,
@@ -46,7 +47,7 @@ def report(
     if format_ is OutputFormat.json:
         document: dict[str, Any] = {
             "into": str(plan.dest),
-            "mode": mode,
+            "mode": mode.name,
             "on_conflict": policy,
             "written": written,
             "summary": summary,
@@ -82,20 +83,20 @@ def report(
     blocked = bool(plan.errors or plan.unresolved)
     if not blocked:
         for output in plan.writes:
-            verb = output.action if mode == "write" else _WOULD[output.action]
+            verb = output.action if mode.writes else _WOULD[output.action]
             origins = ", ".join(_source(origin, output.name) for origin in output.origins)
             line = f"{verb} {output.name} <- {origins}"
             if output.resolution:
                 line += f" (conflict: {output.resolution})"
             print(line)
-    prefix = {"dry_run": "dry run: ", "check": "check: "}.get(mode, "")
+    prefix = {"dry_run": "dry run: ", "check": "check: "}.get(mode.name, "")
     text = (
         f"{prefix}{summary['added']} added, {summary['updated']} updated, "
         f"{summary['combined']} combined, {summary['kept_both']} kept both, "
         f"{summary['unchanged']} unchanged, {summary['conflicts']} conflicts, "
         f"{summary['failed']} failed"
     )
-    if mode == "write" and not written:
+    if mode.writes and not written:
         text += "; nothing was written"
     note_line(text)
 

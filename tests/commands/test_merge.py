@@ -93,7 +93,7 @@ def test_json_report(two: tuple[Path, Path], tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     document = json.loads(result.stdout)
-    assert document["mode"] == "write" and document["written"] is True
+    assert document["mode"] == "output" and document["written"] is True
     assert document["summary"] == {
         "added": 3, "updated": 0, "combined": 0, "kept_both": 1, "unchanged": 0,
         "conflicts": 1, "failed": 0,

@@ -104,11 +104,14 @@ class DiffReport:
         self.files.sort(key=lambda item: (item.new or item.old or "", item.old or ""))
 
     @property
-    def exit_code(self) -> int:
-        if self.counts["errors"]:
-            return 2
+    def failed(self) -> bool:
+        """A file could not be read."""
+        return bool(self.counts["errors"])
+
+    @property
+    def differs(self) -> bool:
         counts = self.counts
-        return 1 if counts[ADDED] or counts[REMOVED] or counts[CHANGED] or counts["renamed"] else 0
+        return bool(counts[ADDED] or counts[REMOVED] or counts[CHANGED] or counts["renamed"])
 
     def to_json(self, options: DiffOptions) -> dict[str, Any]:
         return {

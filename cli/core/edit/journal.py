@@ -36,7 +36,6 @@ import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -135,13 +134,10 @@ class Journal:
 
 
 def describe(edit: Any) -> list[Any]:
-    """What identifies an edit with its arguments: the function and every argument, bound
-    as a `functools.partial` or an `edit.Bound` (`function`, `kwargs`)."""
-    if isinstance(edit, partial):
-        function, args, kwargs = edit.func, edit.args, edit.keywords
-    else:
-        function = getattr(edit, "function", edit)
-        args, kwargs = (), getattr(edit, "kwargs", {})
+    """What identifies an edit with its arguments: the function and every argument it is
+    bound with (`pipeline.Bound`: `function`, `kwargs`)."""
+    function = getattr(edit, "function", edit)
+    args, kwargs = (), getattr(edit, "kwargs", {})
     name = f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', function)}"
     return [name, list(args), dict(sorted(kwargs.items()))]
 

@@ -77,11 +77,6 @@ class Bound:
         return self.function(data, **self.kwargs)
 
 
-def named(function: Callable[..., list[Change]], /, **kwargs: Any) -> Bound:
-    """Bind an edit that is called as `function(data, name, **kwargs)`."""
-    return Bound(function, kwargs, takes_name=True)
-
-
 @dataclass
 class Change:
     pointer: str  # JSON pointer of what changed

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.core.edit.normalize import normalize, record_hash
-from cli.core.edit.pipeline import Mode, named, run
+from cli.core.edit.pipeline import Bound, Mode, run
 from cli.core.edit.retime import EPOCH_ISO
 from cli.core.formats.llamastack import codec, hashing
 
@@ -112,7 +112,7 @@ def test_the_2025_corpus_comes_out_in_the_2026_recorders_form(
     corpus_dir: Path, tmp_path: Path, copy_writable
 ) -> None:
     library = copy_writable(corpus_dir / "llama-stack-2025-09", tmp_path / "2025")
-    results = list(run(named(normalize), [library], Mode("in_place")))
+    results = list(run(Bound(normalize, takes_name=True), [library], Mode("in_place")))
     assert not [r.error for r in results if r.status == "failed"]
     assert sum(r.status == "changed" for r in results) == 341  # the rest carry no id or time
     assert not [r.renamed_to for r in results if r.renamed_to]
@@ -124,13 +124,17 @@ def test_the_2025_corpus_comes_out_in_the_2026_recorders_form(
     for key in forms:
         if key[0] in shared_types:
             assert key in recorded, key
-    again = list(run(named(normalize), [library], Mode("check")))
+    again = list(run(Bound(normalize, takes_name=True), [library], Mode("check")))
     assert {r.status for r in again} == {"unchanged"}
 
 
 def test_what_the_2026_recorder_normalized_is_left_as_is(corpus_dir: Path) -> None:
     results = list(
-        run(named(normalize), [corpus_dir / "llama-stack-2026-05-sample"], Mode("check"))
+        run(
+            Bound(normalize, takes_name=True),
+            [corpus_dir / "llama-stack-2026-05-sample"],
+            Mode("check"),
+        )
     )
     changed = [r for r in results if r.status == "changed"]
     assert len(results) == 87 and not [r for r in results if r.status == "failed"]
