@@ -136,7 +136,7 @@ def plan_merge(
 
 def _roots(sources: list[Path], dest: Path) -> list[Path]:
     if dest.exists() and not dest.is_dir():
-        raise UsageError("--into must be a directory", dest)
+        raise UsageError("is not a directory; a merge writes into a directory", dest)
     roots = [dest] if dest.is_dir() else []
     seen = {dest.resolve()}
     for source in sources:
@@ -146,7 +146,7 @@ def _roots(sources: list[Path], dest: Path) -> list[Path]:
         if real in seen:
             continue  # DEST named as a source, or a source named twice
         if source.is_dir() and (real in dest.resolve().parents or dest.resolve() in real.parents):
-            raise UsageError("a source and --into may not contain one another", source)
+            raise UsageError("a source and the destination may not contain one another", source)
         seen.add(real)
         roots.append(source)
     return roots

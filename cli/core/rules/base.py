@@ -17,9 +17,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from cli.core.model import unwrap
+from cli.core.model import Interaction, unwrap
 from cli.errors import NotACassette
 
 if TYPE_CHECKING:
@@ -102,24 +103,19 @@ class Context:
             severity = self.rules[code].severity
             self.findings.append(Finding(code, severity, self.path, pointer, message, line))
 
-    @property
-    def request(self) -> dict[str, Any]:
-        value = self.data.get("request")
-        return value if isinstance(value, dict) else {}
-
-    @property
-    def response(self) -> dict[str, Any]:
-        value = self.data.get("response")
-        return value if isinstance(value, dict) else {}
+    @functools.cached_property
+    def interaction(self) -> Interaction:
+        """The file's value read as an interaction: its accessors are the rules' too."""
+        return Interaction(Path(self.path), self.data)
 
     @property
     def body_kind(self) -> str:
         """`missing`, `null`, `list`, `object` or `other`: what `response.body` is."""
         if self.streamed is not None:
             return "list"
-        if "body" not in self.response:
+        if "body" not in self.interaction.response:
             return "missing"
-        body = self.response["body"]
+        body = self.interaction.response["body"]
         if body is None:
             return "null"
         return "list" if isinstance(body, list) else "object" if isinstance(body, dict) else "other"
@@ -129,7 +125,7 @@ class Context:
         """The number of items of a list body; 0 for any other body."""
         if self.streamed is not None:
             return self.streamed_length
-        body = self.response.get("body")
+        body = self.interaction.response.get("body")
         return len(body) if isinstance(body, list) else 0
 
     @property
@@ -141,7 +137,7 @@ class Context:
             return Passes(
                 lambda: ((f"/response/body/{i}", item) for i, item in enumerate(streamed.items()))
             )
-        body = self.response.get("body")
+        body = self.interaction.response.get("body")
         if isinstance(body, list):
             return [(f"/response/body/{index}", item) for index, item in enumerate(body)]
         return [] if body is None else [("/response/body", body)]

@@ -75,7 +75,7 @@ _CHUNK_OBJECTS = frozenset({"chat.completion.chunk", "completion.chunk"})
 def check(ctx: Context) -> None:
     _streaming(ctx)
     _request(ctx)
-    if ctx.response.get("is_streaming") is True and ctx.body_kind == "list":
+    if ctx.interaction.response.get("is_streaming") is True and ctx.body_kind == "list":
         _chunks(ctx)
 
 
@@ -88,7 +88,7 @@ def _is_chunk(type_name: str | None, payload: Any) -> bool:
 
 
 def _streaming(ctx: Context) -> None:
-    response, request = ctx.response, ctx.request
+    response, request = ctx.interaction.response, ctx.interaction.request
     streaming = response.get("is_streaming")
     if not isinstance(streaming, bool):
         return
@@ -123,7 +123,7 @@ def _streaming(ctx: Context) -> None:
 
 
 def _request(ctx: Context) -> None:
-    request = ctx.request
+    request = ctx.interaction.request
     body = request.get("body")
     model, sent = request.get("model"), body.get("model") if isinstance(body, dict) else None
     if isinstance(model, str) and model and isinstance(sent, str) and sent and model != sent:

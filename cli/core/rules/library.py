@@ -89,7 +89,7 @@ def check(ctx: Context) -> None:
         return
     fix = f"expected {expected} under the {scheme} rules"
     named_2026 = hashing.detect_scheme(name) == hashing.SCHEME_2026
-    if scheme == hashing.SCHEME_2026 and named_2026 and "body" in ctx.request:
+    if scheme == hashing.SCHEME_2026 and named_2026 and "body" in ctx.interaction.request:
         stamped = hashing.rec_id(hashing.name_hash(expected) or "")
         ids = _rec_ids(ctx)
         if ids != {stamped}:
@@ -134,7 +134,7 @@ def _rec_ids(ctx: Context) -> set[str]:
 
 def keys(ctx: Context) -> LibraryKeys | None:
     """The file's request digest and its noise-free digest; None for model lists."""
-    request = ctx.request
+    request = ctx.interaction.request
     if not request or request.get("endpoint") in _MODEL_LIST_ENDPOINTS:
         return None
     identity = _identity(ctx, request)

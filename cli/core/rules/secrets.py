@@ -115,9 +115,9 @@ def check(ctx: Context) -> None:
     headers = ctx.wants("K001") and (hidden or _HEADERS.search(raw) is not None)
     if headers:
         _headers(ctx, "", ctx.data, done)
-    if ctx.wants("K002") and isinstance(ctx.request.get("url"), str):
+    if ctx.wants("K002") and isinstance(ctx.interaction.request.get("url"), str):
         # The request's own URL may be a placeholder with no scheme: always judged.
-        _url(ctx, "/request/url", ctx.request["url"], done)
+        _url(ctx, "/request/url", ctx.interaction.request["url"], done)
     urls = ctx.wants("K002") and (hidden or _URL_PARTS.search(raw) is not None)
     keys = ctx.wants("K003")
     if ctx.streamed is None:  # read whole: `data` held the body

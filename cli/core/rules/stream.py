@@ -7,8 +7,9 @@ Rules:
 - A recorded exception (`is_exception`) cuts a stream short: an empty stream or a choice
   that never finishes is then expected, not a finding. So is a choice whose last piece
   completes a tool call's JSON arguments: TGI never sends a finish_reason after one.
-- Tool-call pieces join per choice the way `cassette show` joins them
-  (`stream_common.ChoiceBuilder`), so both agree on what "the arguments" are.
+- Each choice piece is read by the transcript's own `openai.add_choice`, so `validate`
+  and `show` agree on what a stream says (text, tool calls and their arguments); the
+  rules add only the places they report.
 - Usage is checked wherever an OpenAI `usage` object carries all three counts (Databricks
   repeats it, cumulatively, on every chunk): each must add up on its own.
 - Each rule reports at most once per choice (or per tool call), at the first place.
@@ -20,7 +21,8 @@ from typing import Any
 
 from cli.core.rules.base import ERROR, Context, Rule
 from cli.core.secrets import redact_text
-from cli.core.transcript.common import ChoiceBuilder, as_dict, as_int, as_list, text_of
+from cli.core.transcript import openai
+from cli.core.transcript.common import ChoiceBuilder, as_dict, as_int, as_list
 
 RULES = (
     Rule(
@@ -95,7 +97,7 @@ class _Choice:
 
 
 def check(ctx: Context) -> None:
-    response = ctx.response
+    response = ctx.interaction.response
     exception = response.get("is_exception") is True
     if exception and not isinstance(response.get("exception_data"), dict):
         ctx.report(
@@ -108,7 +110,7 @@ def check(ctx: Context) -> None:
     empty = ctx.body_kind == "null" or (ctx.body_kind == "list" and not ctx.body_length)
     if streaming and not exception and empty:
         ctx.report("T001", "/response/body", "the response is streamed but has no chunks")
-    request_body = ctx.request.get("body")
+    request_body = ctx.interaction.request.get("body")
     n = as_int(as_dict(request_body).get("n")) or 1
     choices: dict[int, _Choice] = {}
     usage_reported = False
@@ -133,7 +135,7 @@ def check(ctx: Context) -> None:
                         f"{where}/index",
                         f"choice {index} is out of range: the request asked for n = {n}",
                     )
-            _piece(ctx, state, choice, where, whole="message" in choice)
+            _piece(ctx, state, choice, where)
     for index, state in sorted(choices.items()):
         built = state.builder.build()
         if streaming and not exception and state.finished_at is None and not _ends_in_call(state):
@@ -153,14 +155,13 @@ def check(ctx: Context) -> None:
                 )
 
 
-def _piece(ctx: Context, state: _Choice, choice: dict[str, Any], where: str, whole: bool) -> None:
-    message = as_dict(choice.get("message") if whole else choice.get("delta"))
-    calls = as_list(message.get("tool_calls"))
-    content = (
-        text_of(message.get("content"))
-        or text_of(choice.get("text"))
-        or text_of(message.get("reasoning_content") or message.get("reasoning"))
-    )
+def _piece(ctx: Context, state: _Choice, choice: dict[str, Any], where: str) -> None:
+    """One piece of a choice, read the way `show` reads it (`openai.add_choice`), with the
+    places the rules report."""
+    builder = state.builder
+    before = len(builder.text) + len(builder.reasoning) + len(builder.refusal)
+    calls = openai.add_choice(builder, choice)
+    content = len(builder.text) + len(builder.reasoning) + len(builder.refusal) > before
     if content or calls:
         state.last_was_call = not content
     if state.finished_at is not None and (content or calls) and "T005" not in state.reported:
@@ -168,32 +169,22 @@ def _piece(ctx: Context, state: _Choice, choice: dict[str, Any], where: str, who
         ctx.report(
             "T005",
             where,
-            f"choice {state.builder.index} gets more "
+            f"choice {builder.index} gets more "
             f"{'tool calls' if calls and not content else 'content'} after its finish_reason "
             f"(at {state.finished_at})",
         )
-    for number, raw in enumerate(as_list(calls)):
-        piece = as_dict(raw)
-        if not piece:
-            continue
-        function = as_dict(piece.get("function"))
-        ident, name, arguments = piece.get("id"), function.get("name"), function.get("arguments")
-        if whole and as_int(piece.get("index")) is None:
-            call = state.builder.new_call()
-        else:
-            call = state.builder.call_for(piece.get("index"), ident)
-        call.add(ident, piece.get("type"), name, arguments)
-        has_arguments = bool(arguments) if isinstance(arguments, str) else arguments is not None
-        key = id(call)
-        if has_arguments and not (call.id and call.name) and key not in state.heads:
+    part = "delta" if isinstance(choice.get("delta"), dict) else "message"
+    for piece in calls:
+        call, key = piece.call, id(piece.call)
+        if piece.has_arguments and not (call.id and call.name) and key not in state.heads:
             state.heads[key] = where
             missing = " and ".join(
                 label for label, value in (("id", call.id), ("name", call.name)) if not value
             )
             ctx.report(
                 "T006",
-                f"{where}/{'message' if whole else 'delta'}/tool_calls/{number}",
-                f"tool call {call.index} of choice {state.builder.index} gets arguments "
+                f"{where}/{part}/{piece.where}",
+                f"tool call {call.index} of choice {builder.index} gets arguments "
                 f"before its {missing}",
             )
     reason = choice.get("finish_reason")
@@ -203,7 +194,7 @@ def _piece(ctx: Context, state: _Choice, choice: dict[str, Any], where: str, who
             ctx.report(
                 "T004",
                 f"{where}/finish_reason",
-                f'choice {state.builder.index} finishes again ("{reason}"); it already '
+                f'choice {builder.index} finishes again ("{reason}"); it already '
                 f"finished at {state.finished_at}",
             )
         elif state.finished_at is None:

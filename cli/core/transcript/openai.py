@@ -25,12 +25,14 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from cli.core.transcript.common import (
     ChoiceBuilder,
     Choices,
     Meta,
+    ToolCallBuilder,
     as_dict,
     as_int,
     as_list,
@@ -52,15 +54,35 @@ def chat(payloads: Iterable[Any]) -> Transcript:
     """Chat completion chunks and/or whole chat completions."""
     choices, meta = Choices(), Meta()
     for builder, choice in _choices(payloads, choices, meta):
-        delta = choice.get("delta")
-        if isinstance(delta, dict):
-            _add_message(builder, delta, whole=False)
-        elif isinstance(choice.get("message"), dict):
-            _add_message(builder, choice["message"], whole=True)
-        else:
-            builder.add_text(choice.get("text"))
-        builder.finish(choice.get("finish_reason"), choice.get("stop_reason"))
+        add_choice(builder, choice)
     return build_transcript(CHAT, choices, meta, meta.usage, error=meta.error)
+
+
+@dataclass(frozen=True)
+class CallPiece:
+    """One tool-call piece of a choice piece, for the stream rules: where it sits in the
+    choice (`tool_calls/2`, `function_call`), the call it joined, and whether it carried
+    arguments."""
+
+    where: str
+    call: ToolCallBuilder
+    has_arguments: bool
+
+
+def add_choice(builder: ChoiceBuilder, choice: dict[str, Any]) -> list[CallPiece]:
+    """One choice of one chunk or object into its builder (a `delta`, a whole `message`, or
+    a completion's `text`, then its finish). Returns its tool-call pieces; the rules of
+    `validate` read a stream through this same function, so both agree on what it says."""
+    delta = choice.get("delta")
+    if isinstance(delta, dict):
+        pieces = _add_message(builder, delta, whole=False)
+    elif isinstance(choice.get("message"), dict):
+        pieces = _add_message(builder, choice["message"], whole=True)
+    else:
+        builder.add_text(choice.get("text"))
+        pieces = []
+    builder.finish(choice.get("finish_reason"), choice.get("stop_reason"))
+    return pieces
 
 
 def _choices(
@@ -82,7 +104,9 @@ def _choices(
             yield choices.get(choice.get("index"), position), choice
 
 
-def _add_message(builder: ChoiceBuilder, message: dict[str, Any], *, whole: bool) -> None:
+def _add_message(
+    builder: ChoiceBuilder, message: dict[str, Any], *, whole: bool
+) -> list[CallPiece]:
     builder.add_role(message.get("role"))
     content = message.get("content")
     builder.add_text(content)
@@ -99,33 +123,48 @@ def _add_message(builder: ChoiceBuilder, message: dict[str, Any], *, whole: bool
     # the rarer fields, looked up only when present: a stream has many thousands of deltas
     if message.get("audio"):
         builder.add_text(as_dict(message["audio"]).get("transcript"))
+    pieces: list[CallPiece] = []
     function_call = message.get("function_call")
     if function_call:
-        _add_function_call(builder, as_dict(function_call), whole)
+        pieces += _add_function_call(builder, as_dict(function_call), whole)
     calls = message.get("tool_calls")
     if calls:
-        _add_tool_calls(builder, [calls] if isinstance(calls, dict) else as_list(calls), whole)
+        one = isinstance(calls, dict)  # TGI sends one dict, not a list
+        pieces += _add_tool_calls(builder, [calls] if one else as_list(calls), whole)
+    return pieces
 
 
-def _add_function_call(builder: ChoiceBuilder, function: dict[str, Any], whole: bool) -> None:
+def _add_function_call(
+    builder: ChoiceBuilder, function: dict[str, Any], whole: bool
+) -> list[CallPiece]:
     """The legacy `functions` API: one call, no id (Snowflake sends it empty: no call)."""
-    if function.get("name") or function.get("arguments"):
-        call = builder.new_call() if whole else builder.call_for(None, None)
-        call.add(None, "function", function.get("name"), function.get("arguments"))
+    name, arguments = function.get("name"), function.get("arguments")
+    if not (name or arguments):
+        return []
+    call = builder.new_call() if whole else builder.call_for(None, None)
+    call.add(None, "function", name, arguments)
+    return [CallPiece("function_call", call, _has_arguments(arguments))]
 
 
-def _add_tool_calls(builder: ChoiceBuilder, calls: list[Any], whole: bool) -> None:
-    for raw in calls:  # TGI sends one dict, not a list
+def _add_tool_calls(builder: ChoiceBuilder, calls: list[Any], whole: bool) -> list[CallPiece]:
+    pieces = []
+    for number, raw in enumerate(calls):
         piece = as_dict(raw)
         if not piece:
             continue
         function = as_dict(piece.get("function"))
-        index, ident = piece.get("index"), piece.get("id")
+        index, ident, arguments = piece.get("index"), piece.get("id"), function.get("arguments")
         if whole and as_int(index) is None:
             call = builder.new_call()
         else:
             call = builder.call_for(index, ident)
-        call.add(ident, piece.get("type"), function.get("name"), function.get("arguments"))
+        call.add(ident, piece.get("type"), function.get("name"), arguments)
+        pieces.append(CallPiece(f"tool_calls/{number}", call, _has_arguments(arguments)))
+    return pieces
+
+
+def _has_arguments(arguments: Any) -> bool:
+    return bool(arguments) if isinstance(arguments, str) else arguments is not None
 
 
 def completion(payloads: Iterable[Any]) -> Transcript:
