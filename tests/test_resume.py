@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from cli.core.edit.interrupt import StopFlag
 from cli.core.edit.journal import PREFIX
+from cli.core.interrupt import StopFlag
 from cli.core.library import map_paths
 from tests.test_interruption import cassette, files_of, generate, restore, run_to_end
 

@@ -66,7 +66,7 @@ def run_edit_command(
 ) -> int:
     """Run `edit` over `paths` in `mode`, print the report, return the exit code."""
     from cli.core.edit import pipeline
-    from cli.core.edit.interrupt import StopFlag, stop_on_signals
+    from cli.core.interrupt import StopFlag, stop_on_signals
     from cli.errors import ExitCode, exit_code
     from cli.messages import note_line
     from cli.render.edits import EditReport

@@ -33,13 +33,13 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from cli.core.edit.atomic import TEMP_PREFIX
-from cli.core.edit.journal import PREFIX as JOURNAL_PREFIX
-
 if TYPE_CHECKING:
-    from cli.core.edit.interrupt import StopFlag
+    from cli.core.interrupt import StopFlag
     from cli.errors import NotACassette
 
+# Our own files, never cassettes: atomic writes' temp names, resume journals.
+TEMP_PREFIX = ".cassette-tmp-"
+JOURNAL_PREFIX = ".cassette-journal-"
 OWN_PREFIXES = (TEMP_PREFIX, JOURNAL_PREFIX)
 DEFAULT_GLOBS = ("*.json", "*.yaml", "*.yml")
 Globs = str | Iterable[str] | None  # one pattern, several, or None for DEFAULT_GLOBS
@@ -238,7 +238,7 @@ _stop: Any = None  # in a worker: the main process's StopFlag, as shared memory
 
 
 def _start_worker(stop: Any) -> None:
-    from cli.core.edit.interrupt import ignore_signals
+    from cli.core.interrupt import ignore_signals
 
     global _stop
     _stop = stop

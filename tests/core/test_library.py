@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from cli.core import library
-from cli.core.formats.llamastack.codec import TEMP_PREFIX
-from cli.core.library import iter_paths, map_paths
+from cli.core.library import TEMP_PREFIX, iter_paths, map_paths
 
 
 def touch(root: Path, *names: str) -> None:

@@ -23,9 +23,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from cli.core.library import TEMP_PREFIX
 from cli.errors import WriteError
-
-TEMP_PREFIX = ".cassette-tmp-"
 
 
 def write_atomic(path: Path | str, data: bytes, *, mode_from: Path | str | None = None) -> bool:

@@ -39,9 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cli.core.library import JOURNAL_PREFIX
 from cli.errors import WriteError
 
-PREFIX = ".cassette-journal-"
+PREFIX = JOURNAL_PREFIX
 
 Entries = tuple[dict[str, str], dict[str, tuple[str, str, str]]]  # targets, sources
 _loaded: dict[str, Entries] = {}  # per run id

@@ -20,7 +20,7 @@ Rules:
   it is neither merged nor an error.
 - Planning reads each file once (in parallel) and keeps only its digest. Any problem (a
   file that isn't a JSON object, an unresolved conflict, a destination that can't be
-  written) means nothing is written. Each write is atomic (`codec.write_atomic`), and
+  written) means nothing is written. Each write is atomic (`atomic.write_atomic`), and
   bytes are copied only if they still have the digest they were planned with. Before
   writing, the temp files that killed runs left in DEST's directories are cleared.
 - A merge killed midway leaves DEST with some files written (each complete) and the rest
@@ -296,13 +296,13 @@ def _check_writable(plan: Plan) -> None:
     refused: set[Path] = set()
     for output in plan.writes:
         target = plan.dest / output.name
-        if target.is_dir() or (target.exists() and codec.is_read_only(target)):
+        if target.is_dir() or (target.exists() and atomic.is_read_only(target)):
             plan.errors.append(f"{target}: a directory or a read-only file; nothing was written")
             continue
         directory = target.parent
         while not directory.exists() and directory != directory.parent:
             directory = directory.parent
-        if directory not in refused and (not directory.is_dir() or codec.is_read_only(directory)):
+        if directory not in refused and (not directory.is_dir() or atomic.is_read_only(directory)):
             refused.add(directory)
             plan.errors.append(f"{directory}: directory is not writable; nothing was written")
 
@@ -317,7 +317,7 @@ def apply(plan: Plan) -> int:
         try:
             data = output.data if output.data is not None else _planned_bytes(output.version)
             target.parent.mkdir(parents=True, exist_ok=True)
-            codec.write_atomic(
+            atomic.write_atomic(
                 target, data, mode_from=output.version.path if output.version else None
             )
         except (CassetteError, OSError) as exc:

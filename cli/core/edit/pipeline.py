@@ -51,7 +51,7 @@ from cli.core.model import CassetteFile
 from cli.errors import CassetteError, NotACassette, WriteError
 
 if TYPE_CHECKING:
-    from cli.core.edit.interrupt import StopFlag
+    from cli.core.interrupt import StopFlag
 
 Edit = Callable[[dict[str, Any]], list["Change | Kept"]]
 ModeName = Literal["check", "dry_run", "in_place", "output"]

@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from cli.core.formats.llamastack.codec import has_long_integer
+from cli.core.jsontext import has_long_integer
 from cli.core.transcript.model import Choice, ErrorInfo, ToolCall, Transcript, Usage
 
 # tolerant readers ------------------------------------------------------------

@@ -24,33 +24,21 @@ from typing import Any
 
 import orjson
 
-from cli.core.edit.atomic import TEMP_PREFIX, create_exclusive, is_read_only, write_atomic
+from cli.core.jsontext import has_long_integer
 from cli.errors import NotACassette, ReadError
 
 __all__ = [
-    "TEMP_PREFIX",
     "Style",
-    "create_exclusive",
     "detect_style",
     "dump",
-    "is_read_only",
     "loads",
     "read",
     "read_bytes",
-    "write_atomic",
 ]
 
 BOM = b"\xef\xbb\xbf"
 MAX_DEPTH = 1000  # below Python's recursion limit, far above any real recording
 _NEWLINE_INDENT = re.compile(r"\n[ \t]*")
-# orjson silently turns integers beyond 64 bits into floats, so a file with a run of 19+
-# digits after a non-digit, non-dot byte takes the slow path. `bytes.translate` maps digits
-# to "1", "." to itself and all else to "0": a C-speed scan, unlike a regex here.
-_DIGIT_MAP = bytes(
-    ord("1") if chr(byte).isdigit() and byte < 128 else byte if byte == ord(".") else ord("0")
-    for byte in range(256)
-)
-_LONG_INTEGER = b"0" + b"1" * 19
 
 
 @dataclass(frozen=True)
@@ -104,11 +92,6 @@ def parse(data: bytes, path: Path | str) -> Any:
         except orjson.JSONDecodeError:
             value = _loads_slowly(data, path)
     return value
-
-
-def has_long_integer(data: bytes) -> bool:
-    """Whether `data` may hold an integer orjson would read as a float (19+ digits)."""
-    return _LONG_INTEGER in (b" " + data).translate(_DIGIT_MAP)
 
 
 def read(path: Path | str) -> tuple[dict[str, Any], bytes]:

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cli.core.edit import atomic
 from cli.core.formats.llamastack import codec
 from cli.errors import ReadError, WriteError
 
@@ -162,7 +163,7 @@ def test_write_atomic_skips_identical_bytes(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_bytes(b"{}\n")
     os.utime(path, (1, 1))
-    assert codec.write_atomic(path, b"{}\n") is False
+    assert atomic.write_atomic(path, b"{}\n") is False
     assert path.stat().st_mtime == 1
 
 
@@ -170,7 +171,7 @@ def test_write_atomic_replaces_and_keeps_permissions(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_bytes(b"{}\n")
     path.chmod(0o640)
-    assert codec.write_atomic(path, b'{"a": 1}\n') is True
+    assert atomic.write_atomic(path, b'{"a": 1}\n') is True
     assert path.read_bytes() == b'{"a": 1}\n'
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
@@ -181,7 +182,7 @@ def test_a_read_only_file_is_not_replaced_even_by_root(tmp_path: Path) -> None:
     path.write_bytes(b"{}\n")
     path.chmod(0o444)
     with pytest.raises(WriteError, match="read-only"):
-        codec.write_atomic(path, b'{"a": 1}\n')
+        atomic.write_atomic(path, b'{"a": 1}\n')
     assert path.read_bytes() == b"{}\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
 
@@ -195,7 +196,7 @@ def test_write_atomic_failure_leaves_the_file_and_no_temp(tmp_path: Path) -> Non
     path.chmod(0o444)
     try:
         with pytest.raises(WriteError, match="left unchanged"):
-            codec.write_atomic(path, b'{"a": 1}\n')
+            atomic.write_atomic(path, b'{"a": 1}\n')
         assert path.read_bytes() == b"{}\n"
         assert [p.name for p in directory.iterdir()] == ["a.json"]
     finally:
