@@ -70,19 +70,18 @@ def command(
     then --shift -x gives back the same bytes. Normalized placeholders (created 0) stay
     as they are unless --include-normalized.
     """
-    from functools import partial
-
     from cli.commands.editing import choose_mode, run_edit_command
-    from cli.core.edit.retime import choose, retime
+    from cli.core.edit.pipeline import Bound
+    from cli.core.edit.retime import choose, file_earliest, retime
 
     how, seconds = choose(epoch, shift, start, zero_durations)
     mode = choose_mode(in_place, output, check, dry_run)
-    edit = partial(
-        retime,
-        how=how,
-        seconds=seconds,
-        zero_durations=zero_durations,
-        include_model_lists=include_model_lists,
-        include_normalized=include_normalized,
-    )
+    options = {
+        "how": how,
+        "seconds": seconds,
+        "zero_durations": zero_durations,
+        "include_model_lists": include_model_lists,
+        "include_normalized": include_normalized,
+    }
+    edit = Bound(retime, options, per_file=file_earliest)
     return run_edit_command(edit, paths, glob, mode, format_, no_color, command="cassette retime")

@@ -70,11 +70,21 @@ class Bound:
     function: Callable[..., list[Change]]
     kwargs: dict[str, Any] = field(default_factory=dict)
     takes_name: bool = False
+    # Arguments a file's interactions settle together (`retime --start` moves a VCR file
+    # of several interactions as one): called with every interaction's data and `kwargs`,
+    # it returns the kwargs for that file.
+    per_file: Callable[[list[dict[str, Any]], dict[str, Any]], dict[str, Any]] | None = None
 
     def __call__(self, data: dict[str, Any], name: str) -> list[Change]:
         if self.takes_name:
             return self.function(data, name, **self.kwargs)
         return self.function(data, **self.kwargs)
+
+    def for_file(self, datas: list[dict[str, Any]]) -> Bound:
+        """This edit with the arguments `per_file` settles for a file's interactions."""
+        if self.per_file is None:
+            return self
+        return Bound(self.function, self.per_file(datas, self.kwargs), self.takes_name)
 
 
 def named(function: Callable[..., list[Change]], /, **kwargs: Any) -> Bound:
@@ -250,6 +260,8 @@ def _passed_over(
 
 def _apply(edit: Edit | Bound, file: CassetteFile) -> list[Change | Kept]:
     """The edit on each interaction in turn; pointers say where in the file."""
+    if isinstance(edit, Bound):
+        edit = edit.for_file([interaction.data for interaction in file.interactions])
     changes: list[Change | Kept] = []
     for interaction in file.interactions:
         found = (
@@ -258,7 +270,9 @@ def _apply(edit: Edit | Bound, file: CassetteFile) -> list[Change | Kept]:
             else edit(interaction.data)
         )
         for change in found:
-            if isinstance(change, Change):
+            if isinstance(change, Change) and interaction.pointer:
+                if change.description.startswith("/"):  # it names its pointer first
+                    change.description = interaction.pointer + change.description
                 change.pointer = interaction.pointer + change.pointer
         changes += found
     return changes

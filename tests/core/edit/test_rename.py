@@ -90,14 +90,33 @@ def test_scope_request_leaves_the_response() -> None:
     assert {item["__data__"]["model"] for item in data["response"]["body"]} == {OLD}
 
 
-def test_raw_passthrough_payload_and_raw_body_are_renamed_but_sse_lines_are_not() -> None:
+def test_raw_passthrough_payload_raw_body_and_sse_lines_are_renamed() -> None:
+    """Since issue 13 the JSON inside `data:` lines is a response item too: the model in
+    a raw passthrough's SSE lines is renamed, each line keeping its own JSON style."""
     data = {
         "request": {"url": "http://x/v1/messages", "method": "POST", "payload": {"model": OLD}},
-        "response": {"body": [f'data: {{"model": "{OLD}"}}', {"model": OLD}]},
+        "response": {
+            "body": [
+                "event: message_start",
+                f'data: {{"type":"message_start","message":{{"model":"{OLD}"}}}}  ',
+                "",
+                f'data: {{"model": "{OLD}", "n": 1}}',
+                "data: [DONE]",
+                {"model": OLD},
+            ]
+        },
     }
-    rename_model(data, old=OLD, new=NEW)
+    changes = rename_model(data, old=OLD, new=NEW)
     assert data["request"]["payload"]["model"] == NEW
-    assert data["response"]["body"] == [f'data: {{"model": "{OLD}"}}', {"model": NEW}]
+    assert data["response"]["body"] == [
+        "event: message_start",
+        f'data: {{"type":"message_start","message":{{"model":"{NEW}"}}}}  ',
+        "",
+        f'data: {{"model": "{NEW}", "n": 1}}',
+        "data: [DONE]",
+        {"model": NEW},
+    ]
+    assert any("/response/body/1/message/model" in change.description for change in changes)
 
 
 def test_glob_match_renames_every_matching_model_and_nothing_else() -> None:
