@@ -43,11 +43,12 @@ from typing import Any, Literal
 from cli.core.edit.fields import ChangeLog, Item, is_model_object, response_items
 from cli.core.edit.pipeline import Change, Kept
 from cli.core.pointer import escape
+from cli.core.wire.http_date import EPOCH as EPOCH_DATE
+from cli.core.wire.http_date import format_date, parse_date
 from cli.errors import CassetteError, UsageError
 
 How = Literal["epoch", "shift", "start"]
 EPOCH_ISO = "1970-01-01T00:00:00.000000Z"  # what the 2026 recorder writes
-EPOCH_DATE = "Thu, 01 Jan 1970 00:00:00 GMT"
 STAMP_KEYS = (
     "created",
     "created_at",
@@ -59,12 +60,6 @@ STAMP_KEYS = (
     "incomplete_at",
     "createTime",
     "updateTime",
-)
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_HTTP_DATE = re.compile(
-    rf"^(?:{'|'.join(_DAYS)}), (\d\d) ({'|'.join(_MONTHS)}) (\d{{4}}) (\d\d):(\d\d):(\d\d) GMT$",
-    re.ASCII,
 )
 NORMALIZED = "normalized timestamps (0, 1970-01-01T00:00:00Z)"
 _ISO = re.compile(
@@ -188,7 +183,7 @@ def _date_headers(data: dict[str, Any]) -> list[Stamp]:
             stamps += [
                 Stamp(values, index, f"{pointer}/{index}")
                 for index, value in enumerate(values)
-                if isinstance(value, str) and _parse_date(value) is not None
+                if isinstance(value, str) and parse_date(value) is not None
             ]
     return stamps
 
@@ -240,29 +235,7 @@ def _is_timestamp(value: Any) -> bool:
     if _is_number(value):
         return math.isfinite(value)
     return isinstance(value, str) and (
-        _parse_iso(value) is not None or _parse_date(value) is not None
-    )
-
-
-def _parse_date(text: str) -> datetime | None:
-    """An RFC 1123 date (`Sun, 06 Nov 1994 08:49:37 GMT`) as a naive UTC datetime; None
-    for anything else, a weekday that doesn't fit the date included."""
-    match = _HTTP_DATE.match(text)
-    if not match:
-        return None
-    day, month, year, hour, minute, second = match.groups()
-    try:
-        when = datetime(int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute))
-        when += timedelta(seconds=int(second))
-    except ValueError:
-        return None
-    return when if int(second) < 60 and text.startswith(_DAYS[when.weekday()]) else None
-
-
-def _format_date(when: datetime) -> str:
-    return (
-        f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
-        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} GMT"
+        _parse_iso(value) is not None or parse_date(value) is not None
     )
 
 
@@ -282,7 +255,7 @@ def unix_seconds(value: Any) -> float:
     """A timestamp as unix seconds (an ISO string without a zone counts as UTC)."""
     if _is_number(value):
         return float(value)
-    date = _parse_date(value)
+    date = parse_date(value)
     if date is not None:
         return float(calendar.timegm(date.timetuple()))
     whole, fraction, zone = _parse_iso(value)  # type: ignore[misc]
@@ -309,10 +282,10 @@ def _shifted(value: Any, seconds: int, pointer: str, exact: bool) -> Any:
                 pointer=pointer,
             )
         return moved
-    date = _parse_date(value)
+    date = parse_date(value)
     if date is not None:
         try:
-            return _format_date(date + timedelta(seconds=seconds))
+            return format_date(date + timedelta(seconds=seconds))
         except OverflowError:
             raise CassetteError(
                 f"{value} moved by {seconds:+d}s leaves the years 1-9999", pointer=pointer
@@ -336,7 +309,7 @@ def _epoch(value: Any) -> Any:
         return 0
     if isinstance(value, float):
         return 0.0
-    return EPOCH_DATE if _parse_date(value) is not None else EPOCH_ISO
+    return EPOCH_DATE if parse_date(value) is not None else EPOCH_ISO
 
 
 def is_placeholder(value: Any) -> bool:
