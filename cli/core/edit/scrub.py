@@ -4,13 +4,21 @@ Rules:
 - Headers: every object held under a `headers` key at any depth (request, response,
   Gemini's `sdk_http_response.headers`) is judged by name, case-insensitively
   (`secrets.is_sensitive_header`, plus `headers`, minus `keep_headers`). A sensitive value
-  becomes `<REDACTED:header>`; with `remove_headers` the header is deleted instead.
+  becomes what `secrets.redact_header` gives (`<REDACTED:header>`; a SigV4 authorization
+  keeps its structure; a placeholder such as `AUTHORIZATION-XXX` stays); with
+  `remove_headers` the header is deleted instead. A list of values is judged value by
+  value.
 - URLs: in every URL inside any string, and in `request.url` (placeholders such as
   `__databricks__/...` have no scheme), userinfo and credential parameters are redacted
   (`secrets.redact_url`), and hosts matching a `hosts` glob are rewritten.
+- Form-encoded bodies (a request or response body that is a whole `name=value&...`
+  string): credential fields are redacted (`secrets.redact_form`).
 - Text: every string of the document is scanned with the detector `validate` uses, plus
-  `patterns` and `literals`. A model writes a key token by token, so the text fields of a
-  stream (`delta.content`, tool-call `arguments`, Ollama `response`, ...) are scanned
+  `patterns` and `literals`; an SSE `data:` line's JSON by its decoded strings, each
+  written back into the line at its own span (`sse_data.DataLine`). In XML text (an AWS
+  STS answer) a marker is written `&lt;REDACTED:kind&gt;`, so the body still parses.
+- Streams: a model writes a key token by token, so the text fields of a stream
+  (`delta.content`, tool-call `arguments`, Ollama `response`, SSE events...) are scanned
   joined per choice: a key split over chunks gets its marker in the chunk where it starts,
   and its other pieces are cut out.
 - Idempotent: markers never match, no new host matches an old one, and each string is
@@ -38,8 +46,11 @@ from cli.core.edit.scrub_streams import found, scrub_joined
 from cli.core.pointer import escape
 from cli.core.pointer import join as pointer
 from cli.core.secrets.streams import Slot, Tokens, numbers_only, stream_fields
+from cli.core.wire.sse_data import DataLine, payload
+from cli.core.wire.sse_data import strings as payload_strings
 
-HEADER_KIND = "header"
+HEADER_KIND = secrets.HEADER_KIND
+_BODIES = (("request", "body"), ("response", "body"))
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,10 @@ def _needs_scrub(data: dict[str, Any], options: ScrubOptions) -> bool:
     url = request.get("url") if isinstance(request, dict) else None
     if isinstance(url, str) and _url_needs_scrub(url, options):
         return True
+    for side, key in _BODIES:
+        body = data.get(side, {}).get(key) if isinstance(data.get(side), dict) else None
+        if isinstance(body, str) and secrets.form_secrets(body):
+            return True
     texts: set[str] = set()  # a stream repeats its id and model in every chunk
     shortest = min((len(literal) for literal in options.literals), default=secrets.SHORTEST_MATCH)
     if options.patterns:
@@ -108,6 +123,12 @@ def _gather(value: Any, options: ScrubOptions, texts: set[str], shortest: int) -
     is_dict = type(value) is dict
     for key, child in value.items() if is_dict else zip(repeat(None), value):
         kind = type(child)
+        if kind is str and child.startswith("data:"):
+            value = payload(child)
+            if value is not None:  # an SSE line's JSON: its strings, decoded
+                if _gather(value, options, texts, shortest):
+                    return True
+                continue
         if kind is str:
             if (
                 "://" in child
@@ -147,7 +168,7 @@ def _headers_need_scrub(headers: dict[str, Any], options: ScrubOptions) -> bool:
     return any(
         value is not None
         and secrets.is_sensitive_header(str(name), options.headers, options.keep_headers)
-        and (options.remove_headers or _redact_header_value(value) != value)
+        and (options.remove_headers or _redact_header_value(str(name), value) != value)
         for name, value in headers.items()
     )
 
@@ -175,19 +196,19 @@ def _scrub_headers(data: dict[str, Any], options: ScrubOptions, changes: list[Ch
                 for item_pointer, item in items or [(where, "")]:
                     changes.append(found(item_pointer, "header removed:", str(item)))
                 continue
-            redacted = _redact_header_value(value)
+            redacted = _redact_header_value(str(name), value)
             if redacted != value:
                 headers[name] = redacted
                 for item_pointer, item in items:
-                    if _redact_header_value(item) != item:
+                    if _redact_header_value(str(name), item) != item:
                         changes.append(found(item_pointer, HEADER_KIND, str(item)))
 
 
-def _redact_header_value(value: Any) -> Any:
+def _redact_header_value(name: str, value: Any) -> Any:
     if isinstance(value, list):
-        return [_redact_header_value(item) for item in value]
-    if isinstance(value, str) and secrets.MARKER_PATTERN.fullmatch(value):
-        return value
+        return [_redact_header_value(name, item) for item in value]
+    if isinstance(value, str):
+        return secrets.redact_header(name, value)
     return secrets.marker(HEADER_KIND)
 
 
@@ -195,12 +216,19 @@ def _redact_header_value(value: Any) -> Any:
 
 
 def _string_slots(data: Any) -> Iterator[Slot]:
-    """(container, key, path) of every string, in document order."""
+    """(container, key, path) of every string, in document order; the strings of an SSE
+    line's JSON through the line (`DataLine`)."""
     stack: list[tuple[Any, Any, Tokens]] = [(None, data, ())]
     while stack:
         parent, item, path = stack.pop()
         if isinstance(item, str):
-            yield parent, path[-1], path
+            value = payload(item) if item.startswith("data:") and type(parent) is list else None
+            if value is None:
+                yield parent, path[-1], path
+                continue
+            line = DataLine(parent, path[-1])
+            for inside, _ in list(payload_strings(value)):
+                yield line, inside, (*path, *inside)
             continue
         pairs = item.items() if isinstance(item, dict) else enumerate(item)
         stack.extend(
@@ -217,6 +245,10 @@ def _scrub_string(
     webhook URL run into another one), and text is only ever replaced by markers, so this
     ends."""
     text = original = parent[key]
+    if path in _BODIES:
+        for part, value in secrets.form_secrets(text):
+            changes.append(found(pointer(path), f"form field {part.split(':', 1)[1]}", value))
+        text, _ = secrets.redact_form(text)
     for _ in range(8):
         before = text
         if "://" in text:
@@ -235,7 +267,19 @@ def _scrub_string(
         if text == before:
             break
     if text != original:
-        parent[key] = text
+        parent[key] = _xml_safe(original, text) if _XML.match(original) else text
+
+
+_XML = re.compile(r"\s*<(?:\?xml|[A-Za-z][\w:.-]*[\s>/])")
+
+
+def _xml_safe(original: str, text: str) -> str:
+    """Markers in XML text written as escaped text (`&lt;REDACTED:kind&gt;`), so that the
+    document still parses; markers the original already held stay as they were."""
+    old = set(secrets.MARKER_PATTERN.findall(original))
+    return secrets.MARKER_PATTERN.sub(
+        lambda m: m.group() if m.group() in old else f"&lt;{m.group()[1:-1]}&gt;", text
+    )
 
 
 def _rescan(slot: Slot, *, options: ScrubOptions, changes: list[Change]) -> None:

@@ -5,11 +5,17 @@ Rules:
   validate reports, scrub removes, and a scrubbed file validates clean (redaction
   markers never match).
 - Headers: every object under a key named `headers`, at any depth and in any case
-  (`/request/headers`, Gemini's `.../sdk_http_response/headers`), judged by header name.
+  (`/request/headers`, Gemini's `.../sdk_http_response/headers`), judged by header name;
+  a value is a finding when scrub would change it (`secrets.redact_header`: not a
+  placeholder such as `AUTHORIZATION-XXX`; in a SigV4 `Authorization`, the key id and
+  signature). A list of values (a repeated header) is judged value by value.
+- Form-encoded bodies: a request or response body that is a whole `name=value&...`
+  string, judged by its credential fields (K004).
 - URLs: the request's `url` (even a placeholder such as `__databricks__/...`) and every
   other string that is a URL (image URLs, links in bodies), judged by its userinfo and
   its credential parameters.
-- Bodies: every string of the file, against the table of provider key formats; and the
+- Bodies: every string of the file (an SSE `data:` line's JSON by its decoded strings),
+  against the table of provider key formats; and the
   text a stream splits over its chunks, joined per field and choice
   (`secrets.split_secrets`, as `scrub` joins it): a key written token by token is
   reported at the chunk where it starts.
@@ -30,6 +36,8 @@ from cli.core import secrets
 from cli.core.pointer import escape
 from cli.core.pointer import join as join_pointer
 from cli.core.rules.base import ERROR, Context, Rule
+from cli.core.wire.sse_data import payload
+from cli.core.wire.sse_data import strings as payload_strings
 
 T = TypeVar("T")
 
@@ -54,6 +62,13 @@ RULES = (
         ERROR,
         "A string holds a provider key or token (OpenAI, Anthropic, Google, AWS, GitHub, "
         "Hugging Face, JWT, private key...).",
+    ),
+    Rule(
+        "K004",
+        "credential-in-form",
+        ERROR,
+        "A form-encoded body carries a credential field (`client_secret`, `refresh_token`, "
+        "`assertion`, `password`...).",
     ),
 )
 
@@ -92,7 +107,12 @@ def _may_hold_key(value: Any) -> bool:
         for child in item.values() if type(item) is dict else item:
             kind = type(child)
             if kind is str:
-                add(child if len(child) <= longest else _head(child))
+                value = payload(child) if child.startswith("data:") else None
+                if value is not None:  # an SSE line's JSON: its strings, decoded
+                    for _, text in payload_strings(value):
+                        add(text if len(text) <= longest else _head(text))
+                else:
+                    add(child if len(child) <= longest else _head(child))
             elif kind is dict or (kind is list and not numbers(map(type, child))):
                 push(child)  # a list of numbers (an embedding) holds no string
     return bool(found) and bool(secrets.find_in_text("\x00".join(found)))
@@ -118,9 +138,11 @@ def check(ctx: Context) -> None:
     if ctx.wants("K002") and isinstance(ctx.interaction.request.get("url"), str):
         # The request's own URL may be a placeholder with no scheme: always judged.
         _url(ctx, "/request/url", ctx.interaction.request["url"], done)
+    if ctx.wants("K004"):
+        _forms(ctx, done)
     urls = ctx.wants("K002") and (hidden or _URL_PARTS.search(raw) is not None)
     keys = ctx.wants("K003")
-    if ctx.streamed is None:  # read whole: `data` held the body
+    if ctx.items_reader is None:  # read whole: `data` held the body
         # Keys split over chunks first: a chunk that holds only their head is not
         # reported again on its own.
         heads: set[tuple[str, int, int]] = set()
@@ -206,14 +228,31 @@ def _url(ctx: Context, pointer: str, url: str, done: set[str]) -> None:
         )
 
 
+def _forms(ctx: Context, done: set[str]) -> None:
+    """K004 on a form-encoded request or response body."""
+    for side in ("request", "response"):
+        body = ctx.data.get(side, {}).get("body") if isinstance(ctx.data.get(side), dict) else None
+        if not isinstance(body, str):
+            continue
+        pointer = f"/{side}/body"
+        for part, value in secrets.form_secrets(body):
+            done.add(pointer)
+            ctx.report(
+                "K004",
+                pointer,
+                f"the form field {part.split(':', 1)[1]} holds a credential "
+                f"({secrets.mask(value)}); run cassette scrub",
+            )
+
+
 def _headers(ctx: Context, at: str, root: Any, done: set[str]) -> None:
     """K001 on the headers objects in `root`, whose pointer is `at`."""
     for where, headers in secrets.iter_headers(root, at):
         for name, value in headers.items():
             if not secrets.is_sensitive_header(str(name)):
                 continue
-            text = _header_text(value)
-            if not text.strip() or secrets.MARKER_PREFIX in text:
+            text = _header_text(str(name), value)
+            if not text:
                 continue
             pointer = f"{where}/{escape(str(name))}"
             done.add(pointer)
@@ -224,12 +263,11 @@ def _headers(ctx: Context, at: str, root: Any, done: set[str]) -> None:
             )
 
 
-def _header_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):  # repeated headers
-        return ", ".join(item for item in value if isinstance(item, str))
-    return ""
+def _header_text(name: str, value: Any) -> str:
+    """The values of a sensitive header that hold a secret, joined; "" when none does."""
+    values = value if isinstance(value, list) else [value]  # repeated headers: a list
+    leaked = [v for v in values if isinstance(v, str) and secrets.redact_header(name, v) != v]
+    return ", ".join(leaked)
 
 
 def _mask_header(text: str) -> str:

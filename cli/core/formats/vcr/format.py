@@ -53,8 +53,10 @@ def claims(head: bytes, path: Path | None = None) -> bool:
     return _YAML_START.match(start) is not None
 
 
-def load(raw: bytes, path: Path) -> CassetteFile:
-    """The cassette in `raw`; a one-line ReadError, or NotACassette for other YAML."""
+def load(raw: bytes, path: Path, *, damaged: bool = False) -> CassetteFile:
+    """The cassette in `raw`; a one-line ReadError, or NotACassette for other YAML (a
+    cassette is read as far as it can be whatever `damaged` says: bodies that can't be
+    decoded are summarized, and `validate` judges them)."""
     from cli.core.formats.vcr import cassette, loader
 
     root, value = loader.load(raw, path)
@@ -108,6 +110,16 @@ def interaction_facts(file: CassetteFile, interaction: Interaction) -> dict[str,
             out["request body"] = request_body.describe()
         out["response body"] = response_body.describe()
     return out
+
+
+def locate_lines(file: CassetteFile, pointers: set[str]) -> dict[str, int]:
+    """The YAML line of each pointer into the interactions (`/interactions/2/request/url`
+    is the line of its `uri`), from the nodes read with the file."""
+    from cli.core.formats.vcr import cassette, lines
+
+    document = file.document
+    root = document.root if isinstance(document, cassette.Cassette) else None
+    return lines.locate_lines(root, pointers)
 
 
 def raw_view(interaction: Interaction) -> dict[str, Any]:
