@@ -256,6 +256,8 @@ def _headers(ctx: Context, at: str, root: Any, done: set[str]) -> None:
                 continue
             pointer = f"{where}/{escape(str(name))}"
             done.add(pointer)
+            if isinstance(value, list):  # its values are reported here, not one by one
+                done.update(f"{pointer}/{index}" for index in range(len(value)))
             ctx.report(
                 "K001",
                 pointer,
