@@ -26,6 +26,7 @@ import string
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from urllib.parse import unquote
 
 from cli.core.secrets.formats import MARKER_PATTERN, has_digit_and_letter, marker
@@ -57,6 +58,11 @@ SENSITIVE_HEADER_PATTERNS: tuple[str, ...] = ("*-token", "*-secret", "*-api-key"
 def is_sensitive_header(name: str, extra: Iterable[str] = (), keep: Iterable[str] = ()) -> bool:
     """Whether a header's value must be redacted. Case-insensitive; `extra` and `keep` take
     names or glob patterns (`x-*-auth`), and `keep` wins."""
+    return _sensitive(name, tuple(extra), tuple(keep))
+
+
+@lru_cache(maxsize=4096)  # a library repeats a few dozen header names thousands of times
+def _sensitive(name: str, extra: tuple[str, ...], keep: tuple[str, ...]) -> bool:
     lowered = name.lower()
     if any(fnmatchcase(lowered, pattern.lower()) for pattern in keep):
         return False
