@@ -22,7 +22,7 @@ from cli.options import (
 EXAMPLES = [
     "cassette normalize sample_cassettes --dry-run",
     "cassette normalize sample_cassettes --check --format json",
-    "cassette normalize sample_cassettes --hash-scheme 2026 -o normalized",
+    "cassette normalize sample_cassettes --hash-scheme 2026 --keep date -o normalized",
 ]
 
 
@@ -36,6 +36,15 @@ def command(
             "cassette has test_id, else 2025 (none is for validate only).",
         ),
     ] = HashScheme.auto,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep",
+            help="VCR: keep this response header (a name or glob, any case; repeatable).",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
     in_place: InPlace = False,
     output: Output = None,
     check: Check = False,
@@ -48,7 +57,9 @@ def command(
 
     Response ids become rec-<hash12> (the request hash the file is replayed by), created
     becomes 0, Ollama's created_at 1970-01-01T00:00:00.000000Z and its durations 0.
-    Model lists keep their ids and created.
+    Model lists keep their ids and created. In VCR cassettes, the response headers that
+    change on every recording (date, cf-ray, x-request-id, x-ratelimit-*, set-cookie...)
+    are removed, except those --keep names.
     """
     from cli.errors import UsageError
 
@@ -59,7 +70,9 @@ def command(
     from cli.core.edit.pipeline import Bound
 
     mode = choose_mode(in_place, output, check, dry_run)
-    edit = Bound(normalize, {"scheme": hash_scheme.value}, takes_name=True)
+    edit = Bound(
+        normalize, {"scheme": hash_scheme.value, "keep": tuple(keep or ())}, takes_name=True
+    )
     return run_edit_command(
         edit, paths, glob, mode, format_, no_color, command="cassette normalize"
     )

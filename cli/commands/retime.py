@@ -72,7 +72,7 @@ def command(
     """
     from cli.commands.editing import choose_mode, run_edit_command
     from cli.core.edit.pipeline import Bound
-    from cli.core.edit.retime import choose, retime
+    from cli.core.edit.retime import choose, file_earliest, retime
 
     how, seconds = choose(epoch, shift, start, zero_durations)
     mode = choose_mode(in_place, output, check, dry_run)
@@ -83,5 +83,5 @@ def command(
         "include_model_lists": include_model_lists,
         "include_normalized": include_normalized,
     }
-    edit = Bound(retime, options)
+    edit = Bound(retime, options, per_file=file_earliest)
     return run_edit_command(edit, paths, glob, mode, format_, no_color, command="cassette retime")

@@ -20,8 +20,8 @@ def run(*args: str | Path):
 
 def copy_samples(target: Path, vcr: bool = False) -> Path:
     """A private copy of sample_cassettes/ under tmp_path: tests never touch the originals.
-    Only the llama-stack samples unless `vcr`: the editing commands' tests are about those
-    (they pass VCR cassettes over until they can write YAML)."""
+    Only the llama-stack samples unless `vcr`: most editing tests are about those (the VCR
+    ones have their own, in test_edit_vcr.py and test_replay_vcr.py)."""
     destination = target / "samples"
     shutil.copytree(SAMPLES, destination, ignore=None if vcr else shutil.ignore_patterns("*.y*ml"))
     return destination

@@ -19,7 +19,11 @@ TIMES = ("created", "created_at")
 
 @pytest.fixture
 def samples(tmp_path: Path, sample_dir: Path, copy_writable) -> Path:
-    return copy_writable(sample_dir, tmp_path / "samples")
+    """The llama-stack samples (the VCR ones have tests of their own, test_edit_vcr.py)."""
+    copied = copy_writable(sample_dir, tmp_path / "samples")
+    for path in copied.glob("*.y*ml"):
+        path.unlink()
+    return copied
 
 
 def without(value: Any, keys: tuple[str, ...]) -> Any:
@@ -60,7 +64,7 @@ def test_epoch_sets_every_created_to_0_and_nothing_else(
     for pointer in ("/response/body/*/__data__", "/response/body/__data__"):
         for key in ("created", "created_at", "time_info/created"):
             ignore += ["--ignore", f"{pointer}/{key}"]
-    assert run("diff", "--strict", sample_dir, samples, *ignore).exit_code == 0
+    assert run("diff", "--strict", "--glob", "*.json", sample_dir, samples, *ignore).exit_code == 0
     assert run("diff", "--strict", sample_dir, samples).exit_code == 1
 
 

@@ -8,10 +8,10 @@ Rules:
 - One identity, one content (same bytes, or the same JSON value in another style, types
   exact as everywhere: `equality.same_value`): one file, the first source's bytes.
   Different contents: a conflict, settled by the policy: fail (write nothing), ours
-  (first source), theirs (last), newest (latest response timestamp, then mtime, then the
-  later source), keep-both (the others are written as `<name>.conflict-<n>`, which
-  neither llama-stack's replay (`<hash>.json`, `models-<hash>-*.json`) nor cassette's
-  default `*.json` picks up).
+  (first source), theirs (last), newest (latest response timestamp, a VCR response's
+  `date` header included, then mtime, then the later source), keep-both (the others are
+  written as `<name>.conflict-<n>`, which neither llama-stack's replay (`<hash>.json`,
+  `models-<hash>-*.json`) nor cassette's default `*.json` picks up).
 - Model lists (`models-<hash>-<digest8>.json`): replay unions every list of one hash, so
   different digests are different files. With `combine_model_lists`, the lists of one hash
   in one directory become one file, as replay would see them: the union by id, sorted by
@@ -112,7 +112,7 @@ def plan_merge(
     ]
     plan = Plan(dest)
     groups: dict[tuple[str, ...], list[Version]] = {}
-    inspect = partial(_inspect, given=tuple(roots))
+    inspect = partial(_inspect, given=tuple(roots), newest=policy == "newest")
     found = map_paths(inspect, [path for _, path, _ in listed])
     for (source, path, name), result in zip(listed, found, strict=True):
         if isinstance(result, Skipped):  # a walk found it, and it isn't a cassette
@@ -157,13 +157,15 @@ def _relative(root: Path, path: Path) -> str:
 
 
 def _inspect(
-    path: Path, given: tuple[Path, ...]
+    path: Path, given: tuple[Path, ...], newest: bool = True
 ) -> tuple[str, float, float | None] | Skipped | str:
-    """Worker: (sha256, mtime, latest timestamp), or the one-line reason it can't merge,
-    or Skipped for a file a walk of `given` found that isn't a cassette."""
+    """Worker: (sha256, mtime, latest timestamp when `newest` needs it), or the one-line
+    reason it can't merge, or Skipped for a file a walk of `given` found that isn't a
+    cassette."""
     try:
         value, raw = _read(path)
-        return hashlib.sha256(raw).hexdigest(), os.stat(path).st_mtime, latest_timestamp(value)
+        latest = _latest(value) if newest else None
+        return hashlib.sha256(raw).hexdigest(), os.stat(path).st_mtime, latest
     except NotACassette as exc:
         return pass_over(exc, path, given) or str(exc)
     except CassetteError as exc:
@@ -178,6 +180,14 @@ def _read(path: Path) -> tuple[Any, bytes]:
     if len(file.interactions) == 1 and not file.interactions[0].pointer:
         return file.interactions[0].data, raw
     return {"interactions": [one.data for one in file.interactions]}, raw
+
+
+def _latest(value: dict[str, Any]) -> float | None:
+    """The latest response timestamp of a file (a body's, or a VCR response's `date`
+    header), over all its interactions."""
+    datas = [value] if "request" in value else value.get("interactions", [])
+    found = [latest for data in datas if (latest := latest_timestamp(data)) is not None]
+    return max(found) if found else None
 
 
 def _identity(name: str, combine_model_lists: bool) -> tuple[str, ...]:

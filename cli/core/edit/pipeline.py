@@ -24,9 +24,10 @@ Rules:
 - Writes go through `atomic.write_atomic` in the file's own style. Each file succeeds or
   fails on its own; a failed file is left exactly as it was. Before writing, a run clears
   the temp files that killed runs left in the directories it writes to.
-- A file a walk found that is not a cassette, or whose format can't be written back yet,
-  is `passed_over` with a note and leaves the exit code alone (`-o` copies it as it is,
-  to keep the tree whole); named on the command line, it fails.
+- A file a walk found that is not a cassette, or whose format can't be written back yet
+  or isn't among the edit's `formats`, is `passed_over` with a note and leaves the exit
+  code alone (`-o` copies it as it is, to keep the tree whole); named on the command
+  line, it fails.
 - Values listed in `Change.secret` are never printed: reports and diffs mask them.
 """
 
@@ -70,11 +71,21 @@ class Bound:
     function: Callable[..., list[Change]]
     kwargs: dict[str, Any] = field(default_factory=dict)
     takes_name: bool = False
+    # Arguments a file's interactions settle together (`retime --start` moves a VCR file
+    # of several interactions as one): called with every interaction's data and `kwargs`,
+    # it returns the kwargs for that file.
+    per_file: Callable[[list[dict[str, Any]], dict[str, Any]], dict[str, Any]] | None = None
 
     def __call__(self, data: dict[str, Any], name: str) -> list[Change]:
         if self.takes_name:
             return self.function(data, name, **self.kwargs)
         return self.function(data, **self.kwargs)
+
+    def for_file(self, datas: list[dict[str, Any]]) -> Bound:
+        """This edit with the arguments `per_file` settles for a file's interactions."""
+        if self.per_file is None:
+            return self
+        return Bound(self.function, self.per_file(datas, self.kwargs), self.takes_name)
 
 
 @dataclass
@@ -175,8 +186,8 @@ def _edit_one(
             if resumed is not None:
                 return resumed
         file = formats.load(raw, path)
-        if not formats.writes(file):
-            message = f"a {file.format} cassette can't be edited yet; left as it is"
+        if not formats.writes(file) or not _takes(edit, file.format):
+            message = f"a {file.format} cassette can't be {_verb(edit)} yet; left as it is"
             return _passed_over(path, name, raw, mode, roots, CassetteError(message, path))
         made = _apply(edit, file)
         changes = [change for change in made if isinstance(change, Change)]
@@ -224,6 +235,21 @@ def _edit_one(
         return FileResult(name, "failed", error=str(exc))
 
 
+def _function(edit: Any) -> Any:
+    return edit.function if isinstance(edit, Bound) else getattr(edit, "func", edit)
+
+
+def _takes(edit: Any, format_name: str) -> bool:
+    """Whether the edit works on this format: an edit function may list the formats it
+    knows in a `formats` attribute (scrub: llama-stack's only, for now)."""
+    accepted = getattr(_function(edit), "formats", None)
+    return accepted is None or format_name in accepted
+
+
+def _verb(edit: Any) -> str:
+    return "scrubbed" if getattr(_function(edit), "__name__", "") == "scrub" else "edited"
+
+
 def _passed_over(
     path: Path,
     name: str,
@@ -245,6 +271,8 @@ def _passed_over(
 
 def _apply(edit: Edit | Bound, file: CassetteFile) -> list[Change | Kept]:
     """The edit on each interaction in turn; pointers say where in the file."""
+    if isinstance(edit, Bound):
+        edit = edit.for_file([interaction.data for interaction in file.interactions])
     changes: list[Change | Kept] = []
     for interaction in file.interactions:
         found = (
@@ -253,7 +281,9 @@ def _apply(edit: Edit | Bound, file: CassetteFile) -> list[Change | Kept]:
             else edit(interaction.data)
         )
         for change in found:
-            if isinstance(change, Change):
+            if isinstance(change, Change) and interaction.pointer:
+                if change.description.startswith("/"):  # it names its pointer first
+                    change.description = interaction.pointer + change.description
                 change.pointer = interaction.pointer + change.pointer
         changes += found
     return changes

@@ -6,9 +6,17 @@ Rules:
 - Request side (`scope` request or all): `request.model`, `request.body.model` and the
   raw passthrough's `request.payload.model`. Changing these changes the request hash,
   so the pipeline renames a hash-named file and moves its `rec-<hash12>` ids.
-- Response side (`scope` response or all): the top-level `model` of every response
-  object and chunk, typed or raw, Ollama's included. Text lines of raw SSE streams are
-  not rewritten (their JSON is embedded in strings, in the provider's own spelling).
+- The URL's path, where a provider names the model there (`url_model`): Gemini and
+  Vertex `/models/<m>:generateContent` (and every other `:method`), Bedrock
+  `/model/<m>/converse`, `/converse-stream`, `/invoke`... VCR.py matches a request on
+  its path, so the path must name the new model. A percent-encoded id
+  (`anthropic.claude-3%3A0`) is written back percent-encoded the same way; `endpoint`
+  follows `url`.
+- Response side (`scope` response or all): the `model` (Gemini: `modelVersion`) of every
+  response item (`fields`): each object and chunk, typed or raw, Ollama's included, the
+  JSON of SSE `data:` lines (written back in the line's own style), event-stream
+  payloads, Gemini's streamed arrays, and the object an event carries (Anthropic's
+  `message`, the Responses API's `response`).
 - Model lists are inventories of what a server offered, not what a test used: their
   entries (`id` of an OpenAI model object; `model` and `name` of Ollama's ListResponse
   and ProcessResponse `models[]`) change only with `include_model_lists`. The pipeline
@@ -32,8 +40,9 @@ from collections.abc import Iterable, Set
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote, unquote
 
-from cli.core.edit.fields import ChangeLog, is_model_object, response_items
+from cli.core.edit.fields import ChangeLog, is_model_object
 from cli.core.edit.pipeline import Change
 from cli.core.model import unwrap
 from cli.core.pointer import escape
@@ -96,11 +105,13 @@ def rename_model(
             for key in ("body", "payload"):
                 if isinstance(request.get(key), dict):
                     rename(request[key], "model", f"/request/{key}")
+            for key in ("url", "endpoint"):
+                _rename_in_url(request, key, matches, new, log, seen, renamed)
     if scope in ("response", "all"):
         listed: list[Listed] = []
         response = data.get("response")
         body = response.get("body") if isinstance(response, dict) else None
-        for item in response_items(data):
+        for item in log.items():
             if is_model_object(item):
                 if include_model_lists and isinstance(body, list):
                     entry = next((e for e in body if unwrap(e)[1] is item.data), None)
@@ -108,6 +119,7 @@ def rename_model(
                     listed.append((body, entry, item.pointer, renamed_here))
                 continue
             rename(item.data, "model", item.pointer)
+            rename(item.data, "modelVersion", item.pointer)  # Gemini
             if include_model_lists and item.type_name in MODEL_LIST_TYPES:
                 listed += _rename_entries(item.data, item.pointer, rename)
         _drop_duplicates(listed, new, log)
@@ -124,6 +136,65 @@ def rename_model(
 
 
 Listed = tuple[list[Any], Any, str, bool]  # a model list, one entry, its pointer, renamed?
+
+
+# the model in a URL's path ------------------------------------------------------------
+
+# `/models/<m>` before `:method`, `/`, `?`, `#` or the end (Gemini, Vertex), `/model/<m>/`
+# (Bedrock). Only in the path: a query may say `models/...` for another reason.
+_MODEL_IN_PATH = re.compile(r"/models?/([^/:?#]+)(?=[:/?#]|$)")
+_PATH_START = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://[^/?#]*)?")
+_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def url_model(url: str) -> tuple[int, int, str] | None:
+    """(start, end, decoded name) of the model a URL's path names, or None."""
+    path_start = _PATH_START.match(url).end()  # type: ignore[union-attr]
+    ends = [i for i in (url.find("?", path_start), url.find("#", path_start)) if i != -1]
+    match = _MODEL_IN_PATH.search(url, path_start, min(ends, default=len(url)))
+    if match is None:
+        return None
+    return match.start(1), match.end(1), unquote(match.group(1))
+
+
+def _encoded_like(name: str, recorded: str) -> str:
+    """`name` as a path segment, percent-encoded as `recorded` was: when it has escapes,
+    every character but letters, digits and `-._~` (hex in the escapes' own case); else
+    only what can't stand in one segment of a model's path (`/`, `:`, `?`, `#`...)."""
+    escapes = _ENCODED.findall(recorded)
+    if not escapes:
+        return quote(name, safe="!$&'()*+,;=@")
+    text = quote(name, safe="")
+    if all(escape == escape.lower() for escape in escapes) and any(
+        escape != escape.upper() for escape in escapes
+    ):
+        text = _ENCODED.sub(lambda found: found.group().lower(), text)
+    return text
+
+
+def _rename_in_url(
+    request: dict[str, Any],
+    key: str,
+    matches: Any,
+    new: str,
+    log: ChangeLog,
+    seen: set[str],
+    renamed: set[str],
+) -> None:
+    url = request.get(key)
+    if not isinstance(url, str):
+        return
+    found = url_model(url)
+    if found is None:
+        return
+    start, end, name = found
+    seen.add(name)
+    if not matches(name):
+        return
+    changed = url[:start] + _encoded_like(new, url[start:end]) + url[end:]
+    request[key] = changed
+    log.add(f"/request/{key}", url, changed)
+    renamed.add(name)
 
 
 def _rename_entries(payload: dict[str, Any], pointer: str, rename: Any) -> list[Listed]:
@@ -251,7 +322,9 @@ def _uses(
     include_model_lists: bool,
     journal: Journal | None,
 ) -> bool:
-    """Worker: whether the file names `name` where a rename would change it."""
+    """Worker: whether the file names `name` where a rename would change it (in any of
+    its interactions)."""
+    from cli.core import formats
     from cli.core.formats.llamastack import codec
     from cli.errors import CassetteError
 
@@ -261,22 +334,25 @@ def _uses(
             return False
         if match == "exact" and not _mentions(raw, name):
             return False  # most files: decided without parsing
-        data = codec.loads(raw, path)
+        file = formats.load(raw, path)
     except CassetteError:
-        return False  # the edit itself reports it
+        return False  # the edit itself reports it (or passes it over)
     other = name + "\x00"  # any other name: only whether something changes matters
-    return bool(
-        rename_model(
-            data,
-            old=name,
-            new=other,
-            match=match,
-            scope=scope,
-            include_model_lists=include_model_lists,
-        )
+    options = {"scope": scope, "include_model_lists": include_model_lists}
+    return any(
+        rename_model(interaction.data, old=name, new=other, match=match, **options)
+        for interaction in file.interactions
     )
 
 
 def _mentions(raw: bytes, name: str) -> bool:
+    """Whether the bytes may name `name`: as written, JSON-escaped or percent-encoded, or
+    hidden in a YAML `!!binary` body (compressed: only reading it can tell)."""
     escaped = json.dumps(name)[1:-1].encode()  # as an ASCII-escaping writer wrote it
-    return escaped in raw or name.encode("utf-8", "surrogatepass") in raw
+    return (
+        escaped in raw
+        or name.encode("utf-8", "surrogatepass") in raw
+        or quote(name, safe="").encode() in raw
+        or b"!!binary" in raw
+        or not name.isascii()  # YAML may escape it (`\xe9`): read the file to know
+    )

@@ -1,19 +1,27 @@
 """Move or reset the timestamps of a cassette's response, as one edit of the edit pipeline.
 
 Rules:
-- Timestamps are the response items' `created` and `created_at` (Ollama), and Cerebras'
-  `time_info.created`; with `include_model_lists`, also the `created` of model objects
-  and the `modified_at` of Ollama's ListResponse entries (left alone otherwise, as the
-  recorder leaves them). A value is a timestamp if it is a number (unix seconds) or an
-  ISO 8601 string `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]`; anything else is skipped.
+- Timestamps are the `STAMP_KEYS` of every response item (`fields`: objects, chunks,
+  SSE events, event-stream payloads, Gemini's arrays, and the object an event carries):
+  `created`, `created_at` (Ollama, the Responses API), `completed_at` and the other
+  `*_at` of the Responses and Assistants APIs, Gemini's `createTime`/`updateTime`; and
+  Cerebras' `time_info.created`. With `include_model_lists`, also the `created` of model
+  objects and the `modified_at` of Ollama's ListResponse entries (left alone otherwise,
+  as the recorder leaves them). A value is a timestamp if it is a number (unix seconds)
+  or an ISO 8601 string `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]`; anything else (null)
+  is skipped.
+- A VCR response's `date` headers (any case) are timestamps too, in RFC 1123's form
+  `Sun, 06 Nov 1994 08:49:37 GMT`, and stay in it (the weekday follows the date).
 - Each value keeps its own form: ints stay ints, floats stay floats, and an ISO string
   keeps its fraction digits and zone suffix verbatim (only the whole seconds move), so
   `shift +x` then `shift -x` gives back the same bytes. A float that cannot move and come
   back exactly makes the file fail instead of drifting.
-- `epoch` sets numbers to 0 and ISO strings to the 2026 recorder's
-  `1970-01-01T00:00:00.000000Z`. `start` shifts the file so that its earliest timestamp's
-  whole second is WHEN. Every value moves by the same whole number of seconds, so the
-  order of the chunks in a stream is kept.
+- `epoch` sets numbers to 0, ISO strings to the 2026 recorder's
+  `1970-01-01T00:00:00.000000Z` and dates to `Thu, 01 Jan 1970 00:00:00 GMT`. `start`
+  shifts the file so that its earliest timestamp's whole second is WHEN: a file of
+  several interactions (VCR) moves as one, by `earliest` over all of them
+  (`file_earliest`, bound per file by the pipeline). Every value moves by the same whole
+  number of seconds, so the order of the chunks in a stream is kept.
 - A shift or a start leaves normalized placeholders alone (0, or an ISO string at
   1970-01-01T00:00:00, as `normalize` and the 2026 recorder write them): shifting them
   would undo the normalization, and `show` labels them "0 (normalized)". They are not
@@ -35,10 +43,24 @@ from typing import Any, Literal
 from cli.core.edit.fields import ChangeLog, Item, is_model_object, response_items
 from cli.core.edit.pipeline import Change, Kept
 from cli.core.pointer import escape
+from cli.core.wire.http_date import EPOCH as EPOCH_DATE
+from cli.core.wire.http_date import format_date, parse_date
 from cli.errors import CassetteError, UsageError
 
 How = Literal["epoch", "shift", "start"]
 EPOCH_ISO = "1970-01-01T00:00:00.000000Z"  # what the 2026 recorder writes
+STAMP_KEYS = (
+    "created",
+    "created_at",
+    "completed_at",
+    "started_at",
+    "expires_at",
+    "cancelled_at",
+    "failed_at",
+    "incomplete_at",
+    "createTime",
+    "updateTime",
+)
 NORMALIZED = "normalized timestamps (0, 1970-01-01T00:00:00Z)"
 _ISO = re.compile(
     r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$", re.ASCII
@@ -51,8 +73,8 @@ _LISTS = "ollama._types.ListResponse"
 
 @dataclass(frozen=True)
 class Stamp:
-    container: dict[str, Any]
-    key: str
+    container: dict[str, Any] | list[Any]
+    key: str | int
     pointer: str
 
     @property
@@ -121,21 +143,24 @@ def parse_when(text: str) -> int:
 # finding timestamps ------------------------------------------------------------------
 
 
-def timestamps(data: dict[str, Any], include_model_lists: bool = False) -> list[Stamp]:
-    """Every timestamp of the response this edit may change, in document order."""
-    stamps: list[Stamp] = []
+def timestamps(
+    data: dict[str, Any], include_model_lists: bool = False, items: list[Item] | None = None
+) -> list[Stamp]:
+    """Every timestamp of the response this edit may change, in document order: the
+    `date` headers, then the items' (`items`, to edit them: `ChangeLog.items()`)."""
+    stamps: list[Stamp] = _date_headers(data)
 
     def take(container: dict[str, Any], key: str, pointer: str) -> None:
         if key in container and _is_timestamp(container[key]):
             stamps.append(Stamp(container, key, f"{pointer}/{escape(key)}"))
 
-    for item in response_items(data):
+    for item in response_items(data) if items is None else items:
         if is_model_object(item):
             if include_model_lists:
                 take(item.data, "created", item.pointer)
             continue
-        take(item.data, "created", item.pointer)
-        take(item.data, "created_at", item.pointer)
+        for key in STAMP_KEYS:
+            take(item.data, key, item.pointer)
         info = item.data.get("time_info")
         if isinstance(info, dict):
             take(info, "created", f"{item.pointer}/time_info")
@@ -145,10 +170,54 @@ def timestamps(data: dict[str, Any], include_model_lists: bool = False) -> list[
     return stamps
 
 
+def _date_headers(data: dict[str, Any]) -> list[Stamp]:
+    """The response's `date` header values (a VCR cassette's; llama-stack keeps none)."""
+    response = data.get("response")
+    headers = response.get("headers") if isinstance(response, dict) else None
+    if not isinstance(headers, dict):
+        return []
+    stamps = []
+    for name, values in headers.items():
+        if isinstance(name, str) and name.lower() == "date" and isinstance(values, list):
+            pointer = f"/response/headers/{escape(name)}"
+            stamps += [
+                Stamp(values, index, f"{pointer}/{index}")
+                for index, value in enumerate(values)
+                if isinstance(value, str) and parse_date(value) is not None
+            ]
+    return stamps
+
+
 def latest_timestamp(data: dict[str, Any]) -> float | None:
-    """The latest response timestamp in unix seconds, or None (used to pick the newest)."""
+    """The latest response timestamp in unix seconds (a body's, or a `date` header's), or
+    None; used to pick the newest."""
     values = [unix_seconds(stamp.value) for stamp in timestamps(data)]
     return max(values) if values else None
+
+
+def earliest(
+    datas: list[dict[str, Any]], include_normalized: bool = False, include_model_lists: bool = False
+) -> float | None:
+    """The earliest timestamp `start` moves to WHEN over several interactions (one VCR
+    file), normalized placeholders left out unless `include_normalized`."""
+    values = [
+        unix_seconds(stamp.value)
+        for data in datas
+        for stamp in timestamps(data, include_model_lists)
+        if include_normalized or not is_placeholder(stamp.value)
+    ]
+    return min(values) if values else None
+
+
+def file_earliest(datas: list[dict[str, Any]], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The pipeline's per-file hook (`Bound.per_file`): `start` moves a file of several
+    interactions as one, by their common earliest timestamp."""
+    if kwargs.get("how") != "start" or len(datas) < 2:
+        return kwargs
+    first = earliest(
+        datas, kwargs.get("include_normalized", False), kwargs.get("include_model_lists", False)
+    )
+    return {**kwargs, "earliest": first}
 
 
 def _entries(item: Item) -> list[dict[str, Any]]:
@@ -165,7 +234,9 @@ def _is_number(value: Any) -> bool:
 def _is_timestamp(value: Any) -> bool:
     if _is_number(value):
         return math.isfinite(value)
-    return isinstance(value, str) and _parse_iso(value) is not None
+    return isinstance(value, str) and (
+        _parse_iso(value) is not None or parse_date(value) is not None
+    )
 
 
 def _parse_iso(text: str) -> tuple[datetime, str, str] | None:
@@ -184,6 +255,9 @@ def unix_seconds(value: Any) -> float:
     """A timestamp as unix seconds (an ISO string without a zone counts as UTC)."""
     if _is_number(value):
         return float(value)
+    date = parse_date(value)
+    if date is not None:
+        return float(calendar.timegm(date.timetuple()))
     whole, fraction, zone = _parse_iso(value)  # type: ignore[misc]
     seconds = calendar.timegm(whole.timetuple()) + float(fraction or 0)
     if zone and zone != "Z":
@@ -208,6 +282,14 @@ def _shifted(value: Any, seconds: int, pointer: str, exact: bool) -> Any:
                 pointer=pointer,
             )
         return moved
+    date = parse_date(value)
+    if date is not None:
+        try:
+            return format_date(date + timedelta(seconds=seconds))
+        except OverflowError:
+            raise CassetteError(
+                f"{value} moved by {seconds:+d}s leaves the years 1-9999", pointer=pointer
+            ) from None
     whole, fraction, zone = _parse_iso(value)  # type: ignore[misc]
     try:
         moved_whole = whole + timedelta(seconds=seconds)
@@ -227,7 +309,7 @@ def _epoch(value: Any) -> Any:
         return 0
     if isinstance(value, float):
         return 0.0
-    return EPOCH_ISO
+    return EPOCH_DATE if parse_date(value) is not None else EPOCH_ISO
 
 
 def is_placeholder(value: Any) -> bool:
@@ -244,19 +326,23 @@ def retime(
     zero_durations: bool = False,
     include_model_lists: bool = False,
     include_normalized: bool = False,
+    earliest: float | None = None,
 ) -> list[Change | Kept]:
     """Retime one cassette's JSON value in place. `seconds` is the shift for "shift" and
     WHEN (unix seconds) for "start"; "epoch" ignores it. A shift or start leaves the
-    normalized placeholders alone (counted in a `Kept`) unless `include_normalized`."""
+    normalized placeholders alone (counted in a `Kept`) unless `include_normalized`.
+    `earliest`: what "start" moves to WHEN, when the file holds more than this
+    interaction (else this interaction's earliest timestamp)."""
     log = ChangeLog(data)
-    stamps = timestamps(data, include_model_lists) if how else []
+    stamps = timestamps(data, include_model_lists, log.items()) if how else []
     kept = 0
     if how in ("shift", "start") and not include_normalized:
         moving = [stamp for stamp in stamps if not is_placeholder(stamp.value)]
         kept, stamps = len(stamps) - len(moving), moving
     offset = seconds
     if how == "start" and stamps:
-        offset = seconds - math.floor(min(unix_seconds(stamp.value) for stamp in stamps))
+        first = min(unix_seconds(stamp.value) for stamp in stamps)
+        offset = seconds - math.floor(first if earliest is None else earliest)
     for stamp in stamps:
         old = stamp.value
         if how == "epoch":
@@ -275,7 +361,7 @@ def retime(
 
 
 def _zero_durations(data: dict[str, Any], log: ChangeLog) -> None:
-    for item in response_items(data):
+    for item in log.items():
         if is_model_object(item):
             continue
         _zero(item.data, item.pointer, "_duration", log)

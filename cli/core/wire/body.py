@@ -103,7 +103,7 @@ def decode(
     text = _as_text(data, content_type)
     if text is None:
         if kind is not None:
-            body.problem = f"not valid {_charset(content_type)} text"
+            body.problem = f"not valid {charset(content_type)} text"
         return _media(body, len(data))
     return _text(text, body, url, lazy_sse)
 
@@ -209,18 +209,20 @@ def _json_lines(text: str) -> list[Any] | None:
 def _as_text(data: bytes, content_type: str | None) -> str | None:
     """The bytes as text in their declared charset (UTF-8 when none); None if they aren't."""
     try:
-        return data.decode(_charset(content_type))
+        return data.decode(charset(content_type))
     except (UnicodeDecodeError, LookupError):
         return None
 
 
-def _charset(content_type: str | None) -> str:
+def charset(content_type: str | None) -> str:
+    """The charset a Content-Type names, as Python calls it; UTF-8 when it names none
+    (or one Python doesn't know)."""
     for part in (content_type or "").split(";")[1:]:
         name, _, value = part.partition("=")
         if name.strip().lower() == "charset" and value.strip():
-            charset = value.strip().strip('"').lower()
+            wanted = value.strip().strip('"').lower()
             try:
-                return codecs.lookup(charset).name
+                return codecs.lookup(wanted).name
             except LookupError:
                 return "utf-8"
     return "utf-8"

@@ -11,7 +11,11 @@ Rules:
   gigabytes in memory.
 - `encode` applies the codings first-last. `like` (the original encoded bytes) gives
   gzip its header back verbatim (time, OS, flags, file name) and both gzip and deflate
-  their compression level and wrapping, so an edited body comes back as it came.
+  their wrapping and the zlib settings (level, memLevel) that compress the original
+  data to exactly the original bytes, when some do: an edited body then comes back as
+  the server would have sent it, and an edit and its reverse give back the same bytes.
+  Bytes another deflate implementation wrote (no zlib setting reproduces them) are
+  compressed at the level their header names.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from cli.core.wire import WireError
 LIMIT = 100 * 1024 * 1024  # decoded bytes; no real recorded body comes near it
 GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1024 * 1024
+_PIECE = 16 * 1024  # fed to a trial compression at a time
 
 
 class Unsupported(WireError):
@@ -137,9 +142,12 @@ def _encode_one(data: bytes, coding: str, original: bytes | None) -> bytes:
     if coding in ("gzip", "x-gzip"):
         header = _gzip_header(original) if original is not None else None
         level = _gzip_level(original) if original is not None else 9
+        memory = 8
         if header is None:
             header = GZIP_MAGIC + b"\x08\x00\x00\x00\x00\x00" + bytes([2 if level == 9 else 0, 255])
-        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        elif original is not None:
+            level, memory = _settings(original[len(header) : -8], -15, level)
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15, memory)
         body = compressor.compress(data) + compressor.flush()
         trailer = zlib.crc32(data).to_bytes(4, "little") + (len(data) & 0xFFFFFFFF).to_bytes(
             4, "little"
@@ -148,7 +156,10 @@ def _encode_one(data: bytes, coding: str, original: bytes | None) -> bytes:
     if coding == "deflate":
         wrapped = original is None or (len(original) >= 2 and (original[0] & 0x0F) == 8)
         level = _zlib_level(original) if original is not None and wrapped else 6
-        compressor = zlib.compressobj(level, zlib.DEFLATED, 15 if wrapped else -15)
+        memory = 8
+        if original is not None:
+            level, memory = _settings(original, 15 if wrapped else -15, level)
+        compressor = zlib.compressobj(level, zlib.DEFLATED, 15 if wrapped else -15, memory)
         return compressor.compress(data) + compressor.flush()
     module = _module(coding)
     if module is None:
@@ -156,6 +167,34 @@ def _encode_one(data: bytes, coding: str, original: bytes | None) -> bytes:
     if coding == "br":
         return module.compress(data)
     return module.ZstdCompressor().compress(data)
+
+
+def _settings(compressed: bytes, wbits: int, guess: int) -> tuple[int, int]:
+    """(level, memLevel) with which zlib compresses the data in `compressed` back into
+    exactly those bytes; (`guess`, 8) when none does. Each try stops at its first byte
+    that differs, so a miss costs little."""
+    try:
+        data = _inflate(compressed, wbits, "deflate")
+    except WireError:
+        return guess, 8
+    levels = [guess, *(level for level in (6, 9, 1, 2, 3, 4, 5, 7, 8, 0) if level != guess)]
+    for level in levels:
+        for memory in (8, 9):
+            if _reproduces(data, compressed, level, memory, wbits):
+                return level, memory
+    return guess, 8
+
+
+def _reproduces(data: bytes, compressed: bytes, level: int, memory: int, wbits: int) -> bool:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, wbits, memory)
+    done = 0
+    for start in range(0, len(data), _PIECE):
+        out = compressor.compress(data[start : start + _PIECE])
+        if compressed[done : done + len(out)] != out:
+            return False
+        done += len(out)
+    out = compressor.flush()
+    return compressed[done:] == out
 
 
 def _gzip_header(data: bytes) -> bytes | None:

@@ -11,9 +11,10 @@ Rules:
   decoded text, not in the escaped JSON of the line.
 - `DataLine(lines, index)` stands for the payload of `lines[index]` in a list of SSE lines
   (the contract's SSE body). `line[path]` reads a string of it; `line[path] = text`
-  writes the string back at its own span (`json_spans.replace_string`), every other byte
-  of the line kept, so a scrubbed stream differs only where a secret was. The line is
-  read again whenever it has changed, so edits of the same line in between are kept.
+  writes the payload back in its JSON text's own style (`json_text.rewrite`) and the rest
+  of the line (`data: `, trailing blanks) as it was, so a scrubbed stream differs only
+  where a secret was. The line is read again whenever it has changed, so edits of the
+  same line in between are kept.
 """
 
 from __future__ import annotations
@@ -22,9 +23,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from cli.core.pointer import join
 from cli.core.transcript.common import parse_json
-from cli.core.wire import json_spans
+from cli.core.wire import json_text
 
 Path = tuple[Any, ...]  # keys and indexes inside a payload
 
@@ -87,10 +87,19 @@ class DataLine:
         old = self[path]
         if text == old:
             return
-        line = self.lines[self.index]
-        where = join(path)
-        place = json_spans.locate(line, {where}, payload_start(line)).get(where)
-        if place is None or place.end < 0:
-            raise KeyError(path)
-        token = json_spans.replace_string(line[place.start : place.end], old, text)
-        self.lines[self.index] = line[: place.start] + token + line[place.end :]
+        line, value = self.lines[self.index], self.value()
+        start = payload_start(line)
+        end = len(line.rstrip(" \t"))
+        written = json_text.rewrite(line[start:end], _replaced(value, path, text), value)
+        self.lines[self.index] = line[:start] + written + line[end:]
+
+
+def _replaced(value: Any, path: Path, text: str) -> Any:
+    """A copy of `value` with the string at `path` replaced (only the containers on the
+    path are copied: the parsed payload is shared, so never changed)."""
+    if not path:
+        return text
+    head, rest = path[0], path[1:]
+    copied = dict(value) if isinstance(value, dict) else list(value)
+    copied[head] = _replaced(value[head], rest, text)
+    return copied

@@ -90,14 +90,33 @@ def test_scope_request_leaves_the_response() -> None:
     assert {item["__data__"]["model"] for item in data["response"]["body"]} == {OLD}
 
 
-def test_raw_passthrough_payload_and_raw_body_are_renamed_but_sse_lines_are_not() -> None:
+def test_raw_passthrough_payload_raw_body_and_sse_lines_are_renamed() -> None:
+    """Since issue 13 the JSON inside `data:` lines is a response item too: the model in
+    a raw passthrough's SSE lines is renamed, each line keeping its own JSON style."""
     data = {
         "request": {"url": "http://x/v1/messages", "method": "POST", "payload": {"model": OLD}},
-        "response": {"body": [f'data: {{"model": "{OLD}"}}', {"model": OLD}]},
+        "response": {
+            "body": [
+                "event: message_start",
+                f'data: {{"type":"message_start","message":{{"model":"{OLD}"}}}}  ',
+                "",
+                f'data: {{"model": "{OLD}", "n": 1}}',
+                "data: [DONE]",
+                {"model": OLD},
+            ]
+        },
     }
-    rename_model(data, old=OLD, new=NEW)
+    changes = rename_model(data, old=OLD, new=NEW)
     assert data["request"]["payload"]["model"] == NEW
-    assert data["response"]["body"] == [f'data: {{"model": "{OLD}"}}', {"model": NEW}]
+    assert data["response"]["body"] == [
+        "event: message_start",
+        f'data: {{"type":"message_start","message":{{"model":"{NEW}"}}}}  ',
+        "",
+        f'data: {{"model": "{NEW}", "n": 1}}',
+        "data: [DONE]",
+        {"model": NEW},
+    ]
+    assert any("/response/body/1/message/model" in change.description for change in changes)
 
 
 def test_glob_match_renames_every_matching_model_and_nothing_else() -> None:
@@ -278,3 +297,66 @@ def test_a_renamed_model_list_entry_beside_new_is_dropped() -> None:
     two = model_list("a-1", "a-2")
     rename_model(two, old="a-*", new="a", match="glob", include_model_lists=True)
     assert [item["__data__"]["id"] for item in two["response"]["body"]] == ["a"]
+
+
+# the model in a URL's path (VCR cassettes) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "old", "new", "expected"),
+    [
+        (
+            "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+            "gemini-2.5-flash",
+            "gemini-x",
+            "https://generativelanguage.googleapis.com/v1beta/models/gemini-x:streamGenerateContent?alt=sse",
+        ),
+        (
+            "https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1/publishers/google/models/gemini-2.0-flash:generateContent",
+            "gemini-2.0-flash",
+            "gemini-y",
+            "https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/us-central1/publishers/google/models/gemini-y:generateContent",
+        ),
+        (
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3%3A0/invoke",
+            "anthropic.claude-3:0",
+            "anthropic.claude-4:1",
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-4%3A1/invoke",
+        ),
+        (
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.amazon.nova-micro-v1%3a0/converse-stream",
+            "us.amazon.nova-micro-v1:0",
+            "a/b:c",
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/a%2fb%3ac/converse-stream",
+        ),
+        (
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/amazon.titan-text-express-v1/converse",
+            "amazon.titan-text-express-v1",
+            "x:1",
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/x%3A1/converse",
+        ),
+    ],
+    ids=["gemini", "vertex", "bedrock-encoded", "bedrock-lowercase-escapes", "bedrock-plain"],
+)
+def test_the_model_in_a_url_path_is_renamed_and_back(
+    url: str, old: str, new: str, expected: str
+) -> None:
+    data = {"request": {"method": "POST", "url": url, "body": {}}, "response": {}}
+    rename_model(data, old=old, new=new)
+    assert data["request"]["url"] == expected
+    rename_model(data, old=new, new=old)
+    assert data["request"]["url"] == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.openai.com/v1/models",  # a model list names no model
+        "https://x.openai.azure.com/openai/deployments/gpt-4o/chat/completions",  # a deployment
+        "https://example.com/v1/search?path=/models/gpt-4o:x",  # a query, not the path
+    ],
+)
+def test_urls_that_name_no_model_in_their_path_stay(url: str) -> None:
+    data = {"request": {"method": "POST", "url": url, "body": {}}, "response": {}}
+    assert rename_model(data, old="gpt-4o", new="other") == []
+    assert data["request"]["url"] == url

@@ -55,6 +55,32 @@ def test_gzip_comes_back_with_its_header_and_level(level: int) -> None:
     assert encoding.encode(encoding.decode(original, ["gzip"]), ["gzip"], like=original) == original
 
 
+@pytest.mark.parametrize(("level", "memory"), [(6, 9), (9, 9), (4, 8), (2, 9)])
+@pytest.mark.parametrize("wrapped", [True, False], ids=["gzip", "deflate"])
+def test_zlib_settings_that_reproduce_the_original_are_found(
+    level: int, memory: int, wrapped: bool
+) -> None:
+    """Servers compress with memLevel 9, or a level the header doesn't name: an edit and
+    its reverse still give back the original bytes."""
+    data = b'{"model":"gpt-4o-mini","created":1700000000,"text":"%d"}\n' * 300
+
+    def compress(payload: bytes) -> bytes:
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15 if wrapped else 15, memory)
+        deflated = packer.compress(payload) + packer.flush()
+        if not wrapped:
+            return deflated
+        header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"  # XFL 0: the level is unnamed
+        size = (len(payload) & 0xFFFFFFFF).to_bytes(4, "little")
+        return header + deflated + zlib.crc32(payload).to_bytes(4, "little") + size
+
+    coding = ["gzip"] if wrapped else ["deflate"]
+    original = compress(data)
+    other = data.replace(b"gpt-4o-mini", b"zz-model")
+    there = encoding.encode(other, coding, like=original)
+    assert there == compress(other)
+    assert encoding.encode(data, coding, like=there) == original
+
+
 def test_an_edited_gzip_body_keeps_the_original_header() -> None:
     original = _gzip(b"old", mtime=1_700_000_000, name="x")
     edited = encoding.encode(b"new body", ["gzip"], like=original)

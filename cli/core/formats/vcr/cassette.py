@@ -12,7 +12,8 @@ Rules:
 - The model a URL names (Gemini `/models/<m>:generateContent`, Bedrock
   `/model/<m>/converse`) is the request's `model` when its body names none.
 - Reading never changes the YAML value; `Cassette` keeps what an edit needs to write a
-  value back: the root node (each scalar's position and style) and each body's layers.
+  value back: the root node (each scalar's position and style), each body's layers,
+  and (once an edit asks) the file as read.
 - `lazy_sse=True` leaves SSE response bodies unsplit: the interaction reads their lines
   one at a time (`Interaction.items_reader`).
 """
@@ -46,6 +47,9 @@ class Cassette:
     writer: str  # VCRPY or PYDANTIC_AI
     version: Any = None  # the cassette's `version:`
     bodies: list[tuple[Body, Body]] = field(default_factory=list)  # (request, response)
+    # The file as read, loaded again from its bytes the first time an edit compares or
+    # writes (`format.original`): edits change the interactions' values in place.
+    original: Any = None
 
 
 def shape_problem(value: Any) -> str | None:

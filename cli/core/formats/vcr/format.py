@@ -13,13 +13,14 @@ Rules:
   needs to rewrite only what changed.
 - A file over `BIG_FILE` can be opened lazily: it is parsed from disk (its bytes never
   held beside its value) and its SSE bodies are read a line at a time.
-- Writing back is not done yet (issue 13's surgical writer): `dump` refuses with a
-  one-line WriteError, so an edit leaves a VCR cassette exactly as it was.
+- Writing back is surgical (`writer`): only the values an edit changed are rewritten,
+  each in its own style, and bodies in the form they were recorded in. `dump` reads
+  its result again and refuses (one-line WriteError, nothing written) unless it gives
+  exactly the edited interactions. `diff_lines` is the YAML text before and after.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -27,12 +28,12 @@ from typing import Any
 
 from cli.core.equality import same_value
 from cli.core.model import CassetteFile, Interaction
-from cli.errors import WriteError
+from cli.errors import CassetteError, WriteError
 
 # `claims` runs on every file a walk finds: YAML and the decoders load only to read one.
 
 NAME = "vcr"
-WRITES = False  # until the surgical YAML writer: editing commands pass these files over
+WRITES = True
 BIG_FILE = 16 * 1024 * 1024  # as llama-stack's big files: above it, read lazily
 _YAML_START = re.compile(rb"\s*(?:---|%YAML|#|[\"']?[A-Za-z_][\w .-]*[\"']?[ \t]*:(?:\s|$))")
 _CASSETTE_START = re.compile(rb"(?:\s*(?:---|#[^\n]*)\n)*\s*(?:interactions|version):")
@@ -150,8 +151,23 @@ def _writer_note(writer: str) -> str:
 
 def original(file: CassetteFile) -> list[dict[str, Any]]:
     """Each interaction as it was read, before any edit (read again from the bytes)."""
+    return [interaction.data for interaction in _as_read(file).interactions]
+
+
+def _as_read(file: CassetteFile) -> Any:
+    """The file as read (a `writer.Read`), loaded again from its bytes once and kept."""
+    from cli.core.formats.vcr import cassette, loader, writer
+
+    document = file.document
+    if isinstance(document, cassette.Cassette) and document.original is not None:
+        return document.original
     assert file.raw is not None, "a lazily read file is never edited"
-    return [interaction.data for interaction in load(file.raw, file.path).interactions]
+    root, value = loader.load(file.raw, file.path)
+    found, again = cassette.interactions(value, root, file.path)
+    read = writer.Read(value, found, again.bodies)
+    if isinstance(document, cassette.Cassette):
+        document.original = read
+    return read
 
 
 def changed(file: CassetteFile) -> bool:
@@ -166,20 +182,37 @@ def new_name(file: CassetteFile) -> tuple[str | None, str | None]:
 
 
 def dump(file: CassetteFile) -> tuple[bytes, bool]:
-    raise WriteError(
-        "VCR cassettes can be read but not yet rewritten; nothing was written "
-        "(--check still reports what would change)",
-        file.path,
-    )
+    """The file's bytes with its interactions' edits written back surgically: (bytes, True).
+    The result is read again; unless it holds exactly the edited interactions, a
+    WriteError says where they differ and nothing is written."""
+    from cli.core.formats.vcr import writer
+
+    assert file.raw is not None, "a lazily read file is never written"
+    edited = [interaction.data for interaction in file.interactions]
+    new_raw = writer.write(file.raw, file.path, _as_read(file), edited)
+    _check(new_raw, file.path, edited)  # also when nothing was written: an edit was lost
+    return new_raw, True
+
+
+def _check(new_raw: bytes, path: Path, edited: list[dict[str, Any]]) -> None:
+    try:
+        again = [interaction.data for interaction in load(new_raw, path).interactions]
+    except CassetteError as exc:
+        raise WriteError(f"the rewritten file would not read back ({exc.message})", path) from None
+    for index, (written, wanted) in enumerate(zip(again, edited, strict=True)):
+        for side in ("request", "response"):
+            for key in sorted({*written[side], *wanted[side]}):
+                if not same_value(written[side].get(key), wanted[side].get(key)):
+                    raise WriteError(
+                        f"/interactions/{index}/{side}/{key}: this edit can't be written "
+                        "back exactly as made; nothing was written",
+                        path,
+                    )
 
 
 def diff_lines(file: CassetteFile) -> tuple[list[str], list[str]]:
-    """Before and after as pretty JSON of the decoded interactions."""
-    before = _pretty(original(file))
-    after = _pretty([interaction.data for interaction in file.interactions])
-    return before, after
-
-
-def _pretty(values: list[dict[str, Any]]) -> list[str]:
-    text = json.dumps(values, indent=2, ensure_ascii=False, default=str)
-    return (text + "\n").splitlines(keepends=True)
+    """The YAML text before and after the edits, as lines."""
+    assert file.raw is not None, "a lazily read file is never written"
+    new_raw, _ = dump(file)
+    before = file.raw.decode("utf-8", "replace").splitlines(keepends=True)
+    return before, new_raw.decode("utf-8", "replace").splitlines(keepends=True)

@@ -13,7 +13,7 @@ from cli.core import formats
 from cli.core.formats.vcr import cassette
 from cli.core.formats.vcr import format as vcr
 from cli.core.transcript.reassemble import transcribe
-from cli.errors import ReadError, WriteError
+from cli.errors import ReadError
 
 SAMPLES = Path(__file__).resolve().parents[4] / "sample_cassettes"
 
@@ -169,16 +169,20 @@ def test_every_scalar_keeps_its_place_and_style() -> None:
     assert checked > 30
 
 
-def test_edits_are_not_written_back_yet(tmp_path: Path) -> None:
+def test_an_edit_is_written_back_surgically() -> None:
     file = formats.read(SAMPLES / "vcr-openai-chat-stream.yaml")
-    assert not formats.changed(file)
+    assert formats.writes(file) and not formats.changed(file)
     file.interactions[0].data["request"]["body"]["model"] = "other"
     assert formats.changed(file) and formats.new_name(file) == (None, None)
-    assert not formats.writes(file)
-    with pytest.raises(WriteError, match="not yet rewritten"):
-        formats.dump(file)
+    new_raw, exact = formats.dump(file)
+    assert exact
     before, after = formats.diff_lines(file)
-    assert [line for line in after if line not in before] == ['        "model": "other",\n']
+    removed = [line for line in before if line not in after]
+    added = [line for line in after if line not in before]
+    assert len(removed) == len(added) == 2  # the body's line with the model, content-length
+    assert '"model":"other"' in added[0] and "'219'" in added[1]
+    assert added[0] == removed[0].replace('"model":"gpt-4o-mini"', '"model":"other"')
+    assert new_raw.decode().splitlines(keepends=True) == after
 
 
 def test_a_big_file_reads_its_sse_a_line_at_a_time(
