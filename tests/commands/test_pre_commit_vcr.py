@@ -15,9 +15,10 @@ import pytest
 
 from tests.commands.helpers import SAMPLES
 from tests.commands.test_validate import git, snapshot_of_this_project
+from tests.core.rules.test_rules import OPENAI_KEY
 
 CLEAN = SAMPLES / "vcr-openai-chat-stream.yaml"
-KEY = "sk-proj-Xk3d9Qm2Lp7Rt5Vw8Yz1Ab4Cd6Ef0Gh2Jk5Mn8Pq"
+KEY = OPENAI_KEY
 CASSETTES = "tests/cassettes/test_chat"
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import random
 import re
+import string
 from pathlib import Path
 from typing import Any
 
@@ -44,27 +46,37 @@ STYLES = {  # writer style -> a real cassette in it
     "llm-anthropic-sse": "simonw+llm-anthropic/tests/cassettes/test_anthropic/test_prompt.yaml",
 }
 
-OPENAI_KEY = "sk-proj-Xk3d9Qm2Lp7Rt5Vw8Yz1Ab4Cd6Ef0Gh2Jk5Mn8PqRs"
-ANTHROPIC_KEY = "sk-ant-api03-" + "Qm2Lp7Rt5Vw8Yz1Ab4Cd6Ef0Gh2Jk5Mn8Pq" * 2 + "AA"
-GOOGLE_HEADER_KEY = "AIzaSyD3x9Qm2Lp7Rt5Vw8Yz1Ab4Cd6Ef0Gh2J"
-GOOGLE_URL_KEY = "AIzaSyB7k2Pq9Lm4Xw8Rt5Vz1Ab4Cd6Ef0Gh2K"
-COOKIE = "Kq8Zt3VxLp0Rw7Ym2Nc5Bd1Fg6Hj4Sa9Te"
-SET_COOKIES = ("BV0s2UQraAxouFDUEdsj9AS9rtSrZA9k", "5fV8AudakGgHslCW2Y6zvxEI7ZPYrEFN")
-ORGANIZATION = "org-Xk3d9Qm2Lp7Rt5Vw8Yz1Ab4C"
-PROJECT = "proj_Lp7Rt5Vw8Yz1Ab4Cd6Ef0Gh2"
-ANTHROPIC_ORG = "b320df16-c763-4455-b901-3f7d54e9a012"
-REQUEST_BODY_KEY = "sk-proj-Bd1Fg6Hj4Sa9TeKq8Zt3VxLp0Rw7Ym2Nc5QwErTy"
-RESPONSE_BODY_KEY = "ghp_Zt3VxLp0Rw7Ym2Nc5Bd1Fg6Hj4Sa9TeKq8A1"
-SPLIT_KEY = "sk-ant-api03-" + "Lp0Rw7Ym2Nc5Bd1Fg6Hj4Sa9TeKq8Zt3Vx" * 2 + "AA"
-CLIENT_SECRET = "GOCSPX-Ab4Cd6Ef0Gh2Jk5Mn8PqRs1T"
-REFRESH_TOKEN = "1%2F%2F0gXk3d9Qm2Lp7Rt5Vw8Yz1Ab4Cd6Ef0Gh2"  # as a form writes 1//0g...
-ASSERTION = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4QHkuaWFtIn0.c2lnbmF0dXJlUXdFclR5VWlPcA"
-SIGV4_KEY_ID = "AKIAIOSFODNN7Q3XK9PZ"
-SIGV4_SIGNATURE = "fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024"
-SESSION_TOKEN = "IQoJb3JpZ2luX2VjEFkaCXVzLWVhc3QtMSJGMEQCIATPQNTQLWi"
-STS_KEY_ID = "ASIAQ3XK9PZIOSFODNN7"
-STS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzXk3d9Qm2L"
-STS_TOKEN = "FwoGZXIvYXdzEJr//////////wEaDHqa0AP1b2Qm2Lp7Rt5"
+# Keys are made here from a seeded generator, as tests/core/secrets does: no file of the
+# repository holds anything that looks like a real key.
+_rng = random.Random(13)
+ALNUM = string.ascii_letters + string.digits
+
+
+def _fake(n: int, alphabet: str = ALNUM) -> str:
+    return "".join(_rng.choice(alphabet) for _ in range(n - 2)) + "q7"
+
+
+OPENAI_KEY = "sk-proj-" + _fake(44)
+ANTHROPIC_KEY = "sk-ant-api03-" + _fake(70) + "AA"
+GOOGLE_HEADER_KEY = "AIza" + _fake(35)
+GOOGLE_URL_KEY = "AIza" + _fake(35)
+COOKIE = _fake(34)
+SET_COOKIES = (_fake(32), _fake(32))
+ORGANIZATION = "org-" + _fake(24)
+PROJECT = "proj_" + _fake(24)
+ANTHROPIC_ORG = "b320df16-c763-4455-b901-3f7d54e9a012"  # a uuid; the header makes it secret
+REQUEST_BODY_KEY = "sk-proj-" + _fake(40)
+RESPONSE_BODY_KEY = "ghp_" + _fake(36)
+SPLIT_KEY = "sk-ant-api03-" + _fake(70) + "AA"
+CLIENT_SECRET = "GOCSPX-" + _fake(28)
+REFRESH_TOKEN = "1%2F%2F0g" + _fake(36)  # as a form writes 1//0g...
+ASSERTION = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4QHkuaWFtIn0." + _fake(43)
+SIGV4_KEY_ID = "AKIA" + _fake(16, string.ascii_uppercase + string.digits).upper()
+SIGV4_SIGNATURE = _fake(64, "0123456789abcdef")
+SESSION_TOKEN = "IQoJb3JpZ2luX2Vj" + _fake(40)
+STS_KEY_ID = "ASIA" + _fake(16, string.ascii_uppercase + string.digits).upper()
+STS_SECRET = _fake(40, ALNUM + "/+")
+STS_TOKEN = "FwoGZXIvYXdzEJr//////////wEa" + _fake(40)
 
 SECRETS = [
     OPENAI_KEY,

@@ -1,8 +1,8 @@
 """Run the rules of `cassette validate` over files: one file in a worker, a library in order.
 
 Rules:
-- An unreadable or unparseable file is a finding (S001), never an exception: checking
-  files is this command's job.
+- An unreadable or unparseable file is a finding (S001; V001 for YAML), never an
+  exception: checking files is this command's job.
 - Per-file rules run in worker processes (`check_path`), which return only findings and
   two small digests per file; the cross-file rules compare the digests in the parent
   (`validate`), so memory grows by a few bytes per file, never by a cassette.

@@ -30,7 +30,8 @@ Path = tuple[Any, ...]  # keys and indexes inside a payload
 
 
 def payload_start(line: str) -> int:
-    """Where the JSON of a data line starts; -1 when the line holds no JSON container."""
+    """Where the JSON of a data line starts; -1 when none can (no `{` or `[` opens what
+    follows `data:`). `[DONE]` opens like an array: `payload` tells."""
     if not line.startswith("data:"):
         return -1
     start = 5

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from cli.core.rules import Finding, Settings, all_rules, check_path
-from tests.core.rules.test_rules import OPENAI_KEY
+from tests.core.rules.test_rules import GOOGLE_KEY, OPENAI_KEY
 
 pytestmark = pytest.mark.corpus
 
@@ -320,7 +320,7 @@ def test_secrets_have_interaction_pointers_and_yaml_lines(corpus_dir: Path, tmp_
     edit_text(
         path,
         "https://api.openai.com/v1/chat/completions",
-        "https://api.openai.com/v1/chat/completions?key=AIzaSyD3x9Qm2Lp7Rt5Vw8Yz1Ab4Cd6Ef0Gh2J",
+        f"https://api.openai.com/v1/chat/completions?key={GOOGLE_KEY}",
     )
     found = check(path, select=("K",))
     text = path.read_text().splitlines()
