@@ -187,7 +187,8 @@ def _edit_one(
                 return resumed
         file = formats.load(raw, path)
         if not formats.writes(file) or not _takes(edit, file.format):
-            message = f"a {file.format} cassette can't be {_verb(edit)} yet; left as it is"
+            what = "edited by this command" if formats.writes(file) else "edited"
+            message = f"a {file.format} cassette can't be {what} yet; left as it is"
             return _passed_over(path, name, raw, mode, roots, CassetteError(message, path))
         made = _apply(edit, file)
         changes = [change for change in made if isinstance(change, Change)]
@@ -244,10 +245,6 @@ def _takes(edit: Any, format_name: str) -> bool:
     knows in a `formats` attribute (scrub: llama-stack's only, for now)."""
     accepted = getattr(_function(edit), "formats", None)
     return accepted is None or format_name in accepted
-
-
-def _verb(edit: Any) -> str:
-    return "scrubbed" if getattr(_function(edit), "__name__", "") == "scrub" else "edited"
 
 
 def _passed_over(

@@ -226,3 +226,46 @@ def test_choose_reads_the_flags() -> None:
     for flags in [(False, None, None, False), (True, "1h", None, False)]:
         with pytest.raises(UsageError, match="exactly one"):
             choose(*flags)
+
+
+def test_events_inside_sse_lines_move_in_their_own_style() -> None:
+    """A raw SSE passthrough (llama-stack) or a VCR stream: the JSON of each `data:` line,
+    and the object an event carries, hold timestamps too."""
+    lines = [
+        "event: interaction.complete",
+        'data: {"interaction":{"id":"v1","created":"2026-04-14T10:07:27Z"},"event_type":"x"}',
+        "",
+        'data: {"object": "chat.completion.chunk", "created": 1700000000}',
+        "data: [DONE]",
+    ]
+    data = {"request": {}, "response": {"body": list(lines), "is_streaming": True}}
+    changes = retime(data, how="shift", seconds=3600)
+    assert data["response"]["body"] == [
+        lines[0],
+        lines[1].replace("10:07:27Z", "11:07:27Z"),
+        "",
+        lines[3].replace("1700000000", "1700003600"),
+        "data: [DONE]",
+    ]
+    assert [c.description.split(":")[0] for c in changes] == [
+        "/response/body/1/interaction/created",
+        "/response/body/3/created",
+    ]
+    retime(data, how="shift", seconds=-3600)
+    assert data["response"]["body"] == lines
+
+
+def test_date_headers_move_and_keep_their_form() -> None:
+    data = {
+        "request": {},
+        "response": {
+            "headers": {"Date": ["Thu, 01 Jan 2026 00:00:00 GMT"], "date": ["not a date"]},
+            "body": {"created": 1767225600},
+        },
+    }
+    retime(data, how="shift", seconds=-1)
+    assert data["response"]["headers"] == {
+        "Date": ["Wed, 31 Dec 2025 23:59:59 GMT"],
+        "date": ["not a date"],
+    }
+    assert data["response"]["body"] == {"created": 1767225599}

@@ -278,3 +278,20 @@ def test_no_edit_gives_the_same_bytes_and_diff_lines_are_the_yaml(tmp_path: Path
     before, after = formats.diff_lines(file)
     assert "".join(before) == raw.decode()
     assert [line for line in before if line not in after] == ["      Date:\n", "      - x\n"]
+
+
+def test_json_lines_are_rewritten_line_by_line(tmp_path: Path) -> None:
+    lines = [
+        '{"model": "llama3", "response": "Hi", "done": false}',
+        '{"model":"llama3","done":true}',
+    ]
+    body = "\n".join(lines) + "\n"
+    headers = {"Content-Type": ["application/x-ndjson"], "Content-Length": [str(len(body))]}
+    path = write(tmp_path, cassette(body, headers))
+    file = formats.read(path)
+    from cli.core.edit.rename import rename_model
+
+    rename_model(file.interactions[0].data, old="llama3", new="llama4")
+    response = yaml.safe_load(formats.dump(file)[0])["interactions"][0]["response"]
+    assert response["body"]["string"] == body.replace("llama3", "llama4")
+    assert response["headers"]["Content-Length"] == [str(len(body))]  # same length
