@@ -24,10 +24,9 @@ Rules:
 - Writes go through `atomic.write_atomic` in the file's own style. Each file succeeds or
   fails on its own; a failed file is left exactly as it was. Before writing, a run clears
   the temp files that killed runs left in the directories it writes to.
-- A file a walk found that is not a cassette, or whose format can't be written back yet
-  or isn't among the edit's `formats`, is `passed_over` with a note and leaves the exit
-  code alone (`-o` copies it as it is, to keep the tree whole); named on the command
-  line, it fails.
+- A file a walk found that is not a cassette, or whose format can't be written back yet,
+  is `passed_over` with a note and leaves the exit code alone (`-o` copies it as it is,
+  to keep the tree whole); named on the command line, it fails.
 - Values listed in `Change.secret` are never printed: reports and diffs mask them.
 """
 
@@ -186,9 +185,8 @@ def _edit_one(
             if resumed is not None:
                 return resumed
         file = formats.load(raw, path)
-        if not formats.writes(file) or not _takes(edit, file.format):
-            what = "edited by this command" if formats.writes(file) else "edited"
-            message = f"a {file.format} cassette can't be {what} yet; left as it is"
+        if not formats.writes(file):
+            message = f"a {file.format} cassette can't be edited yet; left as it is"
             return _passed_over(path, name, raw, mode, roots, CassetteError(message, path))
         made = _apply(edit, file)
         changes = [change for change in made if isinstance(change, Change)]
@@ -234,17 +232,6 @@ def _edit_one(
         if exc.path is None:  # raised by the edit, which doesn't know the file
             exc.path = str(path)
         return FileResult(name, "failed", error=str(exc))
-
-
-def _function(edit: Any) -> Any:
-    return edit.function if isinstance(edit, Bound) else getattr(edit, "func", edit)
-
-
-def _takes(edit: Any, format_name: str) -> bool:
-    """Whether the edit works on this format: an edit function may list the formats it
-    knows in a `formats` attribute (scrub: llama-stack's only, for now)."""
-    accepted = getattr(_function(edit), "formats", None)
-    return accepted is None or format_name in accepted
 
 
 def _passed_over(
