@@ -70,16 +70,17 @@ def scrub(data: dict[str, Any], *, options: ScrubOptions = ScrubOptions()) -> li
     changes: list[Change] = []
     joined = stream_fields(data)
     try:
-        needed = _needs_scrub(data, options)
+        need = _needs_scrub(data, options)
     except RecursionError:  # absurdly deep nesting: take the long way, which doesn't recurse
-        needed = True
+        need = _Need(headers=True, strings=True)
     rescan = partial(_rescan, options=options, changes=changes)
     # Streams first: a key split so that its first chunk alone looks like a whole key is
     # cut whole here; the string pass would redact only that head, leaving its tail.
     for slots in joined:
         scrub_joined(slots, options.patterns, options.literals, changes, rescan)
-    if needed:
+    if need.headers:
         _scrub_headers(data, options, changes)
+    if need.strings:
         for parent, key, path in _string_slots(data):
             _scrub_string(parent, key, path, options, changes)
         for slots in joined:  # a key that stands at a boundary once its neighbour is cut
@@ -94,48 +95,66 @@ _LONG = 1024
 _HEAD = 128  # in base64 a key could only start at the run's start (no boundary inside)
 
 
-def _needs_scrub(data: dict[str, Any], options: ScrubOptions) -> bool:
-    """False only if scrubbing `data`, streams aside, would change nothing."""
+@dataclass
+class _Need:
+    """What the quick look says needs scrubbing: sensitive headers; strings (a URL, a form
+    body, or text the detector may find something in). Never a false no."""
+
+    headers: bool = False
+    strings: bool = False
+
+    @property
+    def both(self) -> bool:
+        return self.headers and self.strings
+
+
+def _needs_scrub(data: dict[str, Any], options: ScrubOptions) -> _Need:
+    """What scrubbing `data`, streams aside, may change (see `_Need`)."""
+    need = _Need()
     request = data.get("request")
     url = request.get("url") if isinstance(request, dict) else None
     if isinstance(url, str) and _url_needs_scrub(url, options):
-        return True
+        need.strings = True
     for side, key in _BODIES:
         body = data.get(side, {}).get(key) if isinstance(data.get(side), dict) else None
         if isinstance(body, str) and secrets.form_secrets(body):
-            return True
+            need.strings = True
     texts: set[str] = set()  # a stream repeats its id and model in every chunk
     shortest = min((len(literal) for literal in options.literals), default=secrets.SHORTEST_MATCH)
     if options.patterns:
         shortest = 1  # a user's regex may match anything, base64 included
-    if _gather(data, options, texts, min(shortest, secrets.SHORTEST_MATCH)):
-        return True
-    if secrets.may_hold_secrets("\n".join(texts), options.literals):
-        return True
+    _gather(data, options, texts, min(shortest, secrets.SHORTEST_MATCH), need)
+    if need.strings:
+        return need
     # A user's regex runs on each string alone: joined, `^` or `$` would mean something else.
     regexes = [re.compile(p[1] if isinstance(p, tuple) else p) for p in options.patterns]
-    return any(regex.search(text) for regex in regexes for text in texts)
+    need.strings = secrets.may_hold_secrets("\n".join(texts), options.literals) or any(
+        regex.search(text) for regex in regexes for text in texts
+    )
+    return need
 
 
-def _gather(value: Any, options: ScrubOptions, texts: set[str], shortest: int) -> bool:
-    """Add the strings worth scanning to `texts`; True as soon as a header or URL needs
-    scrubbing."""
+def _gather(value: Any, options: ScrubOptions, texts: set[str], shortest: int, need: _Need) -> None:
+    """Add the strings worth scanning to `texts`, and note in `need` a header or URL that
+    needs scrubbing; stop once both are noted."""
     is_dict = type(value) is dict
     for key, child in value.items() if is_dict else zip(repeat(None), value):
+        if need.both:
+            return
         kind = type(child)
         if kind is str and child.startswith("data:"):
-            value = payload(child)
-            if value is not None:  # an SSE line's JSON: its strings, decoded
-                if _gather(value, options, texts, shortest):
-                    return True
+            parsed = payload(child)
+            if parsed is not None:  # an SSE line's JSON: its strings, decoded
+                _gather(parsed, options, texts, shortest, need)
                 continue
         if kind is str:
             if (
-                "://" in child
+                not need.strings
+                and "://" in child
                 and (options.hosts or "@" in child or "?" in child or "#" in child)
                 and any(_url_needs_scrub(child[s:e], options) for s, e in secrets.find_urls(child))
             ):
-                return True
+                need.strings = True
             if len(child) >= shortest:
                 if (
                     len(child) > _LONG
@@ -146,18 +165,18 @@ def _gather(value: Any, options: ScrubOptions, texts: set[str], shortest: int) -
                 texts.add(child)
         elif kind is dict or kind is list:
             if (
-                is_dict
+                not need.headers
+                and is_dict
                 and kind is dict
                 and type(key) is str
                 and key.lower() == "headers"
                 and _headers_need_scrub(child, options)
             ):
-                return True
+                need.headers = True
             if kind is list and numbers_only(child):
                 continue
-            if child and _gather(child, options, texts, shortest):
-                return True
-    return False
+            if child:
+                _gather(child, options, texts, shortest, need)
 
 
 def _url_needs_scrub(url: str, options: ScrubOptions) -> bool:
