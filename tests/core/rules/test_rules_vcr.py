@@ -338,3 +338,29 @@ def test_secrets_have_interaction_pointers_and_yaml_lines(corpus_dir: Path, tmp_
 def test_every_v_rule_is_tested() -> None:
     tested = {"V001", "V002", "V003", "V004", "V005", "V006"}
     assert {code for code in all_rules() if code[0] == "V"} == tested
+
+
+def test_a_big_cassette_is_judged_as_when_read_whole(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read lazily (its SSE lines one at a time), a VCR cassette gets the same findings,
+    pointers and lines: the big-file branch is the format's alone."""
+    from cli.core.formats.llamastack import lazy
+    from cli.core.formats.vcr import format as vcr_format
+
+    path = copy(corpus_dir, ANTHROPIC_SSE, tmp_path)
+    edit_yaml(path, _cut_before("event: message_stop"))
+    edit_text(
+        path,
+        "anthropic-version:\n",
+        f"authorization:\n      - Bearer {OPENAI_KEY}\n      anthropic-version:\n",
+    )
+
+    def seen(threshold: int) -> list[tuple[str, str, int | None]]:
+        monkeypatch.setattr(lazy, "BIG_FILE", threshold)
+        monkeypatch.setattr(vcr_format, "BIG_FILE", threshold)
+        return sorted((f.code, f.pointer, f.line) for f in check(path))
+
+    whole, big = seen(1 << 40), seen(1024)
+    assert path.stat().st_size > 1024
+    assert whole == big and {code for code, _, _ in whole} == {"K001", "T010"}
