@@ -18,8 +18,9 @@ Rules:
 - What YAML can't take without a new node (a header or key added, a list grown, a
   scalar become a mapping) and a body that can't go back in its form are refused with
   a one-line `WriteError`: nothing is written.
-- `write` checks its result: the new text, read again, must give exactly the edited
-  interactions (the derived `endpoint` and URL model included). Otherwise it refuses.
+- The result is checked by `format.dump`: the new text, read again, must give exactly the
+  edited interactions (the derived `endpoint` and URL model included), or nothing is
+  written.
 - Only UTF-8 text is rewritten (every recorder writes it).
 """
 
@@ -32,7 +33,7 @@ from typing import Any
 from cli.core.equality import same_value
 from cli.core.formats.vcr import bodies_out
 from cli.core.formats.vcr.cassette import header
-from cli.core.formats.vcr.yaml_text import Delete, Replace, YamlEditError, apply_edits
+from cli.core.formats.vcr.yaml_text import Delete, Replace, YamlEditError, apply_edits, pointer
 from cli.core.model import Interaction
 from cli.core.wire.body import Body
 from cli.core.wire.json_text import JsonTextError
@@ -68,7 +69,7 @@ def write(raw: bytes, path: Path, read: Read, edited: list[dict[str, Any]]) -> b
             recorded = read.value["interactions"][index]
             edits += _interaction(index, recorded, old.data, new, read.bodies[index])
     except _Refused as exc:
-        raise WriteError(f"{_pointer(exc.where)}: {exc}; nothing was written", path) from None
+        raise WriteError(f"{pointer(exc.where)}: {exc}; nothing was written", path) from None
     if not edits:
         return raw
     try:
@@ -245,7 +246,3 @@ def _like(held: Any, value: Any) -> Any:
         except UnicodeEncodeError:
             return value.encode("latin-1")
     return value
-
-
-def _pointer(where: tuple[Key, ...]) -> str:
-    return "/" + "/".join(str(step).replace("~", "~0").replace("/", "~1") for step in where)
