@@ -35,6 +35,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -352,4 +353,20 @@ def _diff(
         shown = masker(secret) if masker else "***"
         escaped = json.dumps(secret)[1:-1]  # how the secret appears inside the JSON text
         text = text.replace(escaped, shown).replace(secret, shown)
+        if "\\\n" in text:
+            text = _mask_folded(text, secret, shown)
     return text
+
+
+# A YAML double-quoted scalar folds a long line anywhere with a `\` at its end; the diff's
+# next line then starts with its mark (`-`, `+`, ` `) and the scalar's indentation.
+_FOLD = r"\\\n[-+ ][ \t]*"
+
+
+def _mask_folded(text: str, secret: str, shown: str) -> str:
+    """`text` with `secret` masked also where a fold splits it over two lines or more:
+    the mask goes where it starts, its other pieces are cut, the folds stay."""
+    if len(secret) < 8:
+        return text
+    pattern = re.compile(f"(?:{_FOLD})?".join(re.escape(char) for char in secret))
+    return pattern.sub(lambda match: shown + "".join(re.findall(_FOLD, match.group())), text)
