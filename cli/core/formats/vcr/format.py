@@ -13,6 +13,8 @@ Rules:
   needs to rewrite only what changed.
 - A file over `BIG_FILE` can be opened lazily: it is parsed from disk (its bytes never
   held beside its value) and its SSE bodies are read a line at a time.
+- `locate_lines` gives a finding the YAML line of its pointer, from the same nodes
+  (`lines`), whether the file was read whole or lazily.
 - Writing back is surgical (`writer`): only the values an edit changed are rewritten,
   each in its own style, and bodies in the form they were recorded in. `dump` reads
   its result again and refuses (one-line WriteError, nothing written) unless it gives
