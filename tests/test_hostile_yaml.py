@@ -85,7 +85,7 @@ def test_hostile_yaml(tmp_path: Path, name: str, command: str) -> None:
     assert seconds < SECONDS and megabytes < MEGABYTES, (seconds, megabytes)
     assert "Traceback" not in out + err
     if command == "validate":  # checking files is its job: a finding, exit 1
-        assert code == 1 and str(path) in out and "S001" in out, out + err
+        assert code == 1 and str(path) in out and "V001" in out, out + err
     else:  # ls still prints its (empty) table and totals
         assert code == 2 and name not in out, out
         naming = [line for line in err.splitlines() if str(path) in line]

@@ -99,11 +99,18 @@ MAKERS: dict[str, list[Maker]] = {
     "private-key": [_pem],
     "bearer-token": [lambda r: "Bearer " + _text(r, 40)],
     "basic-auth": [lambda r: "Basic " + _basic(r)],
+    "aws-secret-access-key": [
+        lambda r: f"<SecretAccessKey>{_text(r, 40, ALNUM + '/+')}</SecretAccessKey>"
+    ],
+    "aws-session-token": [lambda r: f"<SessionToken>{_text(r, 120, ALNUM + '/+')}</SessionToken>"],
 }
 
 
 def secret_of(text: str) -> str:
-    """What the detector reports: the credential of `Bearer`/`Basic`, else the key."""
+    """What the detector reports: the credential of `Bearer`/`Basic` or of an STS XML
+    element, else the key."""
+    if text.startswith("<"):
+        return text.split(">", 1)[1].split("<", 1)[0]
     return text.split(" ", 1)[1] if text.startswith(("Bearer ", "Basic ")) else text
 
 
@@ -174,7 +181,7 @@ def test_validate_and_scrub_find_every_planted_key(
     data = plant(stream, text, cuts, at, before, after)
     path = tmp_path_factory.mktemp("planted") / "cassette.json"
     path.write_text(json.dumps(data, indent=2) + "\n")
-    where = at + sum(cut <= len(text) - len(secret) for cut in cuts)  # the secret's chunk
+    where = at + sum(cut <= text.index(secret) for cut in cuts)  # the secret's chunk
     start = f"/response/body/{where}/__data__/choices/0/delta/content "
     found = k003(path)
     assert [line for line in found if line.startswith(start) and kind in line], found

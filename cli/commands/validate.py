@@ -65,8 +65,9 @@ def command(
 ) -> int:
     """Check cassettes for damage, leaked secrets and names replay won't find.
 
-    Rules cover structure (S), parts that disagree (C), stream integrity (T), secrets (K)
-    and the library's file names and duplicates (L); the README lists every code. Settings
+    Rules cover structure (S), parts that disagree (C), stream integrity (T), secrets (K),
+    the library's file names and duplicates (L) and VCR cassettes (V); the README lists
+    every code. Settings
     also come from the tool.cassette.validate table of pyproject.toml; flags win. Exit 0:
     nothing at or above --fail-on; 1: findings (an unparseable file is one); 2: bad flags
     or settings.

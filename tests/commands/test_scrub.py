@@ -426,7 +426,7 @@ def test_the_corpus_holds_nothing_to_scrub(corpus_dir: Path) -> None:
 def test_pre_commit_hook_runs_check_mode_on_the_staged_files(library: Path) -> None:
     manifest = (REPO_ROOT / ".pre-commit-hooks.yaml").read_text()
     hook = manifest[manifest.index("- id: cassette-scrub") :]
-    assert "entry: cassette scrub --check" in hook and "types: [json]" in hook
+    assert "entry: cassette scrub --check" in hook and "types_or: [json, yaml]" in hook
     files = [library / "openai-embeddings.json", library / "planted.json"]
     assert run("scrub", "--check", *files).exit_code == 1  # as pre-commit calls it
     assert run("scrub", "--check", files[0]).exit_code == 0

@@ -213,6 +213,20 @@ def test_whole_corpus_as_json(corpus_dir: Path) -> None:
     assert run("validate", corpus_dir, "--fail-on", "warning", "--glob", "*.json").exit_code == 1
 
 
+@pytest.mark.corpus
+def test_whole_vcr_corpus(corpus_dir: Path) -> None:
+    """Only real problems (README, validate): leaked cookies and organization ids, response
+    Content-Lengths that disagree, one hand-edited request body."""
+    result = run("validate", corpus_dir / "vcr", "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    report = json.loads(result.stdout)
+    summary = report["summary"]
+    assert summary["files"] == 175 and summary["warnings"] == summary["info"] == 0
+    assert summary["by_rule"] == {"K001": 247, "V004": 1, "V005": 6}
+    assert all(f["line"] and f["pointer"].startswith("/interactions/") for f in report["findings"])
+    assert result.stderr.count("not a cassette") == 2  # pydantic-ai's gRPC recordings
+
+
 # pre-commit --------------------------------------------------------------------------
 
 

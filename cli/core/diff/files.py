@@ -15,15 +15,19 @@ Rules:
   `formatting`, whose old/new are the byte sizes.
 - A file that can't be read raises ReadError; one that isn't a cassette, NotACassette (a
   ReadError too).
-- Files of several interactions (VCR) are compared interaction by interaction, in order;
-  each change's section names its interaction, and one only one side has is added or
-  removed whole.
+- Files of several interactions (VCR) pair their interactions as replay does: by method
+  and URL path, the n-th of each on one side with the n-th on the other (so one call
+  added in the middle leaves the others paired). Each change's section names its
+  interaction (`interaction 2`, or `interaction 2 -> 3` when its place moved); one only
+  one side has is added or removed whole. Headers (dates, `cf-ray`, request ids,
+  processing times, cookies) are noise here as in every default diff.
 """
 
 from __future__ import annotations
 
 import filecmp
 import os
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +46,7 @@ from cli.core.diff.response import compare_response
 from cli.core.diff.values import structured_changes, value_change
 from cli.core.equality import same_value
 from cli.core.formats.llamastack import codec
-from cli.core.model import CassetteFile, Interaction
+from cli.core.model import CassetteFile, Interaction, url_path
 
 _COMPARED_TOP = frozenset({"request", "response", "test_id"})
 STRICT = DiffOptions(strict=True)
@@ -92,19 +96,48 @@ def _compare_several(
     old = [interaction.data for interaction in old_file.interactions]
     new = [interaction.data for interaction in new_file.interactions]
     changes: list[Change] = []
-    for index in range(max(len(old), len(new))):
-        section = f"interaction {index}"
-        if index >= len(old):
-            changes.append(Change(section, "interaction", "added", None, _request_line(new[index])))
-        elif index >= len(new):
-            changes.append(Change(section, "interaction", "removed", _request_line(old[index])))
-        elif not same_value(old[index], new[index]):
-            for change in compare_data(old[index], new[index], options):
+    for before, after in pair_interactions(old, new):
+        if after is None:
+            section = f"interaction {before}"
+            changes.append(Change(section, "interaction", "removed", _request_line(old[before])))
+        elif before is None:
+            section = f"interaction {after}"
+            changes.append(Change(section, "interaction", "added", None, _request_line(new[after])))
+        elif not same_value(old[before], new[after]):
+            section = f"interaction {before}" + (f" -> {after}" if after != before else "")
+            for change in compare_data(old[before], new[after], options):
                 change.section = f"{section} {change.section}"
                 changes.append(change)
     result.changes, result.omitted = cap(changes)
     result.status = CHANGED if changes else UNCHANGED
     return result
+
+
+def pair_interactions(
+    old: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> list[tuple[int | None, int | None]]:
+    """(old index, new index) pairs: the n-th interaction of a method and URL path on one
+    side with the n-th of the same on the other; then each one left over alone (None on
+    the other side). In old order, with the added ones where they stand in the new file."""
+    waiting: dict[tuple[Any, str], deque[int]] = {}
+    for index, data in enumerate(new):
+        waiting.setdefault(_call(data), deque()).append(index)
+    pairs: list[tuple[int | None, int | None]] = []
+    for index, data in enumerate(old):
+        queue = waiting.get(_call(data))
+        pairs.append((index, queue.popleft() if queue else None))
+    paired = {after for _, after in pairs if after is not None}
+    for index in range(len(new)):
+        if index not in paired:
+            at = next((n for n, (_, after) in enumerate(pairs) if (after or 0) > index), None)
+            pairs.insert(len(pairs) if at is None else at, (None, index))
+    return pairs
+
+
+def _call(data: dict[str, Any]) -> tuple[Any, str]:
+    request = data.get("request") if isinstance(data.get("request"), dict) else {}
+    url = request.get("url")
+    return request.get("method"), url_path(url) if isinstance(url, str) else ""
 
 
 def _request_line(data: dict[str, Any]) -> str:

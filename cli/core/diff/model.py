@@ -35,7 +35,15 @@ STRUCTURED_LIMIT = 20  # per structured value (one tool schema, one embedding li
 
 # Response fields that differ on every recording and say nothing about the answer.
 NOISE_KEYS = frozenset(
-    {"id", "created", "created_at", "system_fingerprint", "service_tier", "time_info"}
+    {
+        "id",
+        "created",
+        "created_at",
+        "system_fingerprint",
+        "service_tier",
+        "time_info",
+        "obfuscation",  # OpenAI pads stream chunks with random text of random length
+    }
 )
 
 

@@ -24,10 +24,9 @@ Rules:
 - Writes go through `atomic.write_atomic` in the file's own style. Each file succeeds or
   fails on its own; a failed file is left exactly as it was. Before writing, a run clears
   the temp files that killed runs left in the directories it writes to.
-- A file a walk found that is not a cassette, or whose format can't be written back yet
-  or isn't among the edit's `formats`, is `passed_over` with a note and leaves the exit
-  code alone (`-o` copies it as it is, to keep the tree whole); named on the command
-  line, it fails.
+- A file a walk found that is not a cassette, or whose format can't be written back yet,
+  is `passed_over` with a note and leaves the exit code alone (`-o` copies it as it is,
+  to keep the tree whole); named on the command line, it fails.
 - Values listed in `Change.secret` are never printed: reports and diffs mask them.
 """
 
@@ -36,6 +35,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -186,9 +186,8 @@ def _edit_one(
             if resumed is not None:
                 return resumed
         file = formats.load(raw, path)
-        if not formats.writes(file) or not _takes(edit, file.format):
-            what = "edited by this command" if formats.writes(file) else "edited"
-            message = f"a {file.format} cassette can't be {what} yet; left as it is"
+        if not formats.writes(file):
+            message = f"a {file.format} cassette can't be edited yet; left as it is"
             return _passed_over(path, name, raw, mode, roots, CassetteError(message, path))
         made = _apply(edit, file)
         changes = [change for change in made if isinstance(change, Change)]
@@ -234,17 +233,6 @@ def _edit_one(
         if exc.path is None:  # raised by the edit, which doesn't know the file
             exc.path = str(path)
         return FileResult(name, "failed", error=str(exc))
-
-
-def _function(edit: Any) -> Any:
-    return edit.function if isinstance(edit, Bound) else getattr(edit, "func", edit)
-
-
-def _takes(edit: Any, format_name: str) -> bool:
-    """Whether the edit works on this format: an edit function may list the formats it
-    knows in a `formats` attribute (scrub: llama-stack's only, for now)."""
-    accepted = getattr(_function(edit), "formats", None)
-    return accepted is None or format_name in accepted
 
 
 def _passed_over(
@@ -365,4 +353,20 @@ def _diff(
         shown = masker(secret) if masker else "***"
         escaped = json.dumps(secret)[1:-1]  # how the secret appears inside the JSON text
         text = text.replace(escaped, shown).replace(secret, shown)
+        if "\\\n" in text:
+            text = _mask_folded(text, secret, shown)
     return text
+
+
+# A YAML double-quoted scalar folds a long line anywhere with a `\` at its end; the diff's
+# next line then starts with its mark (`-`, `+`, ` `) and the scalar's indentation.
+_FOLD = r"\\\n[-+ ][ \t]*"
+
+
+def _mask_folded(text: str, secret: str, shown: str) -> str:
+    """`text` with `secret` masked also where a fold splits it over two lines or more:
+    the mask goes where it starts, its other pieces are cut, the folds stay."""
+    if len(secret) < 8:
+        return text
+    pattern = re.compile(f"(?:{_FOLD})?".join(re.escape(char) for char in secret))
+    return pattern.sub(lambda match: shown + "".join(re.findall(_FOLD, match.group())), text)

@@ -4,13 +4,21 @@ Rules:
 - Headers: every object held under a `headers` key at any depth (request, response,
   Gemini's `sdk_http_response.headers`) is judged by name, case-insensitively
   (`secrets.is_sensitive_header`, plus `headers`, minus `keep_headers`). A sensitive value
-  becomes `<REDACTED:header>`; with `remove_headers` the header is deleted instead.
+  becomes what `secrets.redact_header` gives (`<REDACTED:header>`; a SigV4 authorization
+  keeps its structure; a placeholder such as `AUTHORIZATION-XXX` stays); with
+  `remove_headers` the header is deleted instead. A list of values is judged value by
+  value.
 - URLs: in every URL inside any string, and in `request.url` (placeholders such as
   `__databricks__/...` have no scheme), userinfo and credential parameters are redacted
   (`secrets.redact_url`), and hosts matching a `hosts` glob are rewritten.
+- Form-encoded bodies (a request or response body that is a whole `name=value&...`
+  string): credential fields are redacted (`secrets.redact_form`).
 - Text: every string of the document is scanned with the detector `validate` uses, plus
-  `patterns` and `literals`. A model writes a key token by token, so the text fields of a
-  stream (`delta.content`, tool-call `arguments`, Ollama `response`, ...) are scanned
+  `patterns` and `literals`; an SSE `data:` line's JSON by its decoded strings, each
+  written back into the line at its own span (`sse_data.DataLine`). In XML text (an AWS
+  STS answer) a marker is written `&lt;REDACTED:kind&gt;`, so the body still parses.
+- Streams: a model writes a key token by token, so the text fields of a stream
+  (`delta.content`, tool-call `arguments`, Ollama `response`, SSE events...) are scanned
   joined per choice: a key split over chunks gets its marker in the chunk where it starts,
   and its other pieces are cut out.
 - Idempotent: markers never match, no new host matches an old one, and each string is
@@ -20,9 +28,6 @@ Rules:
   pointers is needed at all; it may say yes in vain, never no in vain.
 - A `Change` names the pointer, the kind and the masked value; the value itself goes only
   into `Change.secret`, which nothing prints.
-- llama-stack recordings only (`scrub.formats`): VCR cassettes need scrub rules of their
-  own (list-valued headers, already-redacted placeholders, bodies inside text), and the
-  pipeline passes them over until they have them.
 """
 
 from __future__ import annotations
@@ -41,8 +46,11 @@ from cli.core.edit.scrub_streams import found, scrub_joined
 from cli.core.pointer import escape
 from cli.core.pointer import join as pointer
 from cli.core.secrets.streams import Slot, Tokens, numbers_only, stream_fields
+from cli.core.wire.sse_data import DataLine, payload
+from cli.core.wire.sse_data import strings as payload_strings
 
-HEADER_KIND = "header"
+HEADER_KIND = secrets.HEADER_KIND
+_BODIES = (("request", "body"), ("response", "body"))
 
 
 @dataclass(frozen=True)
@@ -62,16 +70,17 @@ def scrub(data: dict[str, Any], *, options: ScrubOptions = ScrubOptions()) -> li
     changes: list[Change] = []
     joined = stream_fields(data)
     try:
-        needed = _needs_scrub(data, options)
+        need = _needs_scrub(data, options)
     except RecursionError:  # absurdly deep nesting: take the long way, which doesn't recurse
-        needed = True
+        need = _Need(headers=True, strings=True)
     rescan = partial(_rescan, options=options, changes=changes)
     # Streams first: a key split so that its first chunk alone looks like a whole key is
     # cut whole here; the string pass would redact only that head, leaving its tail.
     for slots in joined:
         scrub_joined(slots, options.patterns, options.literals, changes, rescan)
-    if needed:
+    if need.headers:
         _scrub_headers(data, options, changes)
+    if need.strings:
         for parent, key, path in _string_slots(data):
             _scrub_string(parent, key, path, options, changes)
         for slots in joined:  # a key that stands at a boundary once its neighbour is cut
@@ -86,41 +95,66 @@ _LONG = 1024
 _HEAD = 128  # in base64 a key could only start at the run's start (no boundary inside)
 
 
-scrub.formats = ("llamastack",)  # type: ignore[attr-defined]  # see the rules
+@dataclass
+class _Need:
+    """What the quick look says needs scrubbing: sensitive headers; strings (a URL, a form
+    body, or text the detector may find something in). Never a false no."""
+
+    headers: bool = False
+    strings: bool = False
+
+    @property
+    def both(self) -> bool:
+        return self.headers and self.strings
 
 
-def _needs_scrub(data: dict[str, Any], options: ScrubOptions) -> bool:
-    """False only if scrubbing `data`, streams aside, would change nothing."""
+def _needs_scrub(data: dict[str, Any], options: ScrubOptions) -> _Need:
+    """What scrubbing `data`, streams aside, may change (see `_Need`)."""
+    need = _Need()
     request = data.get("request")
     url = request.get("url") if isinstance(request, dict) else None
     if isinstance(url, str) and _url_needs_scrub(url, options):
-        return True
+        need.strings = True
+    for side, key in _BODIES:
+        body = data.get(side, {}).get(key) if isinstance(data.get(side), dict) else None
+        if isinstance(body, str) and secrets.form_secrets(body):
+            need.strings = True
     texts: set[str] = set()  # a stream repeats its id and model in every chunk
     shortest = min((len(literal) for literal in options.literals), default=secrets.SHORTEST_MATCH)
     if options.patterns:
         shortest = 1  # a user's regex may match anything, base64 included
-    if _gather(data, options, texts, min(shortest, secrets.SHORTEST_MATCH)):
-        return True
-    if secrets.may_hold_secrets("\n".join(texts), options.literals):
-        return True
+    _gather(data, options, texts, min(shortest, secrets.SHORTEST_MATCH), need)
+    if need.strings:
+        return need
     # A user's regex runs on each string alone: joined, `^` or `$` would mean something else.
     regexes = [re.compile(p[1] if isinstance(p, tuple) else p) for p in options.patterns]
-    return any(regex.search(text) for regex in regexes for text in texts)
+    need.strings = secrets.may_hold_secrets("\n".join(texts), options.literals) or any(
+        regex.search(text) for regex in regexes for text in texts
+    )
+    return need
 
 
-def _gather(value: Any, options: ScrubOptions, texts: set[str], shortest: int) -> bool:
-    """Add the strings worth scanning to `texts`; True as soon as a header or URL needs
-    scrubbing."""
+def _gather(value: Any, options: ScrubOptions, texts: set[str], shortest: int, need: _Need) -> None:
+    """Add the strings worth scanning to `texts`, and note in `need` a header or URL that
+    needs scrubbing; stop once both are noted."""
     is_dict = type(value) is dict
     for key, child in value.items() if is_dict else zip(repeat(None), value):
+        if need.both:
+            return
         kind = type(child)
+        if kind is str and child.startswith("data:"):
+            parsed = payload(child)
+            if parsed is not None:  # an SSE line's JSON: its strings, decoded
+                _gather(parsed, options, texts, shortest, need)
+                continue
         if kind is str:
             if (
-                "://" in child
+                not need.strings
+                and "://" in child
                 and (options.hosts or "@" in child or "?" in child or "#" in child)
                 and any(_url_needs_scrub(child[s:e], options) for s, e in secrets.find_urls(child))
             ):
-                return True
+                need.strings = True
             if len(child) >= shortest:
                 if (
                     len(child) > _LONG
@@ -131,18 +165,18 @@ def _gather(value: Any, options: ScrubOptions, texts: set[str], shortest: int) -
                 texts.add(child)
         elif kind is dict or kind is list:
             if (
-                is_dict
+                not need.headers
+                and is_dict
                 and kind is dict
                 and type(key) is str
                 and key.lower() == "headers"
                 and _headers_need_scrub(child, options)
             ):
-                return True
+                need.headers = True
             if kind is list and numbers_only(child):
                 continue
-            if child and _gather(child, options, texts, shortest):
-                return True
-    return False
+            if child:
+                _gather(child, options, texts, shortest, need)
 
 
 def _url_needs_scrub(url: str, options: ScrubOptions) -> bool:
@@ -153,7 +187,7 @@ def _headers_need_scrub(headers: dict[str, Any], options: ScrubOptions) -> bool:
     return any(
         value is not None
         and secrets.is_sensitive_header(str(name), options.headers, options.keep_headers)
-        and (options.remove_headers or _redact_header_value(value) != value)
+        and (options.remove_headers or _redact_header_value(str(name), value) != value)
         for name, value in headers.items()
     )
 
@@ -181,19 +215,19 @@ def _scrub_headers(data: dict[str, Any], options: ScrubOptions, changes: list[Ch
                 for item_pointer, item in items or [(where, "")]:
                     changes.append(found(item_pointer, "header removed:", str(item)))
                 continue
-            redacted = _redact_header_value(value)
+            redacted = _redact_header_value(str(name), value)
             if redacted != value:
                 headers[name] = redacted
                 for item_pointer, item in items:
-                    if _redact_header_value(item) != item:
+                    if _redact_header_value(str(name), item) != item:
                         changes.append(found(item_pointer, HEADER_KIND, str(item)))
 
 
-def _redact_header_value(value: Any) -> Any:
+def _redact_header_value(name: str, value: Any) -> Any:
     if isinstance(value, list):
-        return [_redact_header_value(item) for item in value]
-    if isinstance(value, str) and secrets.MARKER_PATTERN.fullmatch(value):
-        return value
+        return [_redact_header_value(name, item) for item in value]
+    if isinstance(value, str):
+        return secrets.redact_header(name, value)
     return secrets.marker(HEADER_KIND)
 
 
@@ -201,12 +235,19 @@ def _redact_header_value(value: Any) -> Any:
 
 
 def _string_slots(data: Any) -> Iterator[Slot]:
-    """(container, key, path) of every string, in document order."""
+    """(container, key, path) of every string, in document order; the strings of an SSE
+    line's JSON through the line (`DataLine`)."""
     stack: list[tuple[Any, Any, Tokens]] = [(None, data, ())]
     while stack:
         parent, item, path = stack.pop()
         if isinstance(item, str):
-            yield parent, path[-1], path
+            value = payload(item) if item.startswith("data:") and type(parent) is list else None
+            if value is None:
+                yield parent, path[-1], path
+                continue
+            line = DataLine(parent, path[-1])
+            for inside, _ in list(payload_strings(value)):
+                yield line, inside, (*path, *inside)
             continue
         pairs = item.items() if isinstance(item, dict) else enumerate(item)
         stack.extend(
@@ -223,6 +264,10 @@ def _scrub_string(
     webhook URL run into another one), and text is only ever replaced by markers, so this
     ends."""
     text = original = parent[key]
+    if path in _BODIES:
+        for part, value in secrets.form_secrets(text):
+            changes.append(found(pointer(path), f"form field {part.split(':', 1)[1]}", value))
+        text, _ = secrets.redact_form(text)
     for _ in range(8):
         before = text
         if "://" in text:
@@ -241,7 +286,19 @@ def _scrub_string(
         if text == before:
             break
     if text != original:
-        parent[key] = text
+        parent[key] = _xml_safe(original, text) if _XML.match(original) else text
+
+
+_XML = re.compile(r"\s*<(?:\?xml|[A-Za-z][\w:.-]*[\s>/])")
+
+
+def _xml_safe(original: str, text: str) -> str:
+    """Markers in XML text written as escaped text (`&lt;REDACTED:kind&gt;`), so that the
+    document still parses; markers the original already held stay as they were."""
+    old = set(secrets.MARKER_PATTERN.findall(original))
+    return secrets.MARKER_PATTERN.sub(
+        lambda m: m.group() if m.group() in old else f"&lt;{m.group()[1:-1]}&gt;", text
+    )
 
 
 def _rescan(slot: Slot, *, options: ScrubOptions, changes: list[Change]) -> None:

@@ -9,6 +9,11 @@ Rules:
   `ReadError` for a file that can't be read or parsed, and `NotACassette` for one that
   parses but holds no recording.
 - `lazy=True` lets a big file be read item by item (see `CassetteFile`, `Interaction`).
+- `damaged=True` (for `validate`, whose rules say what is wrong) gives back a recording
+  whose parts are damaged, as far as it could be read, rather than raising; NotACassette
+  and unreadable files still raise.
+- `locate_lines` gives the file's line of each JSON pointer of its interactions, for
+  findings (none for a file read lazily, where a format can't tell).
 - `facts` is what a format says about a file as a whole, for `show`'s file header
   (nothing for a one-interaction format).
 """
@@ -31,6 +36,8 @@ __all__ = [
     "facts",
     "interaction_facts",
     "load",
+    "locate_lines",
+    "name_for",
     "new_name",
     "raw_text",
     "raw_view",
@@ -51,7 +58,7 @@ def _formats() -> tuple[ModuleType, ...]:
     return (llamastack, vcr)
 
 
-def read(path: Path | str, *, lazy: bool = False) -> CassetteFile:
+def read(path: Path | str, *, lazy: bool = False, damaged: bool = False) -> CassetteFile:
     """The cassette file at `path`. Close it (or use `with`) when `lazy` may apply."""
     from cli.core.formats.llamastack import codec
     from cli.core.formats.llamastack import lazy as big
@@ -61,13 +68,26 @@ def read(path: Path | str, *, lazy: bool = False) -> CassetteFile:
         opened = _claimant(_head(path), path).open_lazy(path)
         if opened is not None:
             return opened
-    return load(codec.read_bytes(path), path)
+    return load(codec.read_bytes(path), path, damaged=damaged)
 
 
-def load(raw: bytes, path: Path | str) -> CassetteFile:
+def load(raw: bytes, path: Path | str, *, damaged: bool = False) -> CassetteFile:
     """The cassette file in `raw`, read by the format that claims it."""
     path = Path(path)
-    return _claimant(raw[:_HEAD], path).load(raw, path)
+    return _claimant(raw[:_HEAD], path).load(raw, path, damaged=damaged)
+
+
+def name_for(path: Path | str) -> str:
+    """The name of the format that claims the file at `path` by its first bytes (the
+    JSON format's when it can't be read)."""
+    path = Path(path)
+    return _claimant(_head(path), path).NAME
+
+
+def locate_lines(file: CassetteFile, pointers: set[str]) -> dict[str, int]:
+    """The 1-based line of each pointer (an interaction's pointer, then a place in its
+    dict) that the file's text shows; pointers it can't place are left out."""
+    return _format_of(file).locate_lines(file, pointers)
 
 
 def facts(file: CassetteFile) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """`cassette validate`: the rules by family (one module each: `structure` S, `consistency`
-C, `stream` T, `secrets` K, `library` L), the table of them (`registry`), what they share
-(`base`), and the runner that applies them to files and libraries (`runner`)."""
+C, `stream` T, `secrets` K, `library` L, `vcr` V), the table of them and which formats
+each judges (`registry`), what they share (`base`), and the runner that applies them to
+files and libraries (`runner`)."""
 
 from cli.core.rules.base import (
     ERROR,

@@ -5,9 +5,15 @@ Rules:
   and a summary. A code never changes meaning, and a retired code is never reused.
 - A Finding names the file, a JSON pointer (RFC 6901; "" is the whole file), its code and
   severity, and a one-line message; `line` is the file's line for the pointer when known.
+- A context is one interaction: a llama-stack file, or one interaction of a VCR cassette
+  (`file` and `index` say which; pointers are the interaction's own, and the runner puts
+  the interaction's place in the file before them).
 - A big file is read a part at a time: `Context.data` is the cassette without its body,
   and each pass over `Context.body` or `Context.items` reads the file again, one item at
-  a time. Rules ask the context, never `response["body"]`, for the body's kind and length.
+  a time (`items_reader`). Rules ask the context, never `response["body"]`, for the
+  body's kind and length.
+- `items` are the body's items as the file holds them; `events` are what a stream says:
+  the same, with each SSE `data:` line's JSON parsed (the line's pointer kept).
 - The rule modules import this module and nothing of the runner or the registry, so that
   the registry can import them without a cycle.
 """
@@ -18,13 +24,10 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from cli.core.model import Interaction, unwrap
-from cli.errors import NotACassette
-
-if TYPE_CHECKING:
-    from cli.core.formats.llamastack.lazy import Streamed
+from cli.core.model import CassetteFile, Interaction, unwrap
+from cli.core.wire.sse_data import payload
 
 T = TypeVar("T")
 
@@ -89,11 +92,13 @@ class Context:
     settings: Settings
     rules: Mapping[str, Rule]  # every rule by code, for severities
     data: dict[str, Any] = field(default_factory=dict)
-    raw: bytes = b""  # the file's bytes, for rules that can rule a file out by them
+    raw: bytes = b""  # the file's JSON bytes, for rules that can rule a file out by them
     findings: list[Finding] = field(default_factory=list)
-    streamed: Streamed | None = None  # a big file: `data` has no body, its items are here
-    streamed_length: int = 0  # the number of a streamed body's items
-    not_a_cassette: NotACassette | None = None  # set when the file is no cassette at all
+    # a big file: `data` has no body, and each call gives its items afresh
+    items_reader: Callable[[], Iterator[Any]] | None = None
+    lazy_length: int = 0  # the number of a lazily read body's items
+    file: CassetteFile | None = None  # the file this interaction was read from
+    index: int = 0  # the interaction's place in `file`
 
     def wants(self, *codes: str) -> bool:
         return any(self.settings.wants(code) for code in codes)
@@ -111,7 +116,7 @@ class Context:
     @property
     def body_kind(self) -> str:
         """`missing`, `null`, `list`, `object` or `other`: what `response.body` is."""
-        if self.streamed is not None:
+        if self.items_reader is not None:
             return "list"
         if "body" not in self.interaction.response:
             return "missing"
@@ -123,8 +128,8 @@ class Context:
     @property
     def body_length(self) -> int:
         """The number of items of a list body; 0 for any other body."""
-        if self.streamed is not None:
-            return self.streamed_length
+        if self.items_reader is not None:
+            return self.lazy_length
         body = self.interaction.response.get("body")
         return len(body) if isinstance(body, list) else 0
 
@@ -132,10 +137,10 @@ class Context:
     def body(self) -> Iterable[tuple[str, Any]]:
         """(pointer, item) of each response item as the file holds it: the items of a list
         body, or the one value (none for a null or missing body)."""
-        streamed = self.streamed
-        if streamed is not None:
+        reader = self.items_reader
+        if reader is not None:
             return Passes(
-                lambda: ((f"/response/body/{i}", item) for i, item in enumerate(streamed.items()))
+                lambda: ((f"/response/body/{i}", item) for i, item in enumerate(reader()))
             )
         body = self.interaction.response.get("body")
         if isinstance(body, list):
@@ -147,9 +152,27 @@ class Context:
         """(pointer, `__type__`, payload) of each response item: the chunks of a list body,
         or the one object. Pointers lead to the payload (`.../__data__` when wrapped).
         A list for a file read whole; for a big file, each pass reads it again."""
-        if self.streamed is not None:
+        if self.items_reader is not None:
             return Passes(lambda: map(_unwrapped, self.body))
         return [_unwrapped(located) for located in self.body]
+
+    @functools.cached_property
+    def events(self) -> Iterable[tuple[str, str | None, Any]]:
+        """`items`, with each SSE `data:` line read as its JSON payload (other SSE lines,
+        `data: [DONE]` among them, left out): the chunks a stream of lines carries."""
+        if self.items_reader is not None:
+            return Passes(lambda: _events(self.items))
+        return list(_events(self.items))
+
+
+def _events(items: Iterable[tuple[str, str | None, Any]]) -> Iterator[tuple[str, str | None, Any]]:
+    for pointer, type_name, item in items:
+        if type(item) is not str:
+            yield pointer, type_name, item
+        elif item.startswith("data:"):
+            value = payload(item)
+            if value is not None:
+                yield pointer, None, value
 
 
 def _unwrapped(located: tuple[str, Any]) -> tuple[str, str | None, Any]:

@@ -1,17 +1,29 @@
-"""The rule table: every rule family, in the order their checks run and their codes are
-documented (README). Adding a family is adding it to `FAMILIES`; each family module holds
-`RULES` and a `check(ctx)` function.
+"""The rule table: every rule family, in the order their codes are documented (README),
+and which families judge each format, in the order their checks run.
+
+Adding a family is adding it to `FAMILIES` and to the formats it judges. Each family
+module holds `RULES` and a `check(ctx)` function (one interaction), and may hold
+`check_file(ctx)` (a file as a whole). The family that reads a format's files
+(`READING`) says what an unreadable file is (`unreadable(ctx, error)`).
 """
 
 from __future__ import annotations
 
 import functools
+from types import ModuleType
 from typing import Any
 
-from cli.core.rules import consistency, library, secrets, stream, structure
+from cli.core.rules import consistency, library, secrets, stream, structure, vcr
 from cli.core.rules.base import Finding, Rule
 
-FAMILIES = (structure, consistency, stream, secrets, library)
+FAMILIES = (structure, consistency, stream, secrets, library, vcr)
+# format name -> the families that judge its interactions (S and L are llama-stack's
+# layout; C compares fields a VCR interaction derives from its own body and URL)
+BY_FORMAT: dict[str, tuple[ModuleType, ...]] = {
+    "llamastack": (structure, consistency, stream, secrets, library),
+    "vcr": (vcr, stream, secrets),
+}
+READING: dict[str, ModuleType] = {"llamastack": structure, "vcr": vcr}
 
 
 @functools.cache

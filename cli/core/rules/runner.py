@@ -1,38 +1,43 @@
 """Run the rules of `cassette validate` over files: one file in a worker, a library in order.
 
 Rules:
-- An unreadable or unparseable file is a finding (S001), never an exception: checking
-  files is this command's job.
+- An unreadable or unparseable file is a finding (S001; V001 for YAML), never an
+  exception: checking files is this command's job.
 - Per-file rules run in worker processes (`check_path`), which return only findings and
   two small digests per file; the cross-file rules compare the digests in the parent
   (`validate`), so memory grows by a few bytes per file, never by a cassette.
-- Findings in a big file (read a part at a time) have no line numbers.
-- A VCR cassette gets only `structure.check_vcr` (S001, S003) for now.
+- Every file is opened through its format (`formats.read(path, lazy=True)`), which
+  alone decides how a big file is read; the families that judge a format's interactions
+  (`registry.BY_FORMAT`) run on each interaction in turn, and each finding's pointer
+  starts with its interaction's place in the file (`/interactions/3/...` in a VCR
+  cassette, nothing in a llama-stack file).
+- Findings get the line of their pointer, or of its nearest place the file shows, from
+  the format (`formats.locate_lines`); none in a llama-stack file read lazily.
+- JSON named on the command line that isn't a cassette is judged as a damaged
+  llama-stack recording (S002, S003...); YAML that isn't one is V002.
 - Pure: no printing. Results come back in input order, one entry per file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from cli.core.formats.llamastack import codec, lazy
+from cli.core import formats
+from cli.core.formats.llamastack import codec
 from cli.core.formats.llamastack import format as llamastack
-from cli.core.formats.llamastack.lines import locate_lines
-from cli.core.formats.vcr import format as vcr
 from cli.core.library import Skipped, pass_over
-from cli.core.rules import library, structure
+from cli.core.model import CassetteFile, Interaction
+from cli.core.rules import library, structure, vcr
 from cli.core.rules.base import ERROR, INFO, WARNING, Context, Finding, LibraryKeys, Settings
-from cli.core.rules.registry import FAMILIES, all_rules
-from cli.errors import ReadError
-
-if TYPE_CHECKING:
-    from cli.core.formats.llamastack.lazy import Streamed
+from cli.core.rules.registry import BY_FORMAT, READING, all_rules
+from cli.errors import NotACassette, ReadError
 
 
 @dataclass
@@ -77,54 +82,74 @@ def check_path(path: Path, settings: Settings, given: tuple[Path, ...] | None = 
     (`ci_matrix.json`, `mkdocs.yml`) is Skipped rather than judged."""
     ctx = Context(str(path), settings, all_rules())
     try:
-        big = lazy.is_big(path)
-        if big and vcr.claims(structure.head(path), path):
-            structure.check_vcr(ctx, None, path)
-            return _skipped(ctx, path, given) or ctx.findings, None
-        streamed = lazy.open_streamed(path) if big else None
-        if streamed is not None:
-            with streamed:
-                return _check_streamed(ctx, streamed)
-        raw = ctx.raw = codec.read_bytes(path)
-        if vcr.claims(raw[:64], path):
-            structure.check_vcr(ctx, raw, path)
-            return _skipped(ctx, path, given) or ctx.findings, None
-        value = codec.parse(raw, path)
+        try:
+            with formats.read(path, lazy=True, damaged=True) as file:
+                return _check_file(ctx, file)
+        except NotACassette as exc:
+            skipped = pass_over(exc, path, given) if given is not None else None
+            if skipped is not None:
+                return skipped, None
+            ctx.findings.clear()
+            if formats.name_for(path) != llamastack.NAME:
+                vcr.not_a_cassette(ctx, exc)
+                return ctx.findings, None
+            with _json_of(path) as file:  # judged as a damaged recording: S002, S003...
+                return _check_file(ctx, file) if file is not None else (_top(ctx, path), None)
     except ReadError as exc:
         ctx.findings.clear()  # a big file's items may fail after some rules ran
-        structure.unreadable(ctx, exc)
+        READING[formats.name_for(path)].unreadable(ctx, exc)
         return ctx.findings, None
-    ctx.not_a_cassette = llamastack.not_a_cassette(value, path)
-    skipped = _skipped(ctx, path, given)
-    if skipped is not None:
-        return skipped, None
-    if not structure.check_top(ctx, value):
-        return ctx.findings, None
-    keys = _run_rules(ctx)
+
+
+def _check_file(ctx: Context, file: CassetteFile) -> FileResult:
+    families = BY_FORMAT[file.format]
+    keys = None
+    for interaction in file.interactions:
+        one = _context(ctx, file, interaction)
+        for family in families:
+            if one.wants(*(rule.code for rule in family.RULES)):
+                family.check(one)
+        if file.format == llamastack.NAME and one.wants(*library.CROSS_FILE):
+            keys = library.keys(one)
+        for finding in one.findings:
+            finding.pointer = interaction.pointer + finding.pointer
+        ctx.findings += one.findings
+    for family in families:
+        if hasattr(family, "check_file"):
+            family.check_file(ctx)
     if ctx.findings:
-        _add_lines(ctx.findings, raw)
+        _add_lines(ctx.findings, file)
     return ctx.findings, keys
 
 
-def _skipped(ctx: Context, path: Path, given: tuple[Path, ...] | None) -> Skipped | None:
-    if ctx.not_a_cassette is None or given is None:
-        return None
-    return pass_over(ctx.not_a_cassette, path, given)
+def _context(ctx: Context, file: CassetteFile, interaction: Interaction) -> Context:
+    """The context of one interaction. A lazily read body is counted first: that pass
+    also completes `data` (what follows the body)."""
+    one = Context(ctx.path, ctx.settings, ctx.rules, interaction.data, file=file)
+    one.index = interaction.index
+    if file.format == llamastack.NAME and file.raw is not None:
+        one.raw = file.raw  # the K rules rule a JSON file out by its bytes
+    reader = interaction.items_reader
+    if reader is not None:
+        one.items_reader = reader
+        one.lazy_length = sum(1 for _ in reader())
+    return one
 
 
-def _check_streamed(ctx: Context, streamed: Streamed) -> FileResult:
-    """A big file: one pass counts the items and completes `data` (what follows the body),
-    then every rule's pass reads the file again. No line numbers: that is one more pass."""
-    ctx.streamed, ctx.data = streamed, streamed.data
-    ctx.streamed_length = sum(1 for _ in streamed.items())
-    return ctx.findings, _run_rules(ctx)
+def _json_of(path: Path) -> CassetteFile | contextlib.nullcontext[None]:
+    """A JSON object that isn't a cassette, as a llama-stack file (its rules say what is
+    missing); None, in a null context, for JSON that isn't an object."""
+    raw = codec.read_bytes(path)
+    value = codec.parse(raw, path)
+    if not isinstance(value, dict):
+        return contextlib.nullcontext(None)
+    return CassetteFile(path, llamastack.NAME, [Interaction(path, value)], raw=raw)
 
 
-def _run_rules(ctx: Context) -> LibraryKeys | None:
-    for family in FAMILIES:
-        if ctx.wants(*(rule.code for rule in family.RULES)):
-            family.check(ctx)
-    return library.keys(ctx) if ctx.wants(*library.CROSS_FILE) else None
+def _top(ctx: Context, path: Path) -> list[Finding]:
+    """S002 for JSON whose top-level value isn't an object."""
+    structure.check_top(ctx, codec.parse(codec.read_bytes(path), path))
+    return ctx.findings
 
 
 def validate(
@@ -145,7 +170,7 @@ def validate(
         yield path, findings
 
 
-def _add_lines(findings: list[Finding], raw: bytes) -> None:
+def _add_lines(findings: list[Finding], file: CassetteFile) -> None:
     """Give each finding the line of its pointer, or of the nearest enclosing value that
     exists (a missing field points at its parent)."""
     wanted = {f.pointer for f in findings if f.pointer and f.line is None}
@@ -155,7 +180,7 @@ def _add_lines(findings: list[Finding], raw: bytes) -> None:
     for pointer in wanted:
         parts = pointer.split("/")
         prefixes.update("/".join(parts[:end]) for end in range(2, len(parts) + 1))
-    lines = locate_lines(raw, prefixes)
+    lines = formats.locate_lines(file, prefixes)
     for finding in findings:
         pointer = finding.pointer
         while finding.line is None and pointer:

@@ -5,11 +5,17 @@ Rules:
   validate reports, scrub removes, and a scrubbed file validates clean (redaction
   markers never match).
 - Headers: every object under a key named `headers`, at any depth and in any case
-  (`/request/headers`, Gemini's `.../sdk_http_response/headers`), judged by header name.
+  (`/request/headers`, Gemini's `.../sdk_http_response/headers`), judged by header name;
+  a value is a finding when scrub would change it (`secrets.redact_header`: not a
+  placeholder such as `AUTHORIZATION-XXX`; in a SigV4 `Authorization`, the key id and
+  signature). A list of values (a repeated header) is judged value by value.
+- Form-encoded bodies: a request or response body that is a whole `name=value&...`
+  string, judged by its credential fields (K004).
 - URLs: the request's `url` (even a placeholder such as `__databricks__/...`) and every
   other string that is a URL (image URLs, links in bodies), judged by its userinfo and
   its credential parameters.
-- Bodies: every string of the file, against the table of provider key formats; and the
+- Bodies: every string of the file (an SSE `data:` line's JSON by its decoded strings),
+  against the table of provider key formats; and the
   text a stream splits over its chunks, joined per field and choice
   (`secrets.split_secrets`, as `scrub` joins it): a key written token by token is
   reported at the chunk where it starts.
@@ -23,13 +29,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Iterator
-from itertools import islice
+from dataclasses import dataclass
+from itertools import islice, repeat
 from typing import Any, TypeVar
 
 from cli.core import secrets
 from cli.core.pointer import escape
 from cli.core.pointer import join as join_pointer
 from cli.core.rules.base import ERROR, Context, Rule
+from cli.core.wire.sse_data import payload
+from cli.core.wire.sse_data import strings as payload_strings
 
 T = TypeVar("T")
 
@@ -55,6 +64,13 @@ RULES = (
         "A string holds a provider key or token (OpenAI, Anthropic, Google, AWS, GitHub, "
         "Hugging Face, JWT, private key...).",
     ),
+    Rule(
+        "K004",
+        "credential-in-form",
+        ERROR,
+        "A form-encoded body carries a credential field (`client_secret`, `refresh_token`, "
+        "`assertion`, `password`...).",
+    ),
 )
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+\Z")
@@ -66,6 +82,7 @@ _MAX_URL = 8192  # longer strings are data (a data: URL is not scheme://)
 _HIDDEN = re.compile(rb"\\(?:/|u00[2-7])")
 _HEADERS = re.compile(rb'(?i)"headers"\s*:\s*\{\s*"')  # a non-empty headers object
 _URL_PARTS = re.compile(rb"://\S*?[@?#]")  # userinfo, query or fragment
+_URL_TEXT = re.compile(r"://\S*?[@?#]")
 
 
 # Base64 runs (embeddings, image data) are most of a cassette's text. The detector's
@@ -77,25 +94,53 @@ _NUMBERS = frozenset({float, int, bool, type(None)})
 _BATCH = 1024  # a big file's items per detector scan
 
 
-def _may_hold_key(value: Any) -> bool:
-    """Whether the detector finds anything in the file's distinct strings joined by NUL.
+@dataclass(frozen=True)
+class _Look:
+    """What one walk of a value without pointers says may be there (never a false no)."""
 
-    NUL is a boundary for every key format, so a key in one string is a key in the joined
-    text: one scan decides for the file, and repeated strings (a chunk's `__type__`,
-    model and id) are scanned once.
-    """
+    keys: bool  # the detector finds something in its distinct strings
+    urls: bool  # a string holds a URL with userinfo, a query or a fragment
+    headers: bool  # a `headers` object names a sensitive header
+
+
+def _look(value: Any) -> _Look:
+    """One walk of the file's distinct strings (joined by NUL: a boundary for every key
+    format, so a key in one string is a key in the joined text, and repeated strings, a
+    chunk's `__type__`, model and id, are scanned once), its headers objects' names, and
+    its URLs. An SSE line's JSON is walked by its decoded strings."""
     found: set[str] = set()
     add, stack, longest = found.add, [value], 2 * _RUN_HEAD
     push, pop, numbers = stack.append, stack.pop, _NUMBERS.issuperset
+    headers = False
     while stack:  # the hottest loop of validate: plain, with its names bound locally
         item = pop()
-        for child in item.values() if type(item) is dict else item:
+        is_dict = type(item) is dict
+        for key, child in item.items() if is_dict else zip(repeat(None), item):
             kind = type(child)
             if kind is str:
-                add(child if len(child) <= longest else _head(child))
-            elif kind is dict or (kind is list and not numbers(map(type, child))):
+                value = payload(child) if child.startswith("data:") else None
+                if value is not None:  # an SSE line's JSON: its strings, decoded
+                    for _, text in payload_strings(value):
+                        add(text if len(text) <= longest else _head(text))
+                else:
+                    add(child if len(child) <= longest else _head(child))
+            elif kind is dict:
+                if not headers and is_dict and type(key) is str and key.lower() == "headers":
+                    headers = any(secrets.is_sensitive_header(str(name)) for name in child)
+                push(child)
+            elif kind is list and not numbers(map(type, child)):
                 push(child)  # a list of numbers (an embedding) holds no string
-    return bool(found) and bool(secrets.find_in_text("\x00".join(found)))
+    joined = "\x00".join(found)
+    return _Look(
+        keys=bool(found) and bool(secrets.find_in_text(joined)),
+        urls=_URL_TEXT.search(joined) is not None,
+        headers=headers,
+    )
+
+
+def _may_hold_key(value: Any) -> bool:
+    """Whether the detector finds anything in the distinct strings of `value`."""
+    return _look(value).keys
 
 
 def _head(text: str) -> str:
@@ -112,15 +157,25 @@ def check(ctx: Context) -> None:
     done: set[str] = set()
     raw = ctx.raw
     hidden = not raw or _HIDDEN.search(raw) is not None
-    headers = ctx.wants("K001") and (hidden or _HEADERS.search(raw) is not None)
+    whole = ctx.items_reader is None  # read whole: `data` holds the body
+    # Without JSON bytes to test (a VCR interaction) or with escapes that hide what they
+    # would show, one walk without pointers says what the walks with pointers may find.
+    look = _look(ctx.data) if whole and hidden else None
+    headers = ctx.wants("K001") and (
+        look.headers if look else hidden or _HEADERS.search(raw) is not None
+    )
     if headers:
         _headers(ctx, "", ctx.data, done)
     if ctx.wants("K002") and isinstance(ctx.interaction.request.get("url"), str):
         # The request's own URL may be a placeholder with no scheme: always judged.
         _url(ctx, "/request/url", ctx.interaction.request["url"], done)
-    urls = ctx.wants("K002") and (hidden or _URL_PARTS.search(raw) is not None)
+    if ctx.wants("K004"):
+        _forms(ctx, done)
+    urls = ctx.wants("K002") and (
+        look.urls if look else hidden or _URL_PARTS.search(raw) is not None
+    )
     keys = ctx.wants("K003")
-    if ctx.streamed is None:  # read whole: `data` held the body
+    if whole:
         # Keys split over chunks first: a chunk that holds only their head is not
         # reported again on its own.
         heads: set[tuple[str, int, int]] = set()
@@ -128,7 +183,7 @@ def check(ctx: Context) -> None:
             for slots in secrets.stream_fields(ctx.data):
                 pieces = [(path, parent[key]) for parent, key, path in slots]
                 heads |= _split_keys(ctx, pieces)
-        _strings(ctx, [("", ctx.data)], urls, done, heads)
+        _strings(ctx, [("", ctx.data)], urls, done, heads, look=look)
         return
     _strings(ctx, [("", ctx.data)], urls, done)
     # A big file: its stream's text is gathered as the batches go by, and judged for keys
@@ -176,11 +231,14 @@ def _strings(
     done: set[str],
     heads: Container[tuple[str, int, int]] = (),
     later: Container[str] = (),
+    look: _Look | None = None,
 ) -> None:
     """K002 and K003 on every string of each (pointer, value) part; `heads` are spans
     (pointer, start, end) already reported as part of a key split over chunks; the
     strings at `later` pointers are judged for keys later (a big file's stream text)."""
-    keys = ctx.wants("K003") and _may_hold_key([value for _, value in parts])
+    keys = ctx.wants("K003") and (
+        look.keys if look else _may_hold_key([value for _, value in parts])
+    )
     if not (urls or keys):
         return
     for where, value in parts:
@@ -206,17 +264,36 @@ def _url(ctx: Context, pointer: str, url: str, done: set[str]) -> None:
         )
 
 
+def _forms(ctx: Context, done: set[str]) -> None:
+    """K004 on a form-encoded request or response body."""
+    for side in ("request", "response"):
+        body = ctx.data.get(side, {}).get("body") if isinstance(ctx.data.get(side), dict) else None
+        if not isinstance(body, str):
+            continue
+        pointer = f"/{side}/body"
+        for part, value in secrets.form_secrets(body):
+            done.add(pointer)
+            ctx.report(
+                "K004",
+                pointer,
+                f"the form field {part.split(':', 1)[1]} holds a credential "
+                f"({secrets.mask(value)}); run cassette scrub",
+            )
+
+
 def _headers(ctx: Context, at: str, root: Any, done: set[str]) -> None:
     """K001 on the headers objects in `root`, whose pointer is `at`."""
     for where, headers in secrets.iter_headers(root, at):
         for name, value in headers.items():
             if not secrets.is_sensitive_header(str(name)):
                 continue
-            text = _header_text(value)
-            if not text.strip() or secrets.MARKER_PREFIX in text:
+            text = _header_text(str(name), value)
+            if not text:
                 continue
             pointer = f"{where}/{escape(str(name))}"
             done.add(pointer)
+            if isinstance(value, list):  # its values are reported here, not one by one
+                done.update(f"{pointer}/{index}" for index in range(len(value)))
             ctx.report(
                 "K001",
                 pointer,
@@ -224,12 +301,11 @@ def _headers(ctx: Context, at: str, root: Any, done: set[str]) -> None:
             )
 
 
-def _header_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):  # repeated headers
-        return ", ".join(item for item in value if isinstance(item, str))
-    return ""
+def _header_text(name: str, value: Any) -> str:
+    """The values of a sensitive header that hold a secret, joined; "" when none does."""
+    values = value if isinstance(value, list) else [value]  # repeated headers: a list
+    leaked = [v for v in values if isinstance(v, str) and secrets.redact_header(name, v) != v]
+    return ", ".join(leaked)
 
 
 def _mask_header(text: str) -> str:

@@ -12,6 +12,15 @@ Rules:
   rules add only the places they report.
 - Usage is checked wherever an OpenAI `usage` object carries all three counts (Databricks
   repeats it, cumulatively, on every chunk): each must add up on its own.
+- Choices are read from the stream's events (`Context.events`): chunk objects, or the JSON
+  of SSE `data:` lines (a VCR.py cassette, llama-stack's raw SSE passthrough).
+- A stream of provider events must end with its provider's last event (T010): OpenAI
+  `data: [DONE]` (or a last chunk that finishes: Writer's API sends no `[DONE]`, and an
+  SDK reads such a stream whole), Anthropic `message_stop`, Responses
+  `response.completed` (or `.failed`, `.incomplete`), Bedrock `messageStop`. The first
+  event a provider is known by decides; an error event ends any stream (a recorded
+  failure is whole). Typed llama-stack chunks carry no such events and are judged by
+  T003 alone.
 - Each rule reports at most once per choice (or per tool call), at the first place.
 """
 
@@ -23,6 +32,7 @@ from cli.core.rules.base import ERROR, Context, Rule
 from cli.core.secrets import redact_text
 from cli.core.transcript import openai
 from cli.core.transcript.common import ChoiceBuilder, as_dict, as_int, as_list
+from cli.core.wire import sse_data
 
 RULES = (
     Rule(
@@ -79,7 +89,33 @@ RULES = (
         ERROR,
         "`is_exception` is true but `exception_data` is missing.",
     ),
+    Rule(
+        "T010",
+        "stream-without-end",
+        ERROR,
+        "A stream ends before its provider's last event (OpenAI `data: [DONE]`, Anthropic "
+        "`message_stop`, Responses `response.completed`, Bedrock `messageStop`): cut short.",
+    ),
 )
+
+# provider -> (the events that end its stream, as people know them)
+_ENDS = {
+    "openai": (frozenset({"[DONE]"}), "data: [DONE]"),
+    "anthropic": (frozenset({"message_stop"}), "message_stop"),
+    "responses": (
+        frozenset({"response.completed", "response.failed", "response.incomplete"}),
+        "response.completed",
+    ),
+    "bedrock": (frozenset({"messageStop"}), "messageStop"),
+}
+_ANTHROPIC = frozenset(
+    {"message_start", "content_block_start", "content_block_delta", "content_block_stop"}
+)
+_BEDROCK = frozenset({"messageStart", "contentBlockStart", "contentBlockDelta", "contentBlockStop"})
+_CHUNKS = frozenset({"chat.completion.chunk", "text_completion", "completion.chunk"})
+# What `_event_names` says of an OpenAI chunk, and of one that finishes a stream (a
+# finish_reason, or the usage chunk after it); spaces: no event or frame is named so.
+_CHUNK, _FINISHING = "openai chunk", "finishing chunk"
 
 
 class _Choice:
@@ -108,13 +144,17 @@ def check(ctx: Context) -> None:
         )
     streaming = response.get("is_streaming") is True
     empty = ctx.body_kind == "null" or (ctx.body_kind == "list" and not ctx.body_length)
+    if streaming and not exception and not empty and ctx.body_kind == "list":
+        empty = all(type(item) is str and not item.strip() for _, item in ctx.body)
     if streaming and not exception and empty:
         ctx.report("T001", "/response/body", "the response is streamed but has no chunks")
+    elif streaming and not exception and ctx.wants("T010"):
+        _stream_end(ctx)
     request_body = ctx.interaction.request.get("body")
     n = as_int(as_dict(request_body).get("n")) or 1
     choices: dict[int, _Choice] = {}
     usage_reported = False
-    for pointer, _, payload in ctx.items:
+    for pointer, _, payload in ctx.events:
         data = as_dict(payload)
         usage = data.get("usage")
         if usage and not usage_reported:
@@ -174,13 +214,20 @@ def _piece(ctx: Context, state: _Choice, choice: dict[str, Any], where: str) -> 
             f"(at {state.finished_at})",
         )
     part = "delta" if isinstance(choice.get("delta"), dict) else "message"
-    for piece in calls:
+    for piece in calls if part == "delta" else ():  # a whole message arrives at once
         call, key = piece.call, id(piece.call)
-        if piece.has_arguments and not (call.id and call.name) and key not in state.heads:
-            state.heads[key] = where
-            missing = " and ".join(
-                label for label, value in (("id", call.id), ("name", call.name)) if not value
+        # a legacy `function_call` has a name and never an id
+        needed = (
+            (("name", call.name),)
+            if piece.where == "function_call"
+            else (
+                ("id", call.id),
+                ("name", call.name),
             )
+        )
+        missing = " and ".join(label for label, value in needed if not value)
+        if piece.has_arguments and missing and key not in state.heads:
+            state.heads[key] = where
             ctx.report(
                 "T006",
                 f"{where}/{part}/{piece.where}",
@@ -199,6 +246,73 @@ def _piece(ctx: Context, state: _Choice, choice: dict[str, Any], where: str) -> 
             )
         elif state.finished_at is None:
             state.finished_at = where
+
+
+def _stream_end(ctx: Context) -> None:
+    """T010: the provider the stream's first known event names, and whether its last
+    event came (see the rules)."""
+    provider, ended, last, finishing = None, False, "/response/body", False
+    for pointer, item in ctx.body:
+        names = _event_names(item)
+        if not names:
+            continue
+        last = pointer
+        if "error" in names:
+            return  # a recorded failure: the stream is whole
+        if provider is None:
+            provider = _provider(names, item)
+        if provider is not None and names & _ENDS[provider][0]:
+            ended = True
+        finishing = _FINISHING in names
+    if provider == "openai" and finishing:
+        return  # a last chunk that finishes: whole, with or without [DONE] (Writer's)
+    if provider is not None and not ended:
+        ctx.report(
+            "T010",
+            last,
+            f"the {provider} stream ends without {_ENDS[provider][1]}: the recording was cut "
+            "short (re-record it)",
+        )
+
+
+def _event_names(item: Any) -> set[str]:
+    """What one body item says it is: an SSE line's event name, its data's `type` (or
+    `[DONE]`, or `error`), an event-stream frame's event type."""
+    if type(item) is dict:  # an event-stream frame: {event type: payload}
+        names = {str(key) for key in item}
+        return names | {"error"} if any(n.endswith("Exception") for n in names) else names
+    if type(item) is not str:
+        return set()
+    if item.startswith("event:"):
+        return {item[6:].strip()}
+    if not item.startswith("data:"):
+        return set()
+    text = item[5:].strip()
+    if text == "[DONE]":
+        return {text}
+    data = as_dict(sse_data.payload(item))
+    names = {data["type"]} if isinstance(data.get("type"), str) else set()
+    if "error" in data and not data.get("choices"):
+        names.add("error")
+    choices = data.get("choices")
+    if isinstance(choices, list) or data.get("object") in _CHUNKS:
+        names.add(_CHUNK)
+        finished = any(as_dict(choice).get("finish_reason") for choice in choices or ())
+        if finished or (not choices and data.get("usage")):
+            names.add(_FINISHING)
+    return names
+
+
+def _provider(names: set[str], item: Any) -> str | None:
+    if _CHUNK in names:
+        return "openai"
+    if names & _ANTHROPIC:
+        return "anthropic"
+    if any(name.startswith("response.") for name in names):
+        return "responses"
+    if type(item) is dict and names & _BEDROCK:
+        return "bedrock"
+    return None
 
 
 def _ends_in_call(state: _Choice) -> bool:

@@ -2,8 +2,7 @@
 
 Rules:
 - S001 and S002 end a file's checks: without a JSON object nothing else can be judged.
-- A VCR cassette gets S001 (YAML that can't be read safely) and S003 (YAML that is no
-  cassette) from `check_vcr`; the rest of the families judge llama-stack's shape.
+- These are llama-stack's rules: a VCR cassette has its own (`rules.vcr`, V).
 - A request's shape is told by its distinctive field (`body` or `endpoint`: inference;
   `payload`: raw HTTP; `tool_name` or `kwargs`: tool invocation; `api` or `file_id`: file
   processor), so a missing field is reported as missing from that shape.
@@ -16,11 +15,10 @@ Rules:
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from cli.core.rules.base import ERROR, Context, Rule
-from cli.errors import NotACassette, ReadError
+from cli.errors import ReadError
 
 RULES = (
     Rule("S001", "not-json", ERROR, "The file cannot be read, or is not valid JSON."),
@@ -81,34 +79,6 @@ _OPTIONAL = {"headers": _OBJECT, "provider_metadata": _OBJECT}
 def unreadable(ctx: Context, error: ReadError) -> None:
     """S001 from the reader's own one-line reason (it names line and column)."""
     ctx.report("S001", "", error.message, error.line)
-
-
-def check_vcr(ctx: Context, raw: bytes | None, path: Path) -> None:
-    """A VCR cassette, for now: S001 when it can't be read safely, S003 when it is YAML but
-    no cassette. `raw` None: a big file, read from disk as `show` reads it. The
-    llama-stack rule families don't run on it."""
-    from cli.core.formats.vcr import format as vcr
-
-    try:
-        if raw is None:
-            vcr.open_lazy(path)
-        else:
-            vcr.load(raw, path)
-    except NotACassette as exc:
-        ctx.not_a_cassette = exc
-        ctx.report("S003", "", exc.message)
-    except ReadError as exc:
-        unreadable(ctx, exc)
-
-
-def head(path: Path) -> bytes:
-    """The first bytes of a file, to tell its format; b"" when it can't be read (the read
-    that follows reports why)."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(64)
-    except OSError:
-        return b""
 
 
 def check_top(ctx: Context, value: Any) -> bool:

@@ -6,7 +6,10 @@ This package's face: import from `cli.core.secrets`. The parts live beside it:
 - `scan`: `find_in_text` / `redact_text` over one string (markers never match,
   redaction is idempotent, overlaps merge) and `mask`, the only form in which a secret
   may ever appear in a message;
-- `http`: sensitive headers by name, and credentials in URLs;
+- `http`: sensitive headers by name (and what a scrubbed value keeps: SigV4's structure,
+  placeholders), credentials in URLs and in form-encoded bodies;
+- `placeholders`: values already redacted (`AUTHORIZATION-XXX`, `REDACTED`, markers),
+  which are never findings;
 - `streams`: the text a stream splits over its chunks, grouped per field and
   choice, and the secrets only the joined text holds (`split_secrets`), so that a key a
   model wrote token by token is found by `validate` and `scrub` alike;
@@ -30,15 +33,20 @@ from cli.core.secrets.formats import (
 from cli.core.secrets.http import (
     CREDENTIAL_QUERY_PARAMS,
     CREDENTIAL_QUERY_PREFIXES,
+    HEADER_KIND,
     SENSITIVE_HEADER_PATTERNS,
     SENSITIVE_HEADERS,
     find_urls,
+    form_secrets,
     host_span,
     is_credential_param,
     is_sensitive_header,
+    redact_form,
+    redact_header,
     redact_url,
     url_secrets,
 )
+from cli.core.secrets.placeholders import is_placeholder, is_placeholder_cookie
 from cli.core.secrets.scan import (
     CUSTOM_KIND,
     LITERAL_KIND,
@@ -64,6 +72,7 @@ __all__ = [
     "CREDENTIAL_QUERY_PARAMS",
     "CREDENTIAL_QUERY_PREFIXES",
     "CUSTOM_KIND",
+    "HEADER_KIND",
     "KEY_FORMATS",
     "LITERAL_KIND",
     "MARKER_PATTERN",
@@ -78,15 +87,20 @@ __all__ = [
     "StreamTexts",
     "find_in_text",
     "find_urls",
+    "form_secrets",
     "has_candidate",
     "host_span",
     "is_credential_param",
+    "is_placeholder",
+    "is_placeholder_cookie",
     "is_sensitive_header",
     "iter_headers",
     "iter_strings",
     "marker",
     "mask",
     "may_hold_secrets",
+    "redact_form",
+    "redact_header",
     "redact_text",
     "redact_url",
     "split_secrets",

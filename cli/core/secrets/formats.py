@@ -14,8 +14,9 @@ Rules:
   a generated key may be all letters.
 - A kind may have several rows (the specific prefix first); the first that matches at a
   place wins.
-- The context formats (`Bearer <token>`, `Basic <user:pass>`) report only the credential
-  (their group 1), keeping the scheme word.
+- The context formats (`Bearer <token>`, `Basic <user:pass>`, the `<SecretAccessKey>` and
+  `<SessionToken>` of an AWS STS XML answer) report only the credential (their group 1),
+  keeping the words around it.
 """
 
 from __future__ import annotations
@@ -244,6 +245,18 @@ CONTEXT_FORMATS: tuple[KeyFormat, ...] = (
         "Bearer <token> (token of 16+ token characters)",
         has_digit_and_letter,
         starts=("Bearer", "bearer", "BEARER"),
+    ),
+    KeyFormat(  # AWS STS responses (AssumeRole, GetSessionToken...) and their XML kin
+        "aws-secret-access-key",
+        r"<SecretAccessKey>\s*([A-Za-z0-9/+=]{30,})\s*</SecretAccessKey>",
+        "AWS secret access key in STS XML (<SecretAccessKey>)",
+        starts=("<SecretAccessKey>",),
+    ),
+    KeyFormat(
+        "aws-session-token",
+        r"<SessionToken>\s*([A-Za-z0-9/+=]{16,})\s*</SessionToken>",
+        "AWS session token in STS XML (<SessionToken>)",
+        starts=("<SessionToken>",),
     ),
     KeyFormat(
         "basic-auth",

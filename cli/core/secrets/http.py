@@ -1,14 +1,22 @@
-"""Secrets by position rather than by format: sensitive headers and URL credentials.
+"""Secrets by position rather than by format: sensitive headers, URL credentials and the
+credential fields of form-encoded bodies.
 
 Rules:
 - Headers are judged by name (`SENSITIVE_HEADERS`, `*-token`, `*-secret`, `*-api-key`),
-  case-insensitively; callers add names or globs and keep others.
+  case-insensitively; callers add names or globs and keep others. `redact_header` is the
+  one decision on a value: a placeholder (`AUTHORIZATION-XXX`, `REDACTED`, a cookie of
+  placeholders, see `placeholders`) stays; an AWS SigV4 `Authorization` keeps its
+  structure with the access key id and the signature redacted; any other value becomes
+  a marker. A header holds a secret exactly when `redact_header` would change it.
 - URLs inside text are found from their `://` (`find_urls`), which is fast and finds the
   same URLs in a string as in the JSON text that holds it.
 - URLs are judged by their userinfo and the credential parameters of their query and
   fragment (`CREDENTIAL_QUERY_PARAMS`, and every `X-Amz-*` parameter: a presigned URL is
   useless without its signature anyway). `redact_url` changes only those values and
   keeps every other byte of the URL. Already-redacted values are left alone.
+- A form-encoded body (`grant_type=...&client_secret=...`, a whole string of
+  `name=value` pairs) is judged by the same parameter names (`client_secret`,
+  `refresh_token`, `assertion`...); `redact_form` changes only their values.
 """
 
 from __future__ import annotations
@@ -18,9 +26,11 @@ import string
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from urllib.parse import unquote
 
 from cli.core.secrets.formats import MARKER_PATTERN, has_digit_and_letter, marker
+from cli.core.secrets.placeholders import is_placeholder, is_placeholder_cookie
 from cli.core.secrets.scan import find_in_text
 
 _MARKER_ENCODED = re.compile(r"%3CREDACTED%3A[A-Za-z0-9_.-]*%3E", re.IGNORECASE)
@@ -48,6 +58,11 @@ SENSITIVE_HEADER_PATTERNS: tuple[str, ...] = ("*-token", "*-secret", "*-api-key"
 def is_sensitive_header(name: str, extra: Iterable[str] = (), keep: Iterable[str] = ()) -> bool:
     """Whether a header's value must be redacted. Case-insensitive; `extra` and `keep` take
     names or glob patterns (`x-*-auth`), and `keep` wins."""
+    return _sensitive(name, tuple(extra), tuple(keep))
+
+
+@lru_cache(maxsize=4096)  # a library repeats a few dozen header names thousands of times
+def _sensitive(name: str, extra: tuple[str, ...], keep: tuple[str, ...]) -> bool:
     lowered = name.lower()
     if any(fnmatchcase(lowered, pattern.lower()) for pattern in keep):
         return False
@@ -55,6 +70,31 @@ def is_sensitive_header(name: str, extra: Iterable[str] = (), keep: Iterable[str
         return True
     patterns = (*SENSITIVE_HEADER_PATTERNS, *extra)
     return any(fnmatchcase(lowered, pattern.lower()) for pattern in patterns)
+
+
+HEADER_KIND = "header"
+_COOKIES = frozenset({"cookie", "set-cookie"})
+_SIGV4 = re.compile(r"\s*AWS4-[A-Z0-9-]+-SHA256\s")
+_SIGV4_PARTS = re.compile(r"\b(Credential|Signature)=([^/,\s]+)")
+_SIGV4_KINDS = {"Credential": "aws-access-key-id", "Signature": "aws-signature"}
+
+
+def redact_header(name: str, value: str) -> str:
+    """The value a sensitive header `name` keeps once scrubbed (see the rules); the same
+    value when there is nothing to redact."""
+    placeholder = is_placeholder_cookie if name.lower() in _COOKIES else is_placeholder
+    if not value.strip() or placeholder(value):
+        return value
+    if _SIGV4.match(value):
+        return _SIGV4_PARTS.sub(_sigv4_part, value)
+    return marker(HEADER_KIND)
+
+
+def _sigv4_part(match: re.Match[str]) -> str:
+    field, secret = match.groups()
+    if is_placeholder(secret):
+        return match.group()
+    return f"{field}={marker(_SIGV4_KINDS[field])}"
 
 
 # URLs ----------------------------------------------------------------------
@@ -71,6 +111,9 @@ CREDENTIAL_QUERY_PARAMS: frozenset[str] = frozenset(
         "id_token",
         "auth_token",
         "client_secret",
+        "client_assertion",
+        "assertion",
+        "subject_token",
         "password",
         "sig",
         "signature",
@@ -96,7 +139,10 @@ class _UrlSecret:
 
 
 def _is_redacted(value: str) -> bool:
-    return bool(MARKER_PATTERN.fullmatch(value) or _MARKER_ENCODED.fullmatch(value))
+    """A marker (also percent-encoded) or a placeholder: not a secret."""
+    if MARKER_PATTERN.fullmatch(value) or _MARKER_ENCODED.fullmatch(value):
+        return True
+    return is_placeholder(unquote(value))
 
 
 def _token_like(username: str) -> bool:
@@ -143,12 +189,7 @@ def _url_secret_spans(url: str) -> list[_UrlSecret]:
         spans.extend(_credential_params(url, query_start + 1, end, "query"))
     if fragment_start != -1:  # OAuth implicit flow: #access_token=...
         spans.extend(_credential_params(url, fragment_start + 1, len(url), "fragment"))
-    return [
-        span
-        for span in spans
-        if not _is_redacted(url[span.start : span.end])
-        and not _is_redacted(unquote(url[span.start : span.end]))
-    ]
+    return [span for span in spans if not _is_redacted(url[span.start : span.end])]
 
 
 def url_secrets(url: str) -> list[tuple[str, str]]:
@@ -177,6 +218,35 @@ def redact_url(url: str, kind_for: Callable[[str], str] | None = None) -> tuple[
         position = span.end
     pieces.append(url[position:])
     return "".join(pieces), [span.part for span in spans]
+
+
+# form-encoded bodies ----------------------------------------------------------
+
+_FORM = re.compile(r"[\w.~%+*-]+=[^&\s]*(?:&[\w.~%+*-]+(?:=[^&\s]*)?)*&?")
+
+
+def _form_spans(text: str) -> list[_UrlSecret]:
+    if "=" not in text or len(text) > 1_000_000 or not _FORM.fullmatch(text):
+        return []
+    spans = _credential_params(text, 0, len(text), "form")
+    return [span for span in spans if not _is_redacted(text[span.start : span.end])]
+
+
+def form_secrets(text: str) -> list[tuple[str, str]]:
+    """(part, value) for each credential field of a form-encoded body (`form:<name>`);
+    nothing for text that isn't a whole form body."""
+    return [(span.part, text[span.start : span.end]) for span in _form_spans(text)]
+
+
+def redact_form(text: str) -> tuple[str, list[str]]:
+    """A form-encoded body with each credential value replaced by `<REDACTED:form-param>`,
+    every other byte kept; and the parts redacted."""
+    spans = _form_spans(text)
+    pieces, position = [], 0
+    for span in spans:
+        pieces += [text[position : span.start], marker("form-param")]
+        position = span.end
+    return "".join(pieces) + text[position:], [span.part for span in spans]
 
 
 _SCHEME = frozenset(string.ascii_letters + string.digits + "+.-")

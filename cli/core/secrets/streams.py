@@ -7,7 +7,12 @@ Rules:
   Ollama `response`, Gemini `parts[].text`, ...) are grouped per field and per choice, in
   chunk order (`stream_fields`, or `StreamTexts` one chunk at a time for a big file).
   Choices and tool calls are told apart by their `index`, not their position, because
-  with `n > 1` they interleave.
+  with `n > 1` they interleave; so are events by their own top-level `index`,
+  `output_index` or `content_index` (Anthropic content blocks, Responses items).
+- A chunk is a JSON object, or an SSE `data:` line holding one (a VCR.py cassette's or
+  llama-stack's raw SSE body): its strings are read from the parsed payload, and its
+  slot is a `sse_data.DataLine`, through which scrub writes a string back into the
+  line's own text. Its pointers lead into the line's JSON (`/response/body/7/delta/text`).
 - `split_secrets` finds what the joined text of a group holds beyond what its pieces
   hold alone: the joined text and each piece are scanned, their spans merged (a first
   chunk that looks like a whole key is only the head of the key that goes on in the
@@ -25,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cli.core.secrets.scan import SHORTEST_MATCH, find_in_text, has_candidate
+from cli.core.wire.sse_data import DataLine, payload
 
 Tokens = tuple[Any, ...]  # JSON pointer tokens, root first; made a pointer only when needed
 Slot = tuple[Any, Any, Tokens]  # container, key, path: where one string lives
@@ -40,8 +46,10 @@ STREAM_TEXT_FIELDS = frozenset(
         "reasoning",
         "reasoning_content",
         "delta",
+        "input",
     }
 )
+_EVENT_INDEXES = ("index", "output_index", "content_index")
 
 
 @dataclass(frozen=True)
@@ -80,9 +88,11 @@ def stream_fields(data: dict[str, Any]) -> list[list[Slot]]:
     groups: dict[Tokens, list[Slot]] = {}
     try:
         for position, chunk in enumerate(body):
+            line = DataLine(body, position) if type(chunk) is str else None
             for group, parent, key, inside in chunk_fields(chunk):
                 path = ("response", "body", position, *inside)
-                groups.setdefault(group, []).append((parent, key, path))
+                slot = (line, inside, path) if line is not None else (parent, key, path)
+                groups.setdefault(group, []).append(slot)
     except RecursionError:  # absurdly deep chunks: their strings are scanned one by one
         return []
     return [slots for slots in groups.values() if len(slots) > 1]
@@ -116,9 +126,13 @@ class StreamTexts:
 
 def chunk_fields(chunk: Any) -> Iterator[tuple[Tokens, dict[str, Any], str, Tokens]]:
     """(group, container, key, path inside the chunk) of each stream text field of one
-    chunk. The group names the field and the choice or tool call (by `index`)."""
+    chunk (an object, or an SSE data line's payload). The group names the field and the
+    choice, tool call or event block (by `index`)."""
+    if type(chunk) is str:
+        chunk = payload(chunk)
     if type(chunk) is dict:
-        yield from _collect(chunk, (), ())
+        event = tuple(chunk[k] for k in _EVENT_INDEXES if type(chunk.get(k)) is int)
+        yield from _collect(chunk, event, ())
 
 
 def _collect(

@@ -1,5 +1,10 @@
 """Walk a cassette's JSON value: every string, and every headers object, with the JSON
-pointer of each."""
+pointer of each.
+
+An SSE `data:` line that holds JSON (a VCR.py or raw llama-stack stream) is walked as its
+payload's strings, each with a pointer into the line's JSON (`/response/body/3/delta/text`):
+a secret is judged in its decoded text, where a JSON escape (`\\n`) can't hide the
+boundary before it."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cli.core.pointer import escape
+from cli.core.wire.sse_data import payload, strings
 
 
 def iter_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
@@ -16,7 +22,12 @@ def iter_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
     while stack:
         where, item = stack.pop()
         if isinstance(item, str):
-            yield where, item
+            value = payload(item) if item.startswith("data:") else None
+            if value is None:
+                yield where, item
+            else:
+                for inside, text in strings(value):
+                    yield where + "".join(f"/{escape(str(key))}" for key in inside), text
         elif isinstance(item, dict):
             stack.extend(
                 (f"{where}/{escape(str(key))}", child)

@@ -53,8 +53,8 @@ def codes(findings: list[Finding]) -> list[str]:
 
 def test_codes_are_stable_and_well_formed() -> None:
     rules = all_rules()
-    assert list(rules) == sorted(rules, key=lambda code: ("SCTKL".index(code[0]), code))
-    expected = {"S": 7, "C": 9, "T": 9, "K": 3, "L": 4}
+    assert list(rules) == sorted(rules, key=lambda code: ("SCTKLV".index(code[0]), code))
+    expected = {"S": 7, "C": 9, "T": 10, "K": 4, "L": 4, "V": 6}
     assert Counter(code[0] for code in rules) == expected
     for code, rule in rules.items():
         assert rule.code == code and len(code) == 4 and code[1:].isdigit()

@@ -34,12 +34,16 @@ def claims(head: bytes, path: Path | None = None) -> bool:
     return start.lstrip()[:1] in (b"{", b"[")
 
 
-def load(raw: bytes, path: Path) -> CassetteFile:
-    """The recording in `raw`, or a one-line ReadError (NotACassette for other JSON)."""
+def load(raw: bytes, path: Path, *, damaged: bool = False) -> CassetteFile:
+    """The recording in `raw`, or a one-line ReadError (NotACassette for other JSON).
+    `damaged`: an object with a `request` or a `response` is a recording even when one of
+    them is missing or no object (validate's structure rules say what is wrong)."""
     value = codec.loads(raw, path)
     problem = shape_problem(value)
     if problem:
-        raise not_a_cassette(value, path) or ReadError(problem, path)
+        refused = not_a_cassette(value, path)
+        if refused is not None or not damaged:
+            raise refused or ReadError(problem, path)
     return CassetteFile(path, NAME, [Interaction(path, value)], raw=raw)
 
 
@@ -76,6 +80,13 @@ def facts(file: CassetteFile) -> dict[str, str]:
 
 def interaction_facts(file: CassetteFile, interaction: Interaction) -> dict[str, str]:
     return {}
+
+
+def locate_lines(file: CassetteFile, pointers: set[str]) -> dict[str, int]:
+    """The line of each JSON pointer in the file's text; none for a file read lazily."""
+    from cli.core.formats.llamastack import lines
+
+    return lines.locate_lines(file.raw, pointers) if file.raw is not None else {}
 
 
 def raw_view(interaction: Interaction) -> Any:

@@ -13,6 +13,8 @@ Rules:
   needs to rewrite only what changed.
 - A file over `BIG_FILE` can be opened lazily: it is parsed from disk (its bytes never
   held beside its value) and its SSE bodies are read a line at a time.
+- `locate_lines` gives a finding the YAML line of its pointer, from the same nodes
+  (`lines`), whether the file was read whole or lazily.
 - Writing back is surgical (`writer`): only the values an edit changed are rewritten,
   each in its own style, and bodies in the form they were recorded in. `dump` reads
   its result again and refuses (one-line WriteError, nothing written) unless it gives
@@ -54,8 +56,10 @@ def claims(head: bytes, path: Path | None = None) -> bool:
     return _YAML_START.match(start) is not None
 
 
-def load(raw: bytes, path: Path) -> CassetteFile:
-    """The cassette in `raw`; a one-line ReadError, or NotACassette for other YAML."""
+def load(raw: bytes, path: Path, *, damaged: bool = False) -> CassetteFile:
+    """The cassette in `raw`; a one-line ReadError, or NotACassette for other YAML (a
+    cassette is read as far as it can be whatever `damaged` says: bodies that can't be
+    decoded are summarized, and `validate` judges them)."""
     from cli.core.formats.vcr import cassette, loader
 
     root, value = loader.load(raw, path)
@@ -109,6 +113,16 @@ def interaction_facts(file: CassetteFile, interaction: Interaction) -> dict[str,
             out["request body"] = request_body.describe()
         out["response body"] = response_body.describe()
     return out
+
+
+def locate_lines(file: CassetteFile, pointers: set[str]) -> dict[str, int]:
+    """The YAML line of each pointer into the interactions (`/interactions/2/request/url`
+    is the line of its `uri`), from the nodes read with the file."""
+    from cli.core.formats.vcr import cassette, lines
+
+    document = file.document
+    root = document.root if isinstance(document, cassette.Cassette) else None
+    return lines.locate_lines(root, pointers)
 
 
 def raw_view(interaction: Interaction) -> dict[str, Any]:
