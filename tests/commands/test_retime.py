@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from cli.commands.retime import choose, parse_duration, parse_when
 from cli.core.edit.retime import EPOCH_ISO
 from cli.core.formats.llamastack import codec
+from cli.errors import UsageError
 from tests.commands.helpers import run
 
 pytestmark = pytest.mark.usefixtures("cli_env")
@@ -196,3 +198,58 @@ def test_a_shift_leaves_normalized_placeholders_alone_and_says_so(
     moved = run("retime", library, *how, "--include-normalized", "--in-place")
     assert moved.exit_code == 0 and "left" not in moved.stderr
     assert b'"created": 0,' not in (library / Path(NORMALIZED_STREAM).name).read_bytes()
+
+
+# the command line ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("-3600", -3600),
+        ("+2h", 7200),
+        ("-1d", -86400),
+        ("90m", 5400),
+        ("30s", 30),
+        ("1h30m", 5400),
+        ("1w", 604800),
+        ("0", 0),
+    ],
+)
+def test_parse_duration(text: str, seconds: int) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "1.5h", "h", "2 hours", "--1"])
+def test_bad_durations_are_usage_errors(text: str) -> None:
+    with pytest.raises(UsageError, match="--shift"):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("1735689600", 1735689600),
+        ("2025-01-01T00:00:00Z", 1735689600),
+        ("2025-01-01", 1735689600),
+        ("2025-01-01T02:00:00+02:00", 1735689600),
+        ("2025-01-01T00:00:00.9Z", 1735689600),
+    ],
+)
+def test_parse_when(text: str, seconds: int) -> None:
+    assert parse_when(text) == seconds
+
+
+def test_bad_when_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="--start"):
+        parse_when("yesterday")
+
+
+def test_choose_reads_the_flags() -> None:
+    assert choose(False, "+1h", None, False) == ("shift", 3600)
+    assert choose(False, None, "1970-01-01T00:01:00Z", True) == ("start", 60)
+    assert choose(True, None, None, False) == ("epoch", 0)
+    assert choose(False, None, None, True) == (None, 0)
+    for flags in [(False, None, None, False), (True, "1h", None, False)]:
+        with pytest.raises(UsageError, match="exactly one"):
+            choose(*flags)

@@ -33,19 +33,18 @@ Rules:
 
 from __future__ import annotations
 
-import calendar
 import math
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Literal
 
 from cli.core.edit.fields import ChangeLog, Item, is_model_object, response_items
 from cli.core.edit.pipeline import Change, Kept
 from cli.core.pointer import escape
+from cli.core.timestamps import is_number, is_timestamp, parse_iso, unix_seconds
 from cli.core.wire.http_date import EPOCH as EPOCH_DATE
 from cli.core.wire.http_date import format_date, parse_date
-from cli.errors import CassetteError, UsageError
+from cli.errors import CassetteError
 
 How = Literal["epoch", "shift", "start"]
 EPOCH_ISO = "1970-01-01T00:00:00.000000Z"  # what the 2026 recorder writes
@@ -62,12 +61,6 @@ STAMP_KEYS = (
     "updateTime",
 )
 NORMALIZED = "normalized timestamps (0, 1970-01-01T00:00:00Z)"
-_ISO = re.compile(
-    r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$", re.ASCII
-)
-_DURATION = re.compile(r"^([+-]?)((?:\d+[smhdw])+|\d+)$", re.ASCII)
-_DURATION_PART = re.compile(r"(\d+)([smhdw])", re.ASCII)
-_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _LISTS = "ollama._types.ListResponse"
 
 
@@ -82,64 +75,6 @@ class Stamp:
         return self.container[self.key]
 
 
-# parsing the command line ------------------------------------------------------------
-
-
-def choose(
-    epoch: bool, shift: str | None, start: str | None, zero_durations: bool
-) -> tuple[How | None, int]:
-    """(how, seconds) from the flags: exactly one of epoch/shift/start, or none of them
-    with zero_durations; anything else is a UsageError."""
-    given = [
-        flag
-        for flag, value in (("epoch", epoch or None), ("shift", shift), ("start", start))
-        if value is not None
-    ]
-    if len(given) > 1 or (not given and not zero_durations):
-        said = " and ".join(f"--{flag}" for flag in given) if given else "none"
-        raise UsageError(
-            f"use exactly one of --epoch, --shift, --start, or only --zero-durations (got {said})"
-        )
-    if shift is not None:
-        return "shift", parse_duration(shift)
-    if start is not None:
-        return "start", parse_when(start)
-    return ("epoch" if epoch else None), 0
-
-
-def parse_duration(text: str) -> int:
-    """`-3600`, `+2h`, `-1d`, `90m`, `1h30m` -> signed whole seconds."""
-    match = _DURATION.match(text.strip())
-    if not match:
-        raise UsageError(
-            f"--shift {text!r} is not a duration; use seconds or units s/m/h/d/w, "
-            "e.g. -3600, +2h, -1d, 90m"
-        )
-    sign, amount = match.groups()
-    if amount.isdigit():
-        seconds = int(amount)
-    else:
-        seconds = sum(int(n) * _UNIT[unit] for n, unit in _DURATION_PART.findall(amount))
-    return -seconds if sign == "-" else seconds
-
-
-def parse_when(text: str) -> int:
-    """Unix seconds, or ISO 8601 (a date, or a time with optional zone; UTC if none)."""
-    text = text.strip()
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(
-            f"--start {text!r} is neither unix seconds nor ISO 8601 "
-            "(e.g. 1735689600 or 2025-01-01T00:00:00Z)"
-        ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return calendar.timegm(when.astimezone(UTC).timetuple())
-
-
 # finding timestamps ------------------------------------------------------------------
 
 
@@ -151,7 +86,7 @@ def timestamps(
     stamps: list[Stamp] = _date_headers(data)
 
     def take(container: dict[str, Any], key: str, pointer: str) -> None:
-        if key in container and _is_timestamp(container[key]):
+        if key in container and is_timestamp(container[key]):
             stamps.append(Stamp(container, key, f"{pointer}/{escape(key)}"))
 
     for item in response_items(data) if items is None else items:
@@ -227,46 +162,6 @@ def _entries(item: Item) -> list[dict[str, Any]]:
     )
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _is_timestamp(value: Any) -> bool:
-    if _is_number(value):
-        return math.isfinite(value)
-    return isinstance(value, str) and (
-        _parse_iso(value) is not None or parse_date(value) is not None
-    )
-
-
-def _parse_iso(text: str) -> tuple[datetime, str, str] | None:
-    """(the whole seconds as a naive datetime, fraction text, zone text), or None."""
-    match = _ISO.match(text)
-    if not match:
-        return None
-    try:
-        whole = datetime(*(int(part) for part in match.groups()[:6]))
-    except ValueError:
-        return None  # not a real date (or a leap second): leave it alone
-    return whole, match.group(7) or "", match.group(8) or ""
-
-
-def unix_seconds(value: Any) -> float:
-    """A timestamp as unix seconds (an ISO string without a zone counts as UTC)."""
-    if _is_number(value):
-        return float(value)
-    date = parse_date(value)
-    if date is not None:
-        return float(calendar.timegm(date.timetuple()))
-    whole, fraction, zone = _parse_iso(value)  # type: ignore[misc]
-    seconds = calendar.timegm(whole.timetuple()) + float(fraction or 0)
-    if zone and zone != "Z":
-        sign = -1 if zone[0] == "-" else 1
-        digits = zone[1:].replace(":", "")
-        seconds -= sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
-    return seconds
-
-
 # changing them -----------------------------------------------------------------------
 
 
@@ -290,7 +185,7 @@ def _shifted(value: Any, seconds: int, pointer: str, exact: bool) -> Any:
             raise CassetteError(
                 f"{value} moved by {seconds:+d}s leaves the years 1-9999", pointer=pointer
             ) from None
-    whole, fraction, zone = _parse_iso(value)  # type: ignore[misc]
+    whole, fraction, zone = parse_iso(value)  # type: ignore[misc]
     try:
         moved_whole = whole + timedelta(seconds=seconds)
     except OverflowError:
@@ -372,6 +267,6 @@ def _zero_durations(data: dict[str, Any], log: ChangeLog) -> None:
 
 def _zero(container: dict[str, Any], pointer: str, suffix: str, log: ChangeLog) -> None:
     for key, value in container.items():
-        if key.endswith(suffix) and _is_number(value) and value != 0:
+        if key.endswith(suffix) and is_number(value) and value != 0:
             container[key] = 0.0 if isinstance(value, float) else 0
             log.add(f"{pointer}/{escape(key)}", value, container[key])

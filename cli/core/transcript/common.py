@@ -19,12 +19,12 @@ import base64
 import binascii
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
 from cli.core.jsontext import has_long_integer
+from cli.core.timestamps import unix_seconds
 from cli.core.transcript.model import Choice, ErrorInfo, ToolCall, Transcript, Usage
 
 # tolerant readers ------------------------------------------------------------
@@ -70,21 +70,7 @@ def text_of(value: Any) -> str:
 
 def timestamp(value: Any) -> int | float | None:
     """Unix seconds from a number or an ISO 8601 string (Ollama, Gemini); else None."""
-    number = as_number(value)
-    if number is not None or not isinstance(value, str):
-        return number
-    text = value.strip()
-    if "." in text:  # Ollama writes up to 9 fraction digits; datetime takes 6
-        head, _, rest = text.partition(".")
-        digits = len(rest) - len(rest.lstrip("0123456789"))
-        text = f"{head}.{rest[:digits][:6].ljust(6, '0')}{rest[digits:]}"
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        if moment.tzinfo is None:  # no offset given: read it as UTC, never as local time
-            moment = moment.replace(tzinfo=UTC)
-        return moment.timestamp()
-    except (ValueError, OverflowError, OSError):
-        return None
+    return unix_seconds(value) if not isinstance(value, bool) else None
 
 
 def dumps_args(value: Any) -> str:

@@ -14,14 +14,11 @@ from hypothesis import strategies as st
 from cli.core.edit.pipeline import Mode, run
 from cli.core.edit.retime import (
     EPOCH_ISO,
-    choose,
     latest_timestamp,
-    parse_duration,
-    parse_when,
     retime,
     timestamps,
 )
-from cli.errors import CassetteError, UsageError
+from cli.errors import CassetteError
 
 CHUNK = "openai.types.chat.chat_completion_chunk.ChatCompletionChunk"
 GENERATE = "ollama._types.GenerateResponse"
@@ -33,48 +30,6 @@ def wrap(type_name: str, **fields: Any) -> dict[str, Any]:
 
 def cassette(*items: Any) -> dict[str, Any]:
     return {"request": {}, "response": {"body": list(items), "is_streaming": True}}
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds"),
-    [
-        ("-3600", -3600),
-        ("+2h", 7200),
-        ("-1d", -86400),
-        ("90m", 5400),
-        ("30s", 30),
-        ("1h30m", 5400),
-        ("1w", 604800),
-        ("0", 0),
-    ],
-)
-def test_parse_duration(text: str, seconds: int) -> None:
-    assert parse_duration(text) == seconds
-
-
-@pytest.mark.parametrize("text", ["", "1.5h", "h", "2 hours", "--1"])
-def test_bad_durations_are_usage_errors(text: str) -> None:
-    with pytest.raises(UsageError, match="--shift"):
-        parse_duration(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds"),
-    [
-        ("1735689600", 1735689600),
-        ("2025-01-01T00:00:00Z", 1735689600),
-        ("2025-01-01", 1735689600),
-        ("2025-01-01T02:00:00+02:00", 1735689600),
-        ("2025-01-01T00:00:00.9Z", 1735689600),
-    ],
-)
-def test_parse_when(text: str, seconds: int) -> None:
-    assert parse_when(text) == seconds
-
-
-def test_bad_when_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="--start"):
-        parse_when("yesterday")
 
 
 def test_shift_keeps_each_form() -> None:
@@ -216,16 +171,6 @@ def test_shift_then_unshift_is_byte_identical_on_real_files(
         assert not [r.error for r in forward if r.status == "failed"]
         list(run(partial(retime, how="shift", seconds=-seconds), [library], Mode("in_place")))
         assert snapshot(library) == before
-
-
-def test_choose_reads_the_flags() -> None:
-    assert choose(False, "+1h", None, False) == ("shift", 3600)
-    assert choose(False, None, "1970-01-01T00:01:00Z", True) == ("start", 60)
-    assert choose(True, None, None, False) == ("epoch", 0)
-    assert choose(False, None, None, True) == (None, 0)
-    for flags in [(False, None, None, False), (True, "1h", None, False)]:
-        with pytest.raises(UsageError, match="exactly one"):
-            choose(*flags)
 
 
 def test_events_inside_sse_lines_move_in_their_own_style() -> None:
