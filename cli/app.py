@@ -121,5 +121,19 @@ for _name, _module in COMMANDS.items():
     _register(importlib.import_module(_module), _name)
 
 
+def _register_cache() -> None:
+    """`cassette cache info|clear`: a group of its own, after the commands that fill it."""
+    from cli.commands import cache
+
+    examples = "\n\n".join(f"$ {example}" for example in cache.EXAMPLES)
+    group = typer.Typer(help=cache.HELP, epilog=f"Examples:\n\n{examples}", no_args_is_help=True)
+    for function in (cache.info, cache.clear):
+        group.command(epilog=f"Examples:\n\n{examples}")(guarded(function, "cache"))
+    app.add_typer(group, name="cache")
+
+
+_register_cache()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     app(args=argv, prog_name="cassette")

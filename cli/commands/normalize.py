@@ -13,6 +13,7 @@ from cli.options import (
     Glob,
     HashScheme,
     InPlace,
+    NoCache,
     NoColor,
     Output,
     OutputFormat,
@@ -43,6 +44,7 @@ def command(
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
     glob: Glob = None,
+    no_cache: NoCache = False,
 ) -> int:
     """Normalize responses as llama-stack's recorder does, to keep re-record diffs small.
 
@@ -61,5 +63,5 @@ def command(
     mode = choose_mode(in_place, output, check, dry_run)
     edit = Bound(normalize, {"scheme": hash_scheme.value}, takes_name=True)
     return run_edit_command(
-        edit, paths, glob, mode, format_, no_color, command="cassette normalize"
+        edit, paths, glob, mode, format_, no_color, command="cassette normalize", no_cache=no_cache
     )

@@ -4,8 +4,10 @@ cassette.
 Rules:
 - An entry belongs to one kind of result (`ls`, `validate`, `scrub`...) and one file's
   absolute path. It is used only when the file's size, mtime in nanoseconds and inode are
-  those it was made from, and when the fingerprint agrees: the tool's version, the kind,
-  and every setting that changes the result. Anything else is a miss.
+  those it was made from, and when the fingerprint agrees: the tool's version and code,
+  the kind, every setting that changes the result, and the entry's variant (how the
+  file was given: `library.map_cached`). Anything else is a miss.
+- Settings are kept only as a digest: a `--literal` secret never reaches the disk.
 - Location: `$CASSETTE_CACHE_DIR`, else `$XDG_CACHE_HOME/cassette`, else
   `~/.cache/cassette`: never inside the user's repository.
 - Storage: one SQLite database in WAL mode. Writes are batched in transactions, so a run
@@ -25,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import sqlite3
 import stat
@@ -76,9 +79,11 @@ def cache_dir() -> Path:
 
 
 def fingerprint(kind: str, settings: Any = None) -> str:
-    """The version, the code, the kind and the settings, as one string (settings: any
-    JSON value)."""
-    return orjson.dumps([__version__, _code_stamp(), kind, settings], default=str).decode()
+    """The version, the code, the kind and a digest of the settings (any value that JSON
+    or its `repr` describes), as one string."""
+    described = json.dumps(settings, sort_keys=True, default=repr, ensure_ascii=False)
+    digest = hashlib.sha256(described.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return f"{__version__}:{_code_stamp()}:{kind}:{digest}"
 
 
 @functools.cache
@@ -121,8 +126,8 @@ class ResultCache:
     def enabled(self) -> bool:
         return self._db is not None
 
-    def get(self, key: FileKey | None) -> Any:
-        """The cached value for `key`, or `MISS`."""
+    def get(self, key: FileKey | None, variant: str = "") -> Any:
+        """The cached value for `key` (made from the file given as `variant`), or `MISS`."""
         if self._db is None or key is None:
             return MISS
         self._seen.add(key.path)
@@ -135,7 +140,8 @@ class ResultCache:
         except sqlite3.Error:
             self._give_up()
             return MISS
-        if row is None or tuple(row[:4]) != (key.size, key.mtime_ns, key.inode, self.fingerprint):
+        wanted = (key.size, key.mtime_ns, key.inode, self.fingerprint + variant)
+        if row is None or tuple(row[:4]) != wanted:
             self.misses += 1
             return MISS
         try:
@@ -146,13 +152,14 @@ class ResultCache:
         self.hits += 1
         return value
 
-    def put(self, key: FileKey | None, value: Any) -> None:
+    def put(self, key: FileKey | None, value: Any, variant: str = "") -> None:
         """Remember `value` (JSON-able) for the file `key` was made from."""
         if self._db is None or key is None:
             return
         self._seen.add(key.path)
         data = orjson.dumps(value)
-        entry = (self.kind, key.path, key.size, key.mtime_ns, key.inode, self.fingerprint, data)
+        made = self.fingerprint + variant
+        entry = (self.kind, key.path, key.size, key.mtime_ns, key.inode, made, data)
         self._pending.append(entry)
         if len(self._pending) >= BATCH:
             self.flush()
@@ -178,25 +185,31 @@ class ResultCache:
 
     def prune(self, walked: Iterable[Path]) -> None:
         """Forget this kind's entries of files that are gone from the walked directories,
-        and every entry unused for `MAX_AGE_DAYS`."""
+        mark the others used now, and forget every entry unused for `MAX_AGE_DAYS`."""
         self.flush()
         if self._db is None:
             return
+        now = int(time.time())
         try:
             with self._db:
                 for directory in walked:
                     prefix = os.path.join(os.path.abspath(directory), "")
-                    rows = self._db.execute(
+                    rows = self._db.execute(  # a cursor: a library's paths are never all held
                         "SELECT path FROM entries WHERE kind = ? AND path >= ? AND path < ?",
                         (self.kind, prefix, prefix + "\U0010ffff"),
-                    ).fetchall()
+                    )
                     gone = [
                         (self.kind, p)
                         for (p,) in rows
                         if p not in self._seen and not os.path.exists(p)
                     ]
                     self._db.executemany("DELETE FROM entries WHERE kind = ? AND path = ?", gone)
-                cutoff = int(time.time()) - MAX_AGE_DAYS * 86400
+                    self._db.execute(
+                        "UPDATE entries SET used = ? WHERE kind = ? AND path >= ? AND path < ? "
+                        "AND used < ?",  # once a day at most: a warm run writes nothing
+                        (now, self.kind, prefix, prefix + "\U0010ffff", now - 86400),
+                    )
+                cutoff = now - MAX_AGE_DAYS * 86400
                 self._db.execute("DELETE FROM entries WHERE used < ?", (cutoff,))
         except sqlite3.OperationalError:
             pass

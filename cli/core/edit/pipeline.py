@@ -46,11 +46,12 @@ from cli.core.edit import atomic
 from cli.core.edit.atomic import create_exclusive, write_atomic
 from cli.core.edit.journal import Journal
 from cli.core.formats.llamastack.codec import read_bytes
-from cli.core.library import Globs, iter_paths, map_paths, relative_name, was_named
+from cli.core.library import Globs, iter_paths, map_cached, relative_name, was_named
 from cli.core.model import CassetteFile
 from cli.errors import CassetteError, NotACassette, WriteError
 
 if TYPE_CHECKING:
+    from cli.core.cache import ResultCache
     from cli.core.edit.interrupt import StopFlag
 
 Edit = Callable[[dict[str, Any]], list["Change | Kept"]]
@@ -128,10 +129,12 @@ def run(
     *,
     stop: StopFlag | None = None,
     journal: Journal | None = None,
+    store: ResultCache | None = None,
 ) -> Iterator[FileResult]:
     """Apply `edit` to every cassette under `paths`; yields one result per file, in order.
     Once `stop` is set, no file is started, and every file done is still reported. With a
-    `journal` (in place), files it says this command already wrote are `done`."""
+    `journal` (in place), files it says this command already wrote are `done`. `store`
+    (the result cache) serves `--check` only: every other mode writes or shows a diff."""
     roots = list(paths)
     found = iter_paths(roots, glob)  # lazily: a library's paths are never all held
     if mode.writes:
@@ -139,7 +142,41 @@ def run(
     job = partial(
         _edit_one, edit=edit, mode=mode, roots=tuple(roots), masker=masker, journal=journal
     )
-    yield from map_paths(job, found, stop=stop)
+    results = map_cached(
+        job,
+        found,
+        store if mode.name == "check" else None,
+        encode=to_record,
+        decode=partial(from_record, roots=tuple(roots)),
+        given=roots,
+        keep=_holds_alone,
+        stop=stop,
+    )
+    for _, result in results:
+        yield result
+
+
+def to_record(result: FileResult) -> dict[str, Any]:
+    """A file's result as the JSON record the cache keeps; its name as shown is left out
+    (it depends on the roots given, and `from_record` puts it back)."""
+    record = {name: value for name, value in vars(result).items() if name != "path"}
+    if result.kept is not None:
+        record["kept"] = vars(result.kept)
+    return record
+
+
+def from_record(path: Path, record: dict[str, Any], roots: tuple[Path, ...]) -> FileResult:
+    kept = record.get("kept")
+    fields = {**record, "kept": Kept(**kept) if kept is not None else None}
+    return FileResult(relative_name(path, roots), **fields)
+
+
+def _holds_alone(record: dict[str, Any]) -> bool:
+    """Whether a `--check` result depends on its file alone, and may be cached: not a
+    rename, whose target may come or go, nor a failure, which may be such a collision."""
+    if record["status"] == "passed_over":
+        return True
+    return record["status"] in ("unchanged", "changed") and record["renamed_to"] is None
 
 
 def _clearing(paths: Iterator[Path], mode: Mode, roots: list[Path]) -> Iterator[Path]:

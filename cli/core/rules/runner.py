@@ -14,7 +14,6 @@ Rules:
 from __future__ import annotations
 
 import functools
-import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from cli.core.rules.registry import FAMILIES, all_rules
 from cli.errors import ReadError
 
 if TYPE_CHECKING:
+    from cli.core.cache import ResultCache
     from cli.core.formats.llamastack.lazy import Streamed
 
 
@@ -128,21 +128,48 @@ def _run_rules(ctx: Context) -> LibraryKeys | None:
 
 
 def validate(
-    paths: Iterable[Path], settings: Settings, given: tuple[Path, ...] | None = None
+    paths: Iterable[Path],
+    settings: Settings,
+    given: tuple[Path, ...] | None = None,
+    store: ResultCache | None = None,
 ) -> Iterator[tuple[Path, list[Finding] | Skipped]]:
     """(path, findings) for each file, in order: per-file rules on a process pool when
-    there are many files, then the cross-file rules against the files before it. `paths`
-    is read lazily, so a library's paths are never all held at once. With `given`, files
-    a walk found that aren't cassettes come back Skipped."""
-    from cli.core.library import map_paths
+    there are many files (or from the result cache `store`), then the cross-file rules
+    against the files before it. `paths` is read lazily, so a library's paths are never
+    all held at once. With `given`, files a walk found that aren't cassettes come back
+    Skipped."""
+    from cli.core.library import map_cached
 
     cross_file = library.Library(settings, all_rules())
     worker = functools.partial(check_path, settings=settings, given=given)
-    ours, theirs = itertools.tee(paths)  # map_paths reads only a few chunks ahead
-    for path, (findings, keys) in zip(ours, map_paths(worker, theirs), strict=True):
+    results = map_cached(
+        worker, paths, store, encode=to_record, decode=from_record, given=given or ()
+    )
+    for path, (findings, keys) in results:
         if keys is not None and isinstance(findings, list):
             findings.extend(cross_file.add(path, keys))
         yield path, findings
+
+
+def to_record(result: FileResult) -> dict[str, Any]:
+    """A worker's answer as the JSON record the cache keeps: findings without the file's
+    name (`from_record` puts it back), library keys in hex."""
+    findings, keys = result
+    if isinstance(findings, Skipped):
+        return {"skipped": findings.note}
+    rows = [[f.code, f.severity, f.pointer, f.message, f.line] for f in findings]
+    return {"findings": rows, "keys": None if keys is None else [key.hex() for key in keys]}
+
+
+def from_record(path: Path, record: dict[str, Any]) -> FileResult:
+    if "skipped" in record:
+        return Skipped(record["skipped"]), None
+    name = str(path)
+    findings = [
+        Finding(code, severity, name, *rest) for code, severity, *rest in record["findings"]
+    ]
+    keys = record["keys"]
+    return findings, None if keys is None else (bytes.fromhex(keys[0]), bytes.fromhex(keys[1]))
 
 
 def _add_lines(findings: list[Finding], raw: bytes) -> None:
