@@ -59,7 +59,7 @@ def command(
     from functools import partial
 
     from cli.core.cache import ResultCache
-    from cli.core.library import Skipped, iter_paths, map_cached, relative_name
+    from cli.core.library import Skipped, iter_paths, map_cached, namer
     from cli.core.transcript.summary import matches_filters, sort_summaries
     from cli.errors import exit_code
     from cli.messages import error_line, note_line
@@ -76,6 +76,7 @@ def command(
         ResultCache("ls", enabled=not no_cache) as store,
     ):
         worker = partial(summarize_path, given=tuple(paths))
+        name_of = namer(paths)
         found = iter_paths(paths, glob)
         cached = map_cached(worker, found, store, encode=to_record, decode=from_record, given=paths)
         for path, result in cached:
@@ -89,7 +90,7 @@ def command(
                 continue
             first = True  # the file's first row shown: it counts the file in the totals
             for summary in result:
-                summary.file = relative_name(path, paths)
+                summary.file = name_of(path)
                 if not matches_filters(summary, model=model, endpoint=endpoint, provider=provider):
                     continue
                 if streaming:

@@ -128,17 +128,32 @@ class ResultCache:
 
     def get(self, key: FileKey | None, variant: str = "") -> Any:
         """The cached value for `key` (made from the file given as `variant`), or `MISS`."""
-        if self._db is None or key is None:
-            return MISS
-        self._seen.add(key.path)
+        return self.get_many([key], [variant])[0]
+
+    def get_many(self, keys: list[FileKey | None], variants: list[str]) -> list[Any]:
+        """`get` for several files at once, with one query."""
+        if self._db is None:
+            return [MISS] * len(keys)
+        paths = [key.path for key in keys if key is not None]
+        self._seen.update(paths)
         try:
-            row = self._db.execute(
-                "SELECT size, mtime_ns, inode, fingerprint, value FROM entries "
-                "WHERE kind = ? AND path = ?",
-                (self.kind, key.path),
-            ).fetchone()
+            rows = self._db.execute(
+                "SELECT path, size, mtime_ns, inode, fingerprint, value FROM entries "
+                f"WHERE kind = ? AND path IN ({','.join('?' * len(paths))})",
+                (self.kind, *paths),
+            ).fetchall()
         except sqlite3.Error:
             self._give_up()
+            return [MISS] * len(keys)
+        found = {row[0]: row[1:] for row in rows}
+        return [
+            self._value(key, variant, found.get(key.path) if key else None)
+            for key, variant in zip(keys, variants, strict=True)
+        ]
+
+    def _value(self, key: FileKey | None, variant: str, row: Any) -> Any:
+        """The value of `row` if it was made from the file as `key` says it is now."""
+        if key is None:
             return MISS
         wanted = (key.size, key.mtime_ns, key.inode, self.fingerprint + variant)
         if row is None or tuple(row[:4]) != wanted:

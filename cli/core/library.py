@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 OWN_PREFIXES = (TEMP_PREFIX, JOURNAL_PREFIX)
 DEFAULT_GLOBS = ("*.json", "*.yaml", "*.yml")
 Globs = str | Iterable[str] | None  # one pattern, several, or None for DEFAULT_GLOBS
+LOOKUP_BATCH = 64  # map_cached: files looked up in the cache with one query
 HELD = 256  # map_cached: looked-up files held behind a miss before its chunk is sent
 PARALLEL_THRESHOLD = 1000  # below this, starting workers (~0.1 s) costs more than it saves
 
@@ -172,14 +173,28 @@ def pass_over(error: NotACassette, path: Path, given: Iterable[Path | str]) -> S
 
 def relative_name(path: Path, roots: Iterable[Path | str]) -> str:
     """The path relative to the root it was found under, for display and pairing."""
+    return namer(roots)(path)
+
+
+def namer(roots: Iterable[Path | str]) -> Callable[[Path], str]:
+    """`relative_name` for many paths under the same roots: which roots are directories is
+    asked once, and names are cut as strings (a walk's paths are its root's text, a slash,
+    and the rest), not through pathlib."""
+    prefixes = []
     for root in roots:
         root = Path(root)
-        try:
-            if root.is_dir():
-                return path.relative_to(root).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
+        if root.is_dir():
+            text = str(root)
+            prefixes.append("" if text == "." else text if text.endswith("/") else text + "/")
+
+    def name(path: Path) -> str:
+        text = str(path)
+        for prefix in prefixes:
+            if text.startswith(prefix) and (prefix or not path.is_absolute()):
+                return text[len(prefix) :]
+        return path.as_posix()
+
+    return name
 
 
 def worker_count(job_count: int) -> int:
@@ -308,15 +323,20 @@ def map_cached(
     misses: deque[Path] = deque()  # looked up, missed, not yet sent to `map_paths`
 
     def look_up() -> bool:
-        path = next(source, None)
-        if path is None:
+        """Look up the next few files at once (one query for them all)."""
+        batch = list(islice(source, LOOKUP_BATCH))
+        if not batch:
             return False
-        key = file_key(path) if store is not None else None
-        variant = f"{path}\0{int(path in named)}"
-        hit = store.get(key, variant) if store is not None else MISS
-        queue.append((path, key, variant, hit))
-        if hit is MISS:
-            misses.append(path)
+        variants = [f"{path}\0{int(path in named)}" for path in batch]
+        if store is None:
+            keys, hits = [None] * len(batch), [MISS] * len(batch)
+        else:
+            keys = [file_key(path) for path in batch]
+            hits = store.get_many(keys, variants)
+        for entry in zip(batch, keys, variants, hits, strict=True):
+            queue.append(entry)
+            if entry[3] is MISS:
+                misses.append(entry[0])
         return True
 
     def missed() -> Iterator[Path | None]:

@@ -46,7 +46,7 @@ from cli.core.edit import atomic
 from cli.core.edit.atomic import create_exclusive, write_atomic
 from cli.core.edit.journal import Journal
 from cli.core.formats.llamastack.codec import read_bytes
-from cli.core.library import Globs, iter_paths, map_cached, relative_name, was_named
+from cli.core.library import Globs, iter_paths, map_cached, namer, relative_name, was_named
 from cli.core.model import CassetteFile
 from cli.errors import CassetteError, NotACassette, WriteError
 
@@ -147,7 +147,7 @@ def run(
         found,
         store if mode.name == "check" else None,
         encode=to_record,
-        decode=partial(from_record, roots=tuple(roots)),
+        decode=partial(from_record, name_of=namer(roots)),
         given=roots,
         keep=_holds_alone,
         stop=stop,
@@ -165,10 +165,10 @@ def to_record(result: FileResult) -> dict[str, Any]:
     return record
 
 
-def from_record(path: Path, record: dict[str, Any], roots: tuple[Path, ...]) -> FileResult:
+def from_record(path: Path, record: dict[str, Any], name_of: Callable[[Path], str]) -> FileResult:
     kept = record.get("kept")
     fields = {**record, "kept": Kept(**kept) if kept is not None else None}
-    return FileResult(relative_name(path, roots), **fields)
+    return FileResult(name_of(path), **fields)
 
 
 def _holds_alone(record: dict[str, Any]) -> bool:

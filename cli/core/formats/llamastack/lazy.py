@@ -29,8 +29,6 @@ from itertools import dropwhile, islice
 from pathlib import Path
 from typing import IO, Any
 
-import ijson
-
 from cli.core.formats.llamastack.codec import BOM
 from cli.errors import ReadError
 
@@ -39,6 +37,13 @@ BODY = "response.body"
 ITEMS = f"{BODY}.item"
 _BODY_END = (BODY, "end_array", None)
 _START = {"start_map": dict, "start_array": list}
+
+
+def _ijson() -> Any:
+    """ijson, imported on first use (~15 ms): most runs read no big file."""
+    import ijson
+
+    return ijson
 
 
 def is_big(path: Path | str) -> bool:
@@ -73,10 +78,10 @@ class Streamed:
         done = 0
         try:
             with _open(self.path) as handle:
-                for item in ijson.items(handle, ITEMS, use_float=True):
+                for item in _ijson().items(handle, ITEMS, use_float=True):
                     done += 1
                     yield item
-        except ijson.JSONError as exc:
+        except _ijson().JSONError as exc:
             if "overflow" not in str(exc):
                 raise _read_error(exc, self.path) from None
             yield from self._exact_items(done)
@@ -86,9 +91,9 @@ class Streamed:
         """The items from `start` on, numbers read exactly (a number beyond 64 bits)."""
         with _open(self.path) as handle:
             try:
-                for item in islice(ijson.items(handle, ITEMS), start, None):
+                for item in islice(_ijson().items(handle, ITEMS), start, None):
                     yield _floats(item)
-            except ijson.JSONError as exc:
+            except _ijson().JSONError as exc:
                 raise _read_error(exc, self.path) from None
             except RecursionError:
                 raise ReadError("JSON nesting is too deep to be a recording", self.path) from None
@@ -107,7 +112,7 @@ class Streamed:
                     seen_request = seen_request or (len(build.stack) == 1 and value == "request")
                 if not build.add(prefix, event, value):
                     return False  # the top level is not an object
-        except ijson.JSONError as exc:
+        except _ijson().JSONError as exc:
             raise _read_error(exc, self.path) from None
         return False  # no body at all: small enough in practice to parse whole
 
@@ -119,7 +124,7 @@ class Streamed:
             next(tail, None)  # the body's end; the builder is still inside `response`
             for prefix, event, value in tail:
                 self._build.add(prefix, event, value)
-        except ijson.JSONError as exc:
+        except _ijson().JSONError as exc:
             raise _read_error(exc, self.path) from None
         self.complete = True
 
@@ -132,7 +137,7 @@ def open_streamed(path: Path | str) -> Streamed | None:
         handle = _open(path)
     except OSError:
         return None
-    streamed = Streamed(path, handle, ijson.parse(handle))  # exact numbers: see _floats
+    streamed = Streamed(path, handle, _ijson().parse(handle))  # exact numbers: see _floats
     try:
         if streamed._read_head():
             return streamed
