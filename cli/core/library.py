@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -236,7 +237,8 @@ def map_paths(
     from concurrent.futures import Future, ProcessPoolExecutor  # ~12 ms; most runs need none
 
     chunks = _chunks(chain(head, pending))
-    options = {} if stop is None else {"initializer": _start_worker, "initargs": (stop.shared(),)}
+    shared = None if stop is None else stop.shared()
+    options = {"initializer": _start_worker, "initargs": (os.getpid(), shared)}
     with ProcessPoolExecutor(max_workers=count, **options) as pool:
 
         def submit(chunk: list[Path]) -> tuple[Future[list[T]], int]:
@@ -276,21 +278,53 @@ def _chunks(paths: Iterator[Path | None]) -> Iterator[list[Path]]:
 
 
 _stop: Any = None  # in a worker: the main process's StopFlag, as shared memory
+_parent: int | None = None  # in a worker: the main process's pid
 
 
-def _start_worker(stop: Any) -> None:
-    from cli.core.edit.interrupt import ignore_signals
+def _start_worker(parent: int, stop: Any) -> None:
+    """A worker dies with the main process: the kernel kills it when its parent goes
+    (Linux), and it checks before each file and each write (`orphaned`) that its parent
+    is still the one that started it, for the moment before the kernel was asked."""
+    global _stop, _parent
+    _stop, _parent = stop, parent
+    _die_with_parent()
+    if os.getppid() != parent:
+        os._exit(1)
+    if stop is not None:
+        from cli.core.edit.interrupt import ignore_signals
 
-    global _stop
-    _stop = stop
-    ignore_signals()
+        ignore_signals()
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # then the parent-pid checks alone stop it
+
+
+def orphaned() -> bool:
+    """Whether this is a pool worker whose main process is gone (it must write nothing)."""
+    return _parent is not None and os.getppid() != _parent
+
+
+def stop_if_orphaned() -> None:
+    """Before a write: a worker whose main process died exits at once, writing nothing."""
+    if orphaned():
+        os._exit(1)
 
 
 def _run_chunk(function: Callable[[Path], T], chunk: list[Path]) -> list[T]:
     results = []
     for path in chunk:
-        if _stop is not None and _stop.value:
-            break  # the main process is stopping: start nothing more
+        if (_stop is not None and _stop.value) or orphaned():
+            break  # the main process is stopping, or gone: start nothing more
         results.append(function(path))
     return results
 

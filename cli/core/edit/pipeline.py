@@ -46,7 +46,15 @@ from cli.core.edit import atomic
 from cli.core.edit.atomic import create_exclusive, write_atomic
 from cli.core.edit.journal import Journal
 from cli.core.formats.llamastack.codec import read_bytes
-from cli.core.library import Globs, iter_paths, map_cached, namer, relative_name, was_named
+from cli.core.library import (
+    Globs,
+    iter_paths,
+    map_cached,
+    namer,
+    relative_name,
+    stop_if_orphaned,
+    was_named,
+)
 from cli.core.model import CassetteFile
 from cli.errors import CassetteError, NotACassette, WriteError
 
@@ -245,6 +253,7 @@ def _edit_one(
             secrets = [c.secret for c in changes if c.secret]
             result.diff = _diff(name, formats.diff_lines(file), secrets, masker)
         elif mode.name == "in_place":
+            stop_if_orphaned()  # a worker whose main process died writes nothing
             if journal is not None:
                 target = path if new_name is None else path.with_name(new_name)
                 journal.record(path, target, new_raw, raw)
@@ -352,6 +361,7 @@ def _output_name(mode: Mode, name: str) -> str | None:
 
 def _write_output(mode: Mode, name: str, data: bytes, source: Path) -> str:
     assert mode.output_dir is not None
+    stop_if_orphaned()  # a worker whose main process died writes nothing
     target = mode.output_dir / name
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
