@@ -94,20 +94,21 @@ def parse(data: bytes, path: Path | str) -> Any:
     for `validate`, which reports a non-object as its own finding."""
     if data.startswith(BOM):
         data = data[len(BOM) :]
-    if not data.strip():
-        raise ReadError("file is empty; a cassette is a JSON object", path)
     if has_long_integer(data):
-        value = _loads_slowly(data, path)
-    else:
-        try:
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            value = _loads_slowly(data, path)
-    return value
+        return _loads_slowly(data, path)
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _loads_slowly(data, path)
 
 
 def has_long_integer(data: bytes) -> bool:
-    """Whether `data` may hold an integer orjson would read as a float (19+ digits)."""
+    """Whether `data` may hold an integer orjson would read as a float (19+ digits).
+
+    First a look at every 9th byte (a ninth of the work): a run of 19 digits covers two
+    bytes 9 apart, so without two such digits in a row there is none."""
+    if b"11" not in data[::9].translate(_DIGIT_MAP):
+        return False
     return _LONG_INTEGER in (b" " + data).translate(_DIGIT_MAP)
 
 
@@ -149,6 +150,8 @@ def _directory_problem(path: Path | str) -> str:
 
 def _loads_slowly(data: bytes, path: Path | str) -> Any:
     """The standard library's reading, for what orjson refuses: say exactly why, or load it."""
+    if not data.strip():
+        raise ReadError("file is empty; a cassette is a JSON object", path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -157,7 +160,9 @@ def _loads_slowly(data: bytes, path: Path | str) -> Any:
             "re-save the file as UTF-8",
             path,
         ) from None
-    depth = _max_depth(text)
+    # Counting brackets is C speed; most files have too few to nest too deep.
+    shallow = data.count(b"[") + data.count(b"{") <= MAX_DEPTH
+    depth = 0 if shallow else _max_depth(text)
     if depth > MAX_DEPTH:
         raise ReadError(
             f"JSON nesting is {depth} levels deep; more than {MAX_DEPTH} is not a recording",
