@@ -54,7 +54,7 @@ DEFAULT_GLOBS = ("*.json", "*.yaml", "*.yml")
 Globs = str | Iterable[str] | None  # one pattern, several, or None for DEFAULT_GLOBS
 LOOKUP_BATCH = 64  # map_cached: files looked up in the cache with one query
 HELD = 256  # map_cached: looked-up files held behind a miss before its chunk is sent
-PARALLEL_THRESHOLD = 1000  # below this, starting workers (~0.1 s) costs more than it saves
+PARALLEL_THRESHOLD = 250  # files to read: below this, starting workers costs more than it saves
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -113,9 +113,11 @@ def _skipped(ctx: Context, path: Path, given: tuple[Path, ...] | None) -> Skippe
 
 
 def _check_streamed(ctx: Context, streamed: Streamed) -> FileResult:
-    """A big file: one pass counts the items and completes `data` (what follows the body),
-    then every rule's pass reads the file again. No line numbers: that is one more pass."""
+    """A big file: one pass reads it, counts the items, keeps them (marshalled) and
+    completes `data` (what follows the body); every rule's pass then reads the kept items,
+    not the file. No line numbers: that would be one more read."""
     ctx.streamed, ctx.data = streamed, streamed.data
+    streamed.keep_items()
     ctx.streamed_length = sum(1 for _ in streamed.items())
     return ctx.findings, _run_rules(ctx)
 

@@ -9,7 +9,9 @@ Rules:
 - `Streamed.data` is the cassette without its body: what precedes the body at once, the
   rest (`is_streaming`, `status`, exception data, later top-level keys) once `items()`
   has been read to the end.
-- `items()` reads the file again each time it is called, and holds one item at a time.
+- `items()` reads the file again each time it is called, and holds one item at a time;
+  after `keep_items()` (validate, whose every rule takes a pass), the first complete pass
+  keeps each item as compact marshal bytes, and later passes read those, not the file.
 - The parsing is ijson's C backend (yajl): items are built in C; the events of what
   surrounds the body are few and handled here.
 - Numbers read as the whole-file read gives them (`json`): integers of any size, other
@@ -20,6 +22,7 @@ Rules:
 
 from __future__ import annotations
 
+import marshal
 import operator
 import os
 from collections.abc import Iterator
@@ -63,6 +66,13 @@ class Streamed:
         self._handle = handle
         self._events = events
         self._build = _Builder(self.data)
+        self._keep = False
+        self._kept: list[Any] | None = None  # the items of a complete pass, marshalled
+
+    def keep_items(self) -> None:
+        """Keep the items of the next complete pass in memory, compact (about the file's
+        size), so that later passes don't read the file again."""
+        self._keep = True
 
     def __enter__(self) -> Streamed:
         return self
@@ -75,6 +85,19 @@ class Streamed:
 
     def items(self) -> Iterator[Any]:
         """The body's items in order; when they are done, `data` is complete."""
+        if self._kept is not None:
+            yield from map(_unkept, self._kept)
+            return
+        if not self._keep:
+            yield from self._read_items()
+            return
+        kept = []
+        for item in self._read_items():
+            kept.append(_kept(item))
+            yield item
+        self._kept = kept
+
+    def _read_items(self) -> Iterator[Any]:
         done = 0
         try:
             with _open(self.path) as handle:
@@ -127,6 +150,20 @@ class Streamed:
         except _ijson().JSONError as exc:
             raise _read_error(exc, self.path) from None
         self.complete = True
+
+
+def _kept(item: Any) -> Any:
+    """An item as `keep_items` holds it: marshal bytes, exact for every value JSON gives
+    (about the item's JSON size; orjson's bytes measured 5x more held memory), or the
+    item itself if marshal can't take it."""
+    try:
+        return marshal.dumps(item)
+    except ValueError:
+        return item
+
+
+def _unkept(kept: Any) -> Any:
+    return marshal.loads(kept) if isinstance(kept, bytes) else kept
 
 
 def open_streamed(path: Path | str) -> Streamed | None:
