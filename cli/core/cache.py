@@ -33,9 +33,8 @@ import sqlite3
 import stat
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -48,8 +47,7 @@ BATCH = 500  # entries per write transaction
 MISS = object()  # what `get` returns when there is no usable entry
 
 
-@dataclass(frozen=True)
-class FileKey:
+class FileKey(NamedTuple):  # a tuple: made for every file of every run
     """What a file must still be for an entry made from it to hold."""
 
     path: str  # absolute
