@@ -15,11 +15,11 @@ Rules:
   (`.cassette-journal-*`) are never cassettes.
 - A directory that can't be listed is yielded itself, so that reading it reports the
   problem: its cassettes are never skipped in silence.
-- `map_paths` runs a function over many files on every core, in input order, holding
-  a few chunks of paths and results (keep them small), never the cassettes, and never a
-  whole library's paths: memory stays flat from 10 files to 100,000. Given a stop flag
-  (`interrupt.StopFlag`), it starts no file once the flag is set, and still returns the
-  results of the files in hand.
+- `map_paths` runs a function over many files on every core (the workers' side:
+  `cli.core.pool`), in input order, holding a few chunks of paths and results (keep them
+  small), never the cassettes, and never a whole library's paths: memory stays flat from
+  10 files to 100,000. Given a stop flag (`interrupt.StopFlag`), it starts no file once
+  the flag is set, and still returns the results of the files in hand.
 - `map_cached` is `map_paths` behind the result cache (`cli.core.cache`): each file is
   looked up in the main process, and only misses go to the workers, still in input order.
   Results travel and are kept as small JSON records (`encode` in the worker, `decode` in
@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -237,8 +236,10 @@ def map_paths(
     from concurrent.futures import Future, ProcessPoolExecutor  # ~12 ms; most runs need none
 
     chunks = _chunks(chain(head, pending))
+    from cli.core.pool import run_chunk, start_worker
+
     shared = None if stop is None else stop.shared()
-    options = {"initializer": _start_worker, "initargs": (os.getpid(), shared)}
+    options = {"initializer": start_worker, "initargs": (os.getpid(), shared)}
     with ProcessPoolExecutor(max_workers=count, **options) as pool:
 
         def submit(chunk: list[Path]) -> tuple[Future[list[T]], int]:
@@ -246,7 +247,7 @@ def map_paths(
                 done: Future[list[T]] = Future()
                 done.set_result([])
                 return done, 0
-            return pool.submit(_run_chunk, function, chunk), len(chunk)
+            return pool.submit(run_chunk, function, chunk), len(chunk)
 
         in_flight = deque(submit(chunk) for chunk in islice(chunks, 4 * count))
         while in_flight:
@@ -275,58 +276,6 @@ def _chunks(paths: Iterator[Path | None]) -> Iterator[list[Path]]:
             chunk, size = [], min(64, size * 2) if chunk else size
     if chunk:
         yield chunk
-
-
-_stop: Any = None  # in a worker: the main process's StopFlag, as shared memory
-_parent: int | None = None  # in a worker: the main process's pid
-
-
-def _start_worker(parent: int, stop: Any) -> None:
-    """A worker dies with the main process: the kernel kills it when its parent goes
-    (Linux), and it checks before each file and each write (`orphaned`) that its parent
-    is still the one that started it, for the moment before the kernel was asked."""
-    global _stop, _parent
-    _stop, _parent = stop, parent
-    _die_with_parent()
-    if os.getppid() != parent:
-        os._exit(1)
-    if stop is not None:
-        from cli.core.edit.interrupt import ignore_signals
-
-        ignore_signals()
-
-
-def _die_with_parent() -> None:
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # then the parent-pid checks alone stop it
-
-
-def orphaned() -> bool:
-    """Whether this is a pool worker whose main process is gone (it must write nothing)."""
-    return _parent is not None and os.getppid() != _parent
-
-
-def stop_if_orphaned() -> None:
-    """Before a write: a worker whose main process died exits at once, writing nothing."""
-    if orphaned():
-        os._exit(1)
-
-
-def _run_chunk(function: Callable[[Path], T], chunk: list[Path]) -> list[T]:
-    results = []
-    for path in chunk:
-        if (_stop is not None and _stop.value) or orphaned():
-            break  # the main process is stopping, or gone: start nothing more
-        results.append(function(path))
-    return results
 
 
 def map_cached(

@@ -52,10 +52,10 @@ from cli.core.library import (
     map_cached,
     namer,
     relative_name,
-    stop_if_orphaned,
     was_named,
 )
 from cli.core.model import CassetteFile
+from cli.core.pool import stop_if_orphaned
 from cli.errors import CassetteError, NotACassette, WriteError
 
 if TYPE_CHECKING:
