@@ -35,18 +35,14 @@ for root in sys.argv[1:]:
 """
 
 
-def run_once(
-    args: list[str], cwd: Path = REPO_ROOT, env: dict[str, str] | None = None
-) -> tuple[float, int, int]:
+def run_once(args: list[str], cwd: Path = REPO_ROOT) -> tuple[float, int, int]:
     """(seconds, exit code, peak RSS in KiB of the largest process in the command's tree).
 
     Peak memory is each process's VmHWM, sampled every 2 ms. Not `ru_maxrss`: a child
     forked from this (large) benchmark process starts with our RSS as its maximum.
     """
     start = time.perf_counter()
-    process = subprocess.Popen(
-        args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     while True:
         pid, status, _ = os.wait4(process.pid, os.WNOHANG)
