@@ -100,7 +100,7 @@ def command(
     edit = Bound(rename_model, options)
     journal = edit_journal(edit, paths, glob, mode)
     if not force:
-        users, renaming = count_users(paths, glob, **options, journal=journal)
+        users, renaming = count_users(paths, glob, **options, journal=journal, cache=not no_cache)
         if users and renaming:
             files = "1 file already uses" if users == 1 else f"{users} files already use"
             raise UsageError(

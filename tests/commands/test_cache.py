@@ -48,6 +48,7 @@ COMMANDS = [  # {} is the corpus
     "validate {} --format github --select K,L",
     "scrub --check {} --format json",
     "rename-model llama3.2:3b-instruct-fp16 llama3 {} --check --scope response --force -f json",
+    "rename-model llama3.2:3b-instruct-fp16 unused-model {} --check --scope response",
     "normalize --check {} --format json",
     "retime --shift 60 --check {}",
 ]
