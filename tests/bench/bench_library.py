@@ -122,6 +122,13 @@ def bench_library(kind: str, library: Path, floor: list[str], scratch: Path, rep
             shutil.rmtree(cold_dir, ignore_errors=True)
         ok &= verdict(f"{name} (cold)", times["cold"], times["floor"], COLD)
         ok &= verdict(f"{name} (warm)", times["warm"], times["floor"], WARM)
+        empty = scratch / "empty"
+        empty.mkdir(exist_ok=True)
+        start = statistics.median(timed([*CASSETTE, *words, str(empty)])[0] for _ in range(5))
+        share = start / statistics.median(t[0] for t in times["floor"])
+        print(
+            f"  {name} on an empty directory (start-up alone): {start * 1000:.0f} ms, {share:.2f}x"
+        )
     return ok
 
 
