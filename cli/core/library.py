@@ -219,10 +219,15 @@ def map_paths(
     are still yielded (workers check the flag before each file, and ignore the signals
     that set it), so the caller hears of every file that was done.
 
-    A None among `paths` is no file: it only cuts the chunk being filled short.
+    A None among `paths` is no file: it only cuts the chunk being filled short (and ends
+    the look at the first files that decides whether a pool pays).
     """
     pending = iter(paths)
-    head = list(islice(pending, PARALLEL_THRESHOLD))
+    head: list[Path | None] = []
+    for path in pending:  # enough files to decide; a None says "decide with what there is"
+        head.append(path)
+        if path is None or len(head) >= PARALLEL_THRESHOLD:
+            break
     count = workers if workers is not None else worker_count(sum(p is not None for p in head))
     if count <= 1:
         for path in chain(head, pending):
