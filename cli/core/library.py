@@ -240,8 +240,18 @@ def map_paths(
         return
     from concurrent.futures import Future, ProcessPoolExecutor  # ~12 ms; most runs need none
 
-    chunks = _chunks(chain(head, pending))
     from cli.core.pool import run_chunk, start_worker
+
+    # The first file is done here, before the workers start: what it imports and sets up
+    # (modules, compiled patterns), they inherit rather than each do again.
+    first = next((path for path in head if path is not None), None)
+    if first is not None:
+        if stop is not None and stop.is_set():
+            stop.cut = True
+            return
+        head.remove(first)
+        yield function(first)
+    chunks = _chunks(chain(head, pending))
 
     shared = None if stop is None else stop.shared()
     options = {"initializer": start_worker, "initargs": (os.getpid(), shared)}
