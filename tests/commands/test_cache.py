@@ -219,3 +219,20 @@ def test_cache_help_lists_its_commands_with_examples() -> None:
     assert result.exit_code == 0
     for word in ("info", "clear", "Examples", "cassette cache info --format json"):
         assert word in result.stdout
+
+
+def test_a_file_named_or_found_by_a_walk_has_its_own_entry(tmp_path: Path) -> None:
+    """Not a cassette: a walk passes over it (exit 0), naming it is an error (exit 2),
+    however often the two runs alternate over a warm cache."""
+    samples = copy_samples(tmp_path)
+    matrix = samples / "ci_matrix.json"
+    matrix.write_text('{"default": [{"suite": "base"}]}')
+    for _ in range(2):
+        walked = run("validate", samples, "-f", "json")
+        assert walked.exit_code == 0 and "ci_matrix.json: not a cassette" in walked.stderr
+        named = run("ls", matrix)
+        assert named.exit_code == 2 and "ci_matrix.json" in named.stderr
+        judged = run("validate", matrix, "-f", "json")  # named, it is judged: a finding
+        assert judged.exit_code == 1 and json.loads(judged.stdout)["summary"]["files"] == 1
+        listed = run("ls", samples)
+        assert listed.exit_code == 0 and "passed over" in listed.stderr
