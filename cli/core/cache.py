@@ -107,7 +107,8 @@ class ResultCache:
 
     def __init__(self, kind: str, settings: Any = None, *, enabled: bool = True) -> None:
         self.kind = kind
-        self.fingerprint = fingerprint(kind, settings)
+        # Disabled (--no-cache): nothing to compare, so the code stamp isn't even taken.
+        self.fingerprint = fingerprint(kind, settings) if enabled else ""
         self.hits = 0
         self.misses = 0
         self._pending: list[tuple[Any, ...]] = []
