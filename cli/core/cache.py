@@ -112,7 +112,6 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
         self._pending: list[tuple[Any, ...]] = []
-        self._seen: set[str] = set()
         self._db = _open(cache_dir() / DATABASE) if enabled else None
 
     def __enter__(self) -> ResultCache:
@@ -134,7 +133,6 @@ class ResultCache:
         if self._db is None:
             return [MISS] * len(keys)
         paths = [key.path for key in keys if key is not None]
-        self._seen.update(paths)
         try:
             rows = self._db.execute(
                 "SELECT path, size, mtime_ns, inode, fingerprint, value FROM entries "
@@ -170,7 +168,6 @@ class ResultCache:
         """Remember `value` (JSON-able) for the file `key` was made from."""
         if self._db is None or key is None:
             return
-        self._seen.add(key.path)
         data = orjson.dumps(value)
         made = self.fingerprint + variant
         entry = (self.kind, key.path, key.size, key.mtime_ns, key.inode, made, data)
@@ -212,11 +209,8 @@ class ResultCache:
                         "SELECT path FROM entries WHERE kind = ? AND path >= ? AND path < ?",
                         (self.kind, prefix, prefix + "\U0010ffff"),
                     )
-                    gone = [
-                        (self.kind, p)
-                        for (p,) in rows
-                        if p not in self._seen and not os.path.exists(p)
-                    ]
+                    # Asking the disk, not remembering the files seen: memory stays flat.
+                    gone = [(self.kind, p) for (p,) in rows if not os.path.exists(p)]
                     self._db.executemany("DELETE FROM entries WHERE kind = ? AND path = ?", gone)
                     self._db.execute(
                         "UPDATE entries SET used = ? WHERE kind = ? AND path >= ? AND path < ? "
