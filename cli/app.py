@@ -1,7 +1,9 @@
 """The Typer app: registers the commands and turns errors into exit codes, in one place.
 
-Startup stays light: command modules import only typer and the option types at import
-time; Rich, deepdiff and the core logic load inside the command that needs them.
+Startup stays light: a command's module is imported, and its Typer command built, only
+when that command runs or the help lists it (`CassetteGroup.get_command`); command modules
+import only typer and the option types at import time; Rich, deepdiff and the core logic
+load inside the command that needs them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,16 @@ from cli.messages import error_line
 
 
 class CassetteGroup(TyperGroup):
-    """Every way out of the program passes through `main`: one line on stderr, one code."""
+    """Every way out of the program passes through `main`: one line on stderr, one code.
+    The commands of `COMMANDS` are built on first use: `cassette ls` builds `ls` alone."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            self.commands[cmd_name] = _build(cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def main(self, args: Sequence[str] | None = None, **extra: Any) -> Any:
         extra["standalone_mode"] = False
@@ -81,11 +92,15 @@ def guarded(function: Callable[..., int | None], name: str) -> Callable[..., Non
     return wrapper
 
 
-def _register(module: Any, name: str) -> None:
+def _build(name: str) -> Any:
+    """The click command of `COMMANDS[name]`, made by Typer from the module's `command`."""
+    module = importlib.import_module(COMMANDS[name])
     examples = "\n\n".join(f"$ {example}" for example in module.EXAMPLES)
-    app.command(name=name, epilog=f"Examples:\n\n{examples}", no_args_is_help=True)(
+    single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    single.command(name=name, epilog=f"Examples:\n\n{examples}", no_args_is_help=True)(
         guarded(module.command, name)
     )
+    return typer.main.get_command(single)
 
 
 def _version(value: bool) -> None:
@@ -117,8 +132,19 @@ COMMANDS = {
     "merge": "cli.commands.merge",
 }
 
-for _name, _module in COMMANDS.items():
-    _register(importlib.import_module(_module), _name)
+
+def _register_cache() -> None:
+    """`cassette cache info|clear`: a group of its own, after the commands that fill it."""
+    from cli.commands import cache
+
+    examples = "\n\n".join(f"$ {example}" for example in cache.EXAMPLES)
+    group = typer.Typer(help=cache.HELP, epilog=f"Examples:\n\n{examples}", no_args_is_help=True)
+    for function in (cache.info, cache.clear):
+        group.command(epilog=f"Examples:\n\n{examples}")(guarded(function, "cache"))
+    app.add_typer(group, name="cache")
+
+
+_register_cache()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

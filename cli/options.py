@@ -55,6 +55,13 @@ NoColor = Annotated[
     bool,
     typer.Option("--no-color", help="Plain text without colors (also: NO_COLOR=1)."),
 ]
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Neither read nor write the result cache (see 'cassette cache info').",
+    ),
+]
 
 # Editing commands (scrub, rename-model, retime, normalize) share these.
 InPlace = Annotated[bool, typer.Option("--in-place", help="Rewrite the files where they are.")]

@@ -11,6 +11,20 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The result cache of the whole session lives in a temporary directory: tests never
+    read or write the user's real cache (subprocesses inherit the variable too)."""
+    path = tmp_path_factory.mktemp("cassette-cache")
+    previous = os.environ.get("CASSETTE_CACHE_DIR")
+    os.environ["CASSETTE_CACHE_DIR"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("CASSETTE_CACHE_DIR", None)
+    else:
+        os.environ["CASSETTE_CACHE_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     """The project's own `sample_cassettes/` (read it; copy to tmp_path before editing)."""

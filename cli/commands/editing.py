@@ -63,9 +63,13 @@ def run_edit_command(
     command: str = "cassette",
     report: Any = None,
     journal: Any = None,
+    no_cache: bool = False,
 ) -> int:
-    """Run `edit` over `paths` in `mode`, print the report, return the exit code."""
+    """Run `edit` over `paths` in `mode`, print the report, return the exit code.
+    `--check` results come from (and go to) the result cache unless `no_cache`."""
+    from cli.core.cache import ResultCache
     from cli.core.edit import pipeline
+    from cli.core.edit.journal import describe
     from cli.core.interrupt import StopFlag, stop_on_signals
     from cli.errors import ExitCode, exit_code
     from cli.messages import note_line
@@ -83,9 +87,13 @@ def run_edit_command(
                 "run that command again to finish it, or delete the file"
             )
     stop = StopFlag()
-    with stop_on_signals(stop):  # to the end: a signal after the last file stops nothing
+    kind = f"{command.removeprefix('cassette ')} --check"
+    enabled = mode.name == "check" and not no_cache
+    store = ResultCache(kind, describe(edit), enabled=enabled)
+    # To the end: a signal after the last file stops nothing.
+    with stop_on_signals(stop), store:
         for result in pipeline.run(
-            edit, paths, mode, glob=glob, masker=masker, stop=stop, journal=journal
+            edit, paths, mode, glob=glob, masker=masker, stop=stop, journal=journal, store=store
         ):
             report.add(result)
         report.finish(interrupted=stop.name if stop.cut else None)

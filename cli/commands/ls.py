@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.options import Format, Glob, NoColor, OutputFormat, Paths
+from cli.options import Format, Glob, NoCache, NoColor, OutputFormat, Paths
 
 if TYPE_CHECKING:
     from cli.core.library import Skipped
@@ -47,6 +47,7 @@ def command(
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
     glob: Glob = None,
+    no_cache: NoCache = False,
 ) -> int:
     """List cassettes, one row per interaction, with a totals row.
 
@@ -56,9 +57,9 @@ def command(
     """
     import sys
     from functools import partial
-    from itertools import tee
 
-    from cli.core.library import Skipped, iter_paths, map_paths, relative_name
+    from cli.core.cache import ResultCache
+    from cli.core.library import Skipped, iter_paths, map_cached, namer
     from cli.core.transcript.summary import matches_filters, sort_summaries
     from cli.errors import exit_code
     from cli.messages import error_line, note_line
@@ -67,13 +68,18 @@ def command(
     # One path listed by name is written as it is read, holding no rows; else sorted.
     streaming = sort is SortKey.file and len(paths) == 1
     table = _table(format_, no_color, buffered=streaming)
-    found, work = tee(iter_paths(paths, glob))
     total = sum(1 for _ in iter_paths(paths, glob)) if sys.stderr.isatty() else 0
     rows: list[tuple[Summary, bool]] = []
     failed = False
-    with progress(total, "Reading cassettes") as bar:
+    with (
+        progress(total, "Reading cassettes") as bar,
+        ResultCache("ls", enabled=not no_cache) as store,
+    ):
         worker = partial(summarize_path, given=tuple(paths))
-        for path, result in zip(found, map_paths(worker, work), strict=True):
+        name_of = namer(paths)
+        found = iter_paths(paths, glob)
+        cached = map_cached(worker, found, store, encode=to_record, decode=from_record, given=paths)
+        for path, result in cached:
             bar.advance()
             if isinstance(result, Skipped):  # a walk found it, and it isn't a cassette
                 note_line(result.note)
@@ -84,7 +90,7 @@ def command(
                 continue
             first = True  # the file's first row shown: it counts the file in the totals
             for summary in result:
-                summary.file = relative_name(path, paths)
+                summary.file = name_of(path)
                 if not matches_filters(summary, model=model, endpoint=endpoint, provider=provider):
                     continue
                 if streaming:
@@ -137,3 +143,25 @@ def summarize_path(path: Path, given: tuple[Path, ...] = ()) -> list[Summary] | 
         return pass_over(exc, path, given) or str(exc)
     except CassetteError as exc:
         return str(exc)
+
+
+def to_record(result: list[Summary] | Skipped | str) -> dict[str, Any]:
+    """A worker's answer as the JSON record the cache keeps (`from_record` reads it)."""
+    from cli.core.library import Skipped
+
+    if isinstance(result, Skipped):
+        return {"skipped": result.note}
+    if isinstance(result, str):
+        return {"error": result}
+    return {"rows": [vars(summary) for summary in result]}
+
+
+def from_record(path: Path, record: dict[str, Any]) -> list[Summary] | Skipped | str:
+    from cli.core.library import Skipped
+    from cli.core.transcript.summary import Summary
+
+    if "skipped" in record:
+        return Skipped(record["skipped"])
+    if "error" in record:
+        return record["error"]
+    return [Summary(**row) for row in record["rows"]]

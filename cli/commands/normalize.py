@@ -13,6 +13,7 @@ from cli.options import (
     Glob,
     HashScheme,
     InPlace,
+    NoCache,
     NoColor,
     Output,
     OutputFormat,
@@ -52,6 +53,7 @@ def command(
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
     glob: Glob = None,
+    no_cache: NoCache = False,
 ) -> int:
     """Normalize responses as llama-stack's recorder does, to keep re-record diffs small.
 
@@ -74,5 +76,5 @@ def command(
         normalize, {"scheme": hash_scheme.value, "keep": tuple(keep or ())}, takes_name=True
     )
     return run_edit_command(
-        edit, paths, glob, mode, format_, no_color, command="cassette normalize"
+        edit, paths, glob, mode, format_, no_color, command="cassette normalize", no_cache=no_cache
     )

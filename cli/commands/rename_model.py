@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from cli.options import Check, DryRun, Format, Glob, InPlace, NoColor, Output, OutputFormat, Paths
+from cli.options import (
+    Check,
+    DryRun,
+    Format,
+    Glob,
+    InPlace,
+    NoCache,
+    NoColor,
+    Output,
+    OutputFormat,
+    Paths,
+)
 
 EXAMPLES = [
     "cassette rename-model meta-llama/Llama-3.2-1B-Instruct llama3.2:1b sample_cassettes --dry-run",
@@ -63,6 +74,7 @@ def command(
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
     glob: Glob = None,
+    no_cache: NoCache = False,
 ) -> int:
     """Rename a model in every cassette that uses it.
 
@@ -88,7 +100,7 @@ def command(
     edit = Bound(rename_model, options)
     journal = edit_journal(edit, paths, glob, mode)
     if not force:
-        users, renaming = count_users(paths, glob, **options, journal=journal)
+        users, renaming = count_users(paths, glob, **options, journal=journal, cache=not no_cache)
         if users and renaming:
             files = "1 file already uses" if users == 1 else f"{users} files already use"
             raise UsageError(
@@ -96,5 +108,13 @@ def command(
                 f"renaming back would change those files too; use --force to rename anyway"
             )
     return run_edit_command(
-        edit, paths, glob, mode, format_, no_color, command="cassette rename-model", journal=journal
+        edit,
+        paths,
+        glob,
+        mode,
+        format_,
+        no_color,
+        command="cassette rename-model",
+        journal=journal,
+        no_cache=no_cache,
     )

@@ -8,7 +8,18 @@ from typing import Annotated
 import typer
 
 from cli.errors import UsageError
-from cli.options import Check, DryRun, Format, Glob, InPlace, NoColor, Output, OutputFormat, Paths
+from cli.options import (
+    Check,
+    DryRun,
+    Format,
+    Glob,
+    InPlace,
+    NoCache,
+    NoColor,
+    Output,
+    OutputFormat,
+    Paths,
+)
 
 EXAMPLES = [
     "cassette retime sample_cassettes --epoch --dry-run",
@@ -64,6 +75,7 @@ def command(
     format_: Format = OutputFormat.text,
     no_color: NoColor = False,
     glob: Glob = None,
+    no_cache: NoCache = False,
 ) -> int:
     """Move or reset the timestamps in responses (created, created_at, time_info.created).
 
@@ -86,7 +98,9 @@ def command(
         "include_normalized": include_normalized,
     }
     edit = Bound(retime, options, per_file=file_earliest)
-    return run_edit_command(edit, paths, glob, mode, format_, no_color, command="cassette retime")
+    return run_edit_command(
+        edit, paths, glob, mode, format_, no_color, command="cassette retime", no_cache=no_cache
+    )
 
 
 # the command line ---------------------------------------------------------------------

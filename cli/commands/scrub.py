@@ -11,6 +11,7 @@ from cli.options import (
     DryRun,
     Glob,
     InPlace,
+    NoCache,
     NoColor,
     Output,
     Paths,
@@ -92,6 +93,7 @@ def command(
     ] = ReportFormat.text,
     no_color: NoColor = False,
     glob: Glob = None,
+    no_cache: NoCache = False,
 ) -> int:
     """Redact API keys, tokens and credentials from cassettes.
 
@@ -138,4 +140,5 @@ def command(
         secrets.mask,
         command="cassette scrub",
         report=report,
+        no_cache=no_cache,
     )

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from cli.options import Glob, HashScheme, NoColor, Paths, ReportFormat
+from cli.options import Glob, HashScheme, NoCache, NoColor, Paths, ReportFormat
 
 EXAMPLES = [
     "cassette validate sample_cassettes",
@@ -62,6 +62,7 @@ def command(
     ] = ReportFormat.text,
     no_color: NoColor = False,
     glob: Glob = None,
+    no_cache: NoCache = False,
 ) -> int:
     """Check cassettes for damage, leaked secrets and names replay won't find.
 
@@ -73,6 +74,7 @@ def command(
     or settings.
     """
     from cli.config import validate_settings
+    from cli.core.cache import ResultCache
     from cli.core.library import Skipped, iter_paths
     from cli.core.rules import Tally, validate
     from cli.errors import UsageError, exit_code
@@ -89,8 +91,9 @@ def command(
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
     report = _report(format_, no_color)
     tally = Tally()
-    with _progress(paths, glob) as bar:
-        for path, findings in validate(iter_paths(paths, glob), settings, tuple(paths)):
+    store = ResultCache("validate", settings, enabled=not no_cache)
+    with _progress(paths, glob) as bar, store:
+        for path, findings in validate(iter_paths(paths, glob), settings, tuple(paths), store):
             bar.advance()
             if isinstance(findings, Skipped):  # JSON a walk found that isn't a cassette
                 note_line(findings.note)

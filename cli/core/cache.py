@@ -4,8 +4,10 @@ cassette.
 Rules:
 - An entry belongs to one kind of result (`ls`, `validate`, `scrub`...) and one file's
   absolute path. It is used only when the file's size, mtime in nanoseconds and inode are
-  those it was made from, and when the fingerprint agrees: the tool's version, the kind,
-  and every setting that changes the result. Anything else is a miss.
+  those it was made from, and when the fingerprint agrees: the tool's version and code,
+  the kind, every setting that changes the result, and the entry's variant (how the
+  file was given: `library.map_cached`). Anything else is a miss.
+- Settings are kept only as a digest: a `--literal` secret never reaches the disk.
 - Location: `$CASSETTE_CACHE_DIR`, else `$XDG_CACHE_HOME/cassette`, else
   `~/.cache/cassette`: never inside the user's repository.
 - Storage: one SQLite database in WAL mode. Writes are batched in transactions, so a run
@@ -25,14 +27,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import sqlite3
 import stat
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -45,8 +47,7 @@ BATCH = 500  # entries per write transaction
 MISS = object()  # what `get` returns when there is no usable entry
 
 
-@dataclass(frozen=True)
-class FileKey:
+class FileKey(NamedTuple):  # a tuple: made for every file of every run
     """What a file must still be for an entry made from it to hold."""
 
     path: str  # absolute
@@ -76,9 +77,11 @@ def cache_dir() -> Path:
 
 
 def fingerprint(kind: str, settings: Any = None) -> str:
-    """The version, the code, the kind and the settings, as one string (settings: any
-    JSON value)."""
-    return orjson.dumps([__version__, _code_stamp(), kind, settings], default=str).decode()
+    """The version, the code, the kind and a digest of the settings (any value that JSON
+    or its `repr` describes), as one string."""
+    described = json.dumps(settings, sort_keys=True, default=repr, ensure_ascii=False)
+    digest = hashlib.sha256(described.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return f"{__version__}:{_code_stamp()}:{kind}:{digest}"
 
 
 @functools.cache
@@ -104,11 +107,11 @@ class ResultCache:
 
     def __init__(self, kind: str, settings: Any = None, *, enabled: bool = True) -> None:
         self.kind = kind
-        self.fingerprint = fingerprint(kind, settings)
+        # Disabled (--no-cache): nothing to compare, so the code stamp isn't even taken.
+        self.fingerprint = fingerprint(kind, settings) if enabled else ""
         self.hits = 0
         self.misses = 0
         self._pending: list[tuple[Any, ...]] = []
-        self._seen: set[str] = set()
         self._db = _open(cache_dir() / DATABASE) if enabled else None
 
     def __enter__(self) -> ResultCache:
@@ -121,21 +124,36 @@ class ResultCache:
     def enabled(self) -> bool:
         return self._db is not None
 
-    def get(self, key: FileKey | None) -> Any:
-        """The cached value for `key`, or `MISS`."""
-        if self._db is None or key is None:
-            return MISS
-        self._seen.add(key.path)
+    def get(self, key: FileKey | None, variant: str = "") -> Any:
+        """The cached value for `key` (made from the file given as `variant`), or `MISS`."""
+        return self.get_many([key], [variant])[0]
+
+    def get_many(self, keys: list[FileKey | None], variants: list[str]) -> list[Any]:
+        """`get` for several files at once, with one query."""
+        if self._db is None:
+            return [MISS] * len(keys)
+        paths = [key.path for key in keys if key is not None]
         try:
-            row = self._db.execute(
-                "SELECT size, mtime_ns, inode, fingerprint, value FROM entries "
-                "WHERE kind = ? AND path = ?",
-                (self.kind, key.path),
-            ).fetchone()
+            rows = self._db.execute(
+                "SELECT path, size, mtime_ns, inode, fingerprint, value FROM entries "
+                f"WHERE kind = ? AND path IN ({','.join('?' * len(paths))})",
+                (self.kind, *paths),
+            ).fetchall()
         except sqlite3.Error:
             self._give_up()
+            return [MISS] * len(keys)
+        found = {row[0]: row[1:] for row in rows}
+        return [
+            self._value(key, variant, found.get(key.path) if key else None)
+            for key, variant in zip(keys, variants, strict=True)
+        ]
+
+    def _value(self, key: FileKey | None, variant: str, row: Any) -> Any:
+        """The value of `row` if it was made from the file as `key` says it is now."""
+        if key is None:
             return MISS
-        if row is None or tuple(row[:4]) != (key.size, key.mtime_ns, key.inode, self.fingerprint):
+        wanted = (key.size, key.mtime_ns, key.inode, self.fingerprint + variant)
+        if row is None or tuple(row[:4]) != wanted:
             self.misses += 1
             return MISS
         try:
@@ -146,13 +164,13 @@ class ResultCache:
         self.hits += 1
         return value
 
-    def put(self, key: FileKey | None, value: Any) -> None:
+    def put(self, key: FileKey | None, value: Any, variant: str = "") -> None:
         """Remember `value` (JSON-able) for the file `key` was made from."""
         if self._db is None or key is None:
             return
-        self._seen.add(key.path)
         data = orjson.dumps(value)
-        entry = (self.kind, key.path, key.size, key.mtime_ns, key.inode, self.fingerprint, data)
+        made = self.fingerprint + variant
+        entry = (self.kind, key.path, key.size, key.mtime_ns, key.inode, made, data)
         self._pending.append(entry)
         if len(self._pending) >= BATCH:
             self.flush()
@@ -178,25 +196,28 @@ class ResultCache:
 
     def prune(self, walked: Iterable[Path]) -> None:
         """Forget this kind's entries of files that are gone from the walked directories,
-        and every entry unused for `MAX_AGE_DAYS`."""
+        mark the others used now, and forget every entry unused for `MAX_AGE_DAYS`."""
         self.flush()
         if self._db is None:
             return
+        now = int(time.time())
         try:
             with self._db:
                 for directory in walked:
                     prefix = os.path.join(os.path.abspath(directory), "")
-                    rows = self._db.execute(
+                    rows = self._db.execute(  # a cursor: a library's paths are never all held
                         "SELECT path FROM entries WHERE kind = ? AND path >= ? AND path < ?",
                         (self.kind, prefix, prefix + "\U0010ffff"),
-                    ).fetchall()
-                    gone = [
-                        (self.kind, p)
-                        for (p,) in rows
-                        if p not in self._seen and not os.path.exists(p)
-                    ]
+                    )
+                    # Asking the disk, not remembering the files seen: memory stays flat.
+                    gone = [(self.kind, p) for (p,) in rows if not os.path.exists(p)]
                     self._db.executemany("DELETE FROM entries WHERE kind = ? AND path = ?", gone)
-                cutoff = int(time.time()) - MAX_AGE_DAYS * 86400
+                    self._db.execute(
+                        "UPDATE entries SET used = ? WHERE kind = ? AND path >= ? AND path < ? "
+                        "AND used < ?",  # once a day at most: a warm run writes nothing
+                        (now, self.kind, prefix, prefix + "\U0010ffff", now - 86400),
+                    )
+                cutoff = now - MAX_AGE_DAYS * 86400
                 self._db.execute("DELETE FROM entries WHERE used < ?", (cutoff,))
         except sqlite3.OperationalError:
             pass

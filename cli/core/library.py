@@ -15,11 +15,17 @@ Rules:
   (`.cassette-journal-*`) are never cassettes.
 - A directory that can't be listed is yielded itself, so that reading it reports the
   problem: its cassettes are never skipped in silence.
-- `map_paths` runs a function over many files on every core, in input order, holding
-  a few chunks of paths and results (keep them small), never the cassettes, and never a
-  whole library's paths: memory stays flat from 10 files to 100,000. Given a stop flag
-  (`interrupt.StopFlag`), it starts no file once the flag is set, and still returns the
-  results of the files in hand.
+- `map_paths` runs a function over many files on every core (the workers' side:
+  `cli.core.pool`), in input order, holding a few chunks of paths and results (keep them
+  small), never the cassettes, and never a whole library's paths: memory stays flat from
+  10 files to 100,000. Given a stop flag (`interrupt.StopFlag`), it starts no file once
+  the flag is set, and still returns the results of the files in hand.
+- `map_cached` is `map_paths` behind the result cache (`cli.core.cache`): each file is
+  looked up in the main process, and only misses go to the workers, still in input order.
+  Results travel and are kept as small JSON records (`encode` in the worker, `decode` in
+  the main process, for hits and misses alike, so a warm run prints what a cold one
+  does). A record may name the file only as it was given: the path as given and whether
+  it was named are part of each entry's key.
 """
 
 from __future__ import annotations
@@ -29,11 +35,13 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from cli.core.cache import ResultCache
     from cli.core.interrupt import StopFlag
     from cli.errors import NotACassette
 
@@ -43,9 +51,12 @@ JOURNAL_PREFIX = ".cassette-journal-"
 OWN_PREFIXES = (TEMP_PREFIX, JOURNAL_PREFIX)
 DEFAULT_GLOBS = ("*.json", "*.yaml", "*.yml")
 Globs = str | Iterable[str] | None  # one pattern, several, or None for DEFAULT_GLOBS
-PARALLEL_THRESHOLD = 1000  # below this, starting workers (~0.1 s) costs more than it saves
+LOOKUP_BATCH = 64  # map_cached: files looked up in the cache with one query
+HELD = 256  # map_cached: looked-up files held behind a miss before its chunk is sent
+PARALLEL_THRESHOLD = 250  # files to read: below this, starting workers costs more than it saves
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def iter_paths(paths: Iterable[Path | str], glob: Globs = None) -> Iterator[Path]:
@@ -162,14 +173,28 @@ def pass_over(error: NotACassette, path: Path, given: Iterable[Path | str]) -> S
 
 def relative_name(path: Path, roots: Iterable[Path | str]) -> str:
     """The path relative to the root it was found under, for display and pairing."""
+    return namer(roots)(path)
+
+
+def namer(roots: Iterable[Path | str]) -> Callable[[Path], str]:
+    """`relative_name` for many paths under the same roots: which roots are directories is
+    asked once, and names are cut as strings (a walk's paths are its root's text, a slash,
+    and the rest), not through pathlib."""
+    prefixes = []
     for root in roots:
         root = Path(root)
-        try:
-            if root.is_dir():
-                return path.relative_to(root).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
+        if root.is_dir():
+            text = str(root)
+            prefixes.append("" if text == "." else text if text.endswith("/") else text + "/")
+
+    def name(path: Path) -> str:
+        text = str(path)
+        for prefix in prefixes:
+            if text.startswith(prefix) and (prefix or not path.is_absolute()):
+                return text[len(prefix) :]
+        return path.as_posix()
+
+    return name
 
 
 def worker_count(job_count: int) -> int:
@@ -180,7 +205,7 @@ def worker_count(job_count: int) -> int:
 
 def map_paths(
     function: Callable[[Path], T],
-    paths: Iterable[Path],
+    paths: Iterable[Path | None],
     workers: int | None = None,
     stop: StopFlag | None = None,
 ) -> Iterator[T]:
@@ -193,12 +218,21 @@ def map_paths(
     Once `stop` is set, no file is started: the files in hand finish, and their results
     are still yielded (workers check the flag before each file, and ignore the signals
     that set it), so the caller hears of every file that was done.
+
+    A None among `paths` is no file: it only cuts the chunk being filled short (and ends
+    the look at the first files that decides whether a pool pays).
     """
     pending = iter(paths)
-    head = list(islice(pending, PARALLEL_THRESHOLD))
-    count = workers if workers is not None else worker_count(len(head))
+    head: list[Path | None] = []
+    for path in pending:  # enough files to decide; a None says "decide with what there is"
+        head.append(path)
+        if path is None or len(head) >= PARALLEL_THRESHOLD:
+            break
+    count = workers if workers is not None else worker_count(sum(p is not None for p in head))
     if count <= 1:
         for path in chain(head, pending):
+            if path is None:
+                continue
             if stop is not None and stop.is_set():
                 stop.cut = True
                 return
@@ -206,13 +240,31 @@ def map_paths(
         return
     from concurrent.futures import Future, ProcessPoolExecutor  # ~12 ms; most runs need none
 
+    from cli.core.pool import run_chunk, start_worker
+
+    # The first file is done here, before the workers start: what it imports and sets up
+    # (modules, compiled patterns), they inherit rather than each do again.
+    first = next((path for path in head if path is not None), None)
+    if first is not None:
+        if stop is not None and stop.is_set():
+            stop.cut = True
+            return
+        head.remove(first)
+        yield function(first)
     chunks = _chunks(chain(head, pending))
-    options = {} if stop is None else {"initializer": _start_worker, "initargs": (stop.shared(),)}
+
+    shared = None if stop is None else stop.shared()
+    options = {"initializer": start_worker, "initargs": (os.getpid(), shared)}
     with ProcessPoolExecutor(max_workers=count, **options) as pool:
-        in_flight: deque[tuple[Future[list[T]], int]] = deque(
-            (pool.submit(_run_chunk, function, chunk), len(chunk))
-            for chunk in islice(chunks, 4 * count)
-        )
+
+        def submit(chunk: list[Path]) -> tuple[Future[list[T]], int]:
+            if not chunk:  # a cut with nothing in it: nothing to send
+                done: Future[list[T]] = Future()
+                done.set_result([])
+                return done, 0
+            return pool.submit(run_chunk, function, chunk), len(chunk)
+
+        in_flight = deque(submit(chunk) for chunk in islice(chunks, 4 * count))
         while in_flight:
             future, size = in_flight.popleft()
             results = future.result()
@@ -220,35 +272,95 @@ def map_paths(
                 stop.cut = stop.cut or len(results) < size
             else:
                 for chunk in islice(chunks, 1):
-                    in_flight.append((pool.submit(_run_chunk, function, chunk), len(chunk)))
+                    in_flight.append(submit(chunk))
             yield from results
         if stop is not None and stop.is_set() and next(chunks, None) is not None:
             stop.cut = True  # chunks never sent
 
 
-def _chunks(paths: Iterator[Path]) -> Iterator[list[Path]]:
-    """Small chunks first (a short run still spreads over every worker), then up to 64."""
-    size = 4
-    while chunk := list(islice(paths, size)):
+def _chunks(paths: Iterator[Path | None]) -> Iterator[list[Path]]:
+    """Small chunks first (a short run still spreads over every worker), then up to 64.
+    A None in `paths` cuts the chunk short (`map_cached`: the caller holds many files
+    behind it), even to an empty one."""
+    size, chunk = 4, []
+    for path in paths:
+        if path is not None:
+            chunk.append(path)
+        if path is None or len(chunk) >= size:
+            yield chunk
+            chunk, size = [], min(64, size * 2) if chunk else size
+    if chunk:
         yield chunk
-        size = min(64, size * 2)
 
 
-_stop: Any = None  # in a worker: the main process's StopFlag, as shared memory
+def map_cached(
+    function: Callable[[Path], T],
+    paths: Iterable[Path],
+    store: ResultCache | None,
+    *,
+    encode: Callable[[T], Any],
+    decode: Callable[[Path, Any], R],
+    given: Iterable[Path | str] = (),
+    keep: Callable[[Any], bool] | None = None,
+    stop: StopFlag | None = None,
+) -> Iterator[tuple[Path, R]]:
+    """(path, decode(path, record)) for each path, in input order, where the record is
+    `encode(function(path))` made in a worker, or the cached one from an earlier run.
+
+    `store` None: no cache (every file is a miss, nothing is kept). `keep(record)` False:
+    that record is not cached (it depends on more than its file). A complete run over
+    directories prunes the entries of their files that are gone.
+    """
+    from cli.core.cache import MISS, file_key
+
+    given = list(given)
+    named = {Path(one) for one in given}
+    work = partial(_encoded, function, encode)
+    source = iter(paths)
+    queue: deque[tuple[Path, Any, str, Any]] = deque()  # looked up, not yielded yet
+    misses: deque[Path] = deque()  # looked up, missed, not yet sent to `map_paths`
+
+    def look_up() -> bool:
+        """Look up the next few files at once (one query for them all)."""
+        batch = list(islice(source, LOOKUP_BATCH))
+        if not batch:
+            return False
+        variants = [f"{path}\0{int(path in named)}" for path in batch]
+        if store is None:
+            keys, hits = [None] * len(batch), [MISS] * len(batch)
+        else:
+            keys = [file_key(path) for path in batch]
+            hits = store.get_many(keys, variants)
+        for entry in zip(batch, keys, variants, hits, strict=True):
+            queue.append(entry)
+            if entry[3] is MISS:
+                misses.append(entry[0])
+        return True
+
+    def missed() -> Iterator[Path | None]:
+        while misses or look_up():
+            if misses:
+                yield misses.popleft()
+            elif len(queue) >= HELD:
+                yield None  # many hits wait behind a miss: send what there is
+
+    results = map_paths(work, missed(), stop=stop)
+    while queue or look_up():
+        path, key, variant, record = queue[0]
+        if record is MISS:
+            record = next(results, MISS)
+            if record is MISS:  # stopped: the files in hand are done
+                return
+            if store is not None and (keep is None or keep(record)):
+                store.put(key, record, variant)
+        elif stop is not None and stop.is_set():
+            stop.cut = True
+            return
+        queue.popleft()
+        yield path, decode(path, record)
+    if store is not None:
+        store.prune(Path(one) for one in given if os.path.isdir(one))
 
 
-def _start_worker(stop: Any) -> None:
-    from cli.core.interrupt import ignore_signals
-
-    global _stop
-    _stop = stop
-    ignore_signals()
-
-
-def _run_chunk(function: Callable[[Path], T], chunk: list[Path]) -> list[T]:
-    results = []
-    for path in chunk:
-        if _stop is not None and _stop.value:
-            break  # the main process is stopping: start nothing more
-        results.append(function(path))
-    return results
+def _encoded(function: Callable[[Path], T], encode: Callable[[T], Any], path: Path) -> Any:
+    return encode(function(path))

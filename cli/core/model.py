@@ -13,6 +13,8 @@ Rules:
   file processor (`api`).
 - A big file's body is read item by item: `items_reader` gives a fresh iterator of the
   response body's items, and `data` has no body until it has been read to the end.
+  A reader that takes many passes (`validate`) calls `keep_items` first: the format may
+  then keep the items of the first pass, compressed, instead of reading the file again.
 - Response items are unwrapped from `{"__type__", "__data__"}` by `unwrap`.
 """
 
@@ -68,6 +70,7 @@ class Interaction:
     index: int = 0  # its position in the file
     pointer: str = ""  # JSON pointer of its place in the file ("" for a whole-file one)
     items_reader: Callable[[], Iterator[Any]] | None = field(default=None, repr=False)
+    keep_items: Callable[[], None] = field(default=lambda: None, repr=False)
 
     @property
     def is_lazy(self) -> bool:

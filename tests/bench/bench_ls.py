@@ -18,7 +18,7 @@ def main() -> int:
         print(f"corpus not found at {CORPUS}; set CASSETTE_CORPUS")
         return 2
     floor = median_time(floor_args(CORPUS))
-    ls = median_time([*CASSETTE, "ls", str(CORPUS), "--glob", "*.json"])
+    ls = median_time([*CASSETTE, "ls", str(CORPUS), "--glob", "*.json", "--no-cache"])
     typer_floor = median_time([PYTHON, "-c", "import typer"])
     version = median_time([*CASSETTE, "--version"])
     ok = report("ls <corpus>", ls, floor, 1.5)

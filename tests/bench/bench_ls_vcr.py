@@ -35,7 +35,7 @@ def main() -> int:
         print(f"VCR corpus not found at {corpus}; set CASSETTE_CORPUS")
         return 2
     floor_args = [PYTHON, "-c", FLOOR_SCRIPT, str(corpus)]
-    ls_args = [*CASSETTE, "ls", str(corpus)]
+    ls_args = [*CASSETTE, "ls", str(corpus), "--no-cache"]
     floor = median_time(floor_args)
     ls = median_time(ls_args)
     ok = report("ls <corpus>/vcr", ls, floor, TARGET)

@@ -26,10 +26,12 @@ def main() -> int:
         print(f"corpus not found at {CORPUS}; set CASSETTE_CORPUS", file=sys.stderr)
         return 2
     floor = median_time(floor_args(CORPUS))
-    seconds = median_time([*CASSETTE, "rename-model", OLD, NEW, str(CORPUS), "--check"])
+    seconds = median_time(
+        [*CASSETTE, "rename-model", OLD, NEW, str(CORPUS), "--check", "--no-cache"]
+    )
     ok = report("rename-model --check (corpus)", seconds, floor, TARGET)
     with tempfile.TemporaryDirectory() as empty:
-        startup = median_time([*CASSETTE, "rename-model", OLD, NEW, empty, "--check"])
+        startup = median_time([*CASSETTE, "rename-model", OLD, NEW, empty, "--check", "--no-cache"])
     report("rename-model --check (empty dir)", startup, floor, TARGET)
     print(f"ratio {seconds / floor:.2f}")
     return 0 if ok else 1

@@ -28,7 +28,7 @@ TARGET = 2.0
 
 
 def scrub(*args: str | Path) -> list[str]:
-    return [*CASSETTE, "scrub", "--check", *map(str, args)]
+    return [*CASSETTE, "scrub", "--check", "--no-cache", *map(str, args)]
 
 
 def interleaved(args: list[str], floor: list[str], repeat: int = 11) -> tuple[float, float]:

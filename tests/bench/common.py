@@ -1,15 +1,20 @@
 """Shared benchmark helpers: time a command against a floor measured in the same run.
 
 Absolute times on shared machines are noise, so every figure is a ratio to a floor run
-right beside it, and each timing is the median of several runs.
+right beside it, and each timing is the median of several runs. The scripts time the
+cold path (`--no-cache`), except `bench_library`, which times cold and warm runs; none
+reads or writes the user's own result cache.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,6 +22,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(os.environ.get("CASSETTE_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))
 PYTHON = sys.executable
 CASSETTE = [PYTHON, "-m", "cli"]
+
+# A benchmark never touches the user's result cache (bench_library sets its own per run).
+os.environ["CASSETTE_CACHE_DIR"] = tempfile.mkdtemp(prefix="cassette-bench-cache-")
+atexit.register(shutil.rmtree, os.environ["CASSETTE_CACHE_DIR"], True)
 
 # Installed users have compiled .pyc files; without them every run would recompile the
 # package and the figures would measure the compiler.

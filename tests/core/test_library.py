@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cli.core import library
-from cli.core.library import TEMP_PREFIX, iter_paths, map_paths
+from cli.core import cache, library
+from cli.core.cache import MISS
+from cli.core.library import TEMP_PREFIX, iter_paths, map_cached, map_paths
 
 
 def touch(root: Path, *names: str) -> None:
@@ -63,3 +65,67 @@ def test_overlapping_paths_give_each_file_once(tmp_path: Path) -> None:
     given = [tmp_path, tmp_path / "a.json", tmp_path / "sub", tmp_path / "notes.txt"]
     found = [path.relative_to(tmp_path).as_posix() for path in iter_paths(given)]
     assert found == ["a.json", "sub/b.json", "notes.txt"]
+
+
+class _Store:
+    """A result cache in memory: paths whose number is in `cached` hit."""
+
+    def __init__(self, cached: set[int]) -> None:
+        self.cached = cached
+        self.kept: dict[str, object] = {}
+
+    def get_many(self, keys: list[str], variants: list[str]) -> list[object]:
+        return [f"cached {key}" if int(key) in self.cached else MISS for key in keys]
+
+    def put(self, key: str, value: object, variant: str = "") -> None:
+        self.kept[key] = value
+
+    def prune(self, walked: object) -> None:
+        pass
+
+
+def _mapped(path: Path, record: object) -> tuple[str, object]:
+    return path.name, record
+
+
+@pytest.fixture
+def keys_are_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "file_key", lambda path: Path(path).name)
+
+
+@pytest.mark.parametrize("count", [10, 700])  # one process; a pool
+def test_map_cached_sends_only_misses_and_keeps_the_order(count: int, keys_are_names: None) -> None:
+    paths = [Path(f"{number}") for number in range(count)]
+    store = _Store({number for number in range(count) if number % 3})
+    found = map_cached(_double, iter(paths), store, encode=str, decode=_mapped)  # type: ignore[arg-type]
+    expected = [(p.name, f"cached {p.name}" if int(p.name) % 3 else p.name * 2) for p in paths]
+    assert [record for _, record in found] == expected
+    assert store.kept == {p.name: p.name * 2 for p in paths if not int(p.name) % 3}
+
+
+def test_map_cached_holds_few_files_behind_a_miss(keys_are_names: None) -> None:
+    """Misses far apart in an endless stream of hits: the paths drawn run only a little
+    ahead of the results given, never a library's worth."""
+    drawn = 0
+
+    def endless() -> Iterator[Path]:
+        nonlocal drawn
+        for number in itertools.count():
+            drawn += 1
+            yield Path(f"{number}")
+
+    store = _Store(_AllBut(every=5000))
+    results = map_cached(_double, endless(), store, encode=str, decode=_mapped)  # type: ignore[arg-type]
+    for given, _ in enumerate(itertools.islice(results, 20_000), start=1):
+        assert drawn - given <= library.HELD + 2 * library.LOOKUP_BATCH
+
+
+class _AllBut(set):  # type: ignore[type-arg]
+    """Every number but the multiples of `every`."""
+
+    def __init__(self, every: int) -> None:
+        super().__init__()
+        self.every = every
+
+    def __contains__(self, number: object) -> bool:
+        return isinstance(number, int) and number % self.every != 0

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -39,7 +38,7 @@ def write_atomic(path: Path | str, data: bytes, *, mode_from: Path | str | None 
         pass  # missing or unreadable: the write below says what is wrong
     _refuse_read_only(path)
     mode = _mode(mode_from if mode_from is not None else path)
-    temp = path.parent / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    temp = path.parent / f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
     try:
         _write_and_link(path.parent, data, mode, temp)
         os.replace(temp, path)
@@ -98,7 +97,7 @@ def _write_and_link(directory: Path, data: bytes, mode: int, name: Path) -> None
     except (AttributeError, OSError):
         fd = None  # no O_TMPFILE here (not Linux, or the filesystem lacks it)
     if fd is None:
-        temp = directory / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        temp = directory / f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}"
         _write_named(temp, data, mode)
         try:
             os.link(temp, name)

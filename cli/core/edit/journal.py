@@ -30,10 +30,8 @@ Rules:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +49,7 @@ _loaded: dict[str, Entries] = {}  # per run id
 @dataclass(frozen=True)
 class Journal:
     path: Path
-    run: str = field(default_factory=lambda: secrets.token_hex(8))  # this run, this process
+    run: str = field(default_factory=lambda: os.urandom(8).hex())  # this run, this process
 
     # entries ------------------------------------------------------------------------
 
@@ -153,6 +151,8 @@ def for_command(identity: Any, paths: Iterable[Path | str], glob: str) -> Journa
         "glob": glob,
     }
     text = json.dumps(described, sort_keys=True, default=repr, ensure_ascii=False)
+    import hashlib  # here: most runs keep no journal
+
     digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
     # As given, not resolved: an ancestor we may not search still leaves it reachable.
     first = roots[0] if roots else Path(".")
@@ -169,6 +169,8 @@ def _key(path: Path) -> str:
 
 
 def _digest(data: bytes) -> str:
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()
 
 

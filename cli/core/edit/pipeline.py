@@ -32,10 +32,7 @@ Rules:
 
 from __future__ import annotations
 
-import difflib
-import json
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -45,13 +42,23 @@ from typing import TYPE_CHECKING, Any, Literal
 from cli.core import formats
 from cli.core.edit import atomic
 from cli.core.edit.atomic import create_exclusive, write_atomic
+from cli.core.edit.dry_run import unified_diff
 from cli.core.edit.journal import Journal
 from cli.core.formats.llamastack.codec import read_bytes
-from cli.core.library import Globs, iter_paths, map_paths, relative_name, was_named
+from cli.core.library import (
+    Globs,
+    iter_paths,
+    map_cached,
+    namer,
+    relative_name,
+    was_named,
+)
 from cli.core.model import CassetteFile
+from cli.core.pool import stop_if_orphaned
 from cli.errors import CassetteError, NotACassette, WriteError
 
 if TYPE_CHECKING:
+    from cli.core.cache import ResultCache
     from cli.core.interrupt import StopFlag
 
 Edit = Callable[[dict[str, Any]], list["Change | Kept"]]
@@ -139,10 +146,12 @@ def run(
     *,
     stop: StopFlag | None = None,
     journal: Journal | None = None,
+    store: ResultCache | None = None,
 ) -> Iterator[FileResult]:
     """Apply `edit` to every cassette under `paths`; yields one result per file, in order.
     Once `stop` is set, no file is started, and every file done is still reported. With a
-    `journal` (in place), files it says this command already wrote are `done`."""
+    `journal` (in place), files it says this command already wrote are `done`. `store`
+    (the result cache) serves `--check` only: every other mode writes or shows a diff."""
     roots = list(paths)
     found = iter_paths(roots, glob)  # lazily: a library's paths are never all held
     if mode.writes:
@@ -150,7 +159,41 @@ def run(
     job = partial(
         _edit_one, edit=edit, mode=mode, roots=tuple(roots), masker=masker, journal=journal
     )
-    yield from map_paths(job, found, stop=stop)
+    results = map_cached(
+        job,
+        found,
+        store if mode.name == "check" else None,
+        encode=to_record,
+        decode=partial(from_record, name_of=namer(roots)),
+        given=roots,
+        keep=_holds_alone,
+        stop=stop,
+    )
+    for _, result in results:
+        yield result
+
+
+def to_record(result: FileResult) -> dict[str, Any]:
+    """A file's result as the JSON record the cache keeps; its name as shown is left out
+    (it depends on the roots given, and `from_record` puts it back)."""
+    record = {name: value for name, value in vars(result).items() if name != "path"}
+    if result.kept is not None:
+        record["kept"] = vars(result.kept)
+    return record
+
+
+def from_record(path: Path, record: dict[str, Any], name_of: Callable[[Path], str]) -> FileResult:
+    kept = record.get("kept")
+    fields = {**record, "kept": Kept(**kept) if kept is not None else None}
+    return FileResult(name_of(path), **fields)
+
+
+def _holds_alone(record: dict[str, Any]) -> bool:
+    """Whether a `--check` result depends on its file alone, and may be cached: not a
+    rename, whose target may come or go, nor a failure, which may be such a collision."""
+    if record["status"] == "passed_over":
+        return True
+    return record["status"] in ("unchanged", "changed") and record["renamed_to"] is None
 
 
 def _clearing(paths: Iterator[Path], mode: Mode, roots: list[Path]) -> Iterator[Path]:
@@ -217,8 +260,9 @@ def _edit_one(
             result.warning = f"{result.warning}; {irregular}" if result.warning else irregular
         if mode.name == "dry_run":
             secrets = [c.secret for c in changes if c.secret]
-            result.diff = _diff(name, formats.diff_lines(file), secrets, masker)
+            result.diff = unified_diff(name, formats.diff_lines(file), secrets, masker)
         elif mode.name == "in_place":
+            stop_if_orphaned()  # a worker whose main process died writes nothing
             if journal is not None:
                 target = path if new_name is None else path.with_name(new_name)
                 journal.record(path, target, new_raw, raw)
@@ -330,6 +374,7 @@ def _output_name(mode: Mode, name: str) -> str | None:
 
 def _write_output(mode: Mode, name: str, data: bytes, source: Path) -> str:
     assert mode.output_dir is not None
+    stop_if_orphaned()  # a worker whose main process died writes nothing
     target = mode.output_dir / name
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -337,36 +382,3 @@ def _write_output(mode: Mode, name: str, data: bytes, source: Path) -> str:
         raise WriteError(f"cannot create {target.parent}: {exc.strerror or exc}", target) from None
     write_atomic(target, data, mode_from=source)
     return str(target)
-
-
-def _diff(
-    name: str,
-    lines: tuple[list[str], list[str]],
-    secrets: list[str],
-    masker: Callable[[str], str] | None,
-) -> str:
-    """A unified diff of the file's text before and after (for JSON: pretty, even for a
-    one-line file), secrets masked."""
-    old, new = lines
-    text = "".join(difflib.unified_diff(old, new, f"a/{name}", f"b/{name}", n=2))
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        shown = masker(secret) if masker else "***"
-        escaped = json.dumps(secret)[1:-1]  # how the secret appears inside the JSON text
-        text = text.replace(escaped, shown).replace(secret, shown)
-        if "\\\n" in text:
-            text = _mask_folded(text, secret, shown)
-    return text
-
-
-# A YAML double-quoted scalar folds a long line anywhere with a `\` at its end; the diff's
-# next line then starts with its mark (`-`, `+`, ` `) and the scalar's indentation.
-_FOLD = r"\\\n[-+ ][ \t]*"
-
-
-def _mask_folded(text: str, secret: str, shown: str) -> str:
-    """`text` with `secret` masked also where a fold splits it over two lines or more:
-    the mask goes where it starts, its other pieces are cut, the folds stay."""
-    if len(secret) < 8:
-        return text
-    pattern = re.compile(f"(?:{_FOLD})?".join(re.escape(char) for char in secret))
-    return pattern.sub(lambda match: shown + "".join(re.findall(_FOLD, match.group())), text)

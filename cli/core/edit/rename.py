@@ -36,7 +36,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Iterator, Set
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -298,19 +298,40 @@ def count_users(
     scope: Scope = "all",
     include_model_lists: bool = False,
     journal: Journal | None = None,
+    cache: bool = False,
 ) -> tuple[int, bool]:
     """(how many files already use NEW where this rename would write it, whether any file
     uses OLD), reading but writing nothing. Files the journal says this very command
-    wrote (a stopped run's work) don't count: they use NEW because of it."""
-    from cli.core.library import iter_paths, map_paths
-
+    wrote (a stopped run's work) don't count: they use NEW because of it. With `cache`
+    (and no journal), each file's answer comes from the result cache when it can."""
     options = {"scope": scope, "include_model_lists": include_model_lists, "journal": journal}
-    users = partial(_uses, name=new, match="exact", **options)
-    count = sum(map_paths(users, iter_paths(paths, glob)))
+
+    def answers(role: str, name: str, how: Match) -> Iterator[bool]:
+        from cli.core.cache import ResultCache
+        from cli.core.library import iter_paths, map_cached
+
+        worker = partial(_uses, name=name, match=how, **options)
+        settings = [name, how, scope, include_model_lists]
+        enabled = cache and journal is None
+        with ResultCache(f"rename-model uses {role}", settings, enabled=enabled) as store:
+            found = iter_paths(paths, glob)
+            for _, uses in map_cached(
+                worker, found, store, encode=_as_is, decode=_answer, given=paths
+            ):
+                yield uses
+
+    count = sum(answers("new", new, "exact"))
     if not count:
         return 0, False
-    uses_old = partial(_uses, name=old, match=match, **options)
-    return count, any(map_paths(uses_old, iter_paths(paths, glob)))
+    return count, any(answers("old", old, match))
+
+
+def _as_is(value: bool) -> bool:
+    return value
+
+
+def _answer(path: Path, record: bool) -> bool:
+    return record
 
 
 def _uses(

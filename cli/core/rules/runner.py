@@ -6,6 +6,8 @@ Rules:
 - Per-file rules run in worker processes (`check_path`), which return only findings and
   two small digests per file; the cross-file rules compare the digests in the parent
   (`validate`), so memory grows by a few bytes per file, never by a cassette.
+- A lazily read body is read from the file once: its first pass keeps the items,
+  compressed, for every family's pass after it (`Interaction.keep_items`).
 - Every file is opened through its format (`formats.read(path, lazy=True)`), which
   alone decides how a big file is read; the families that judge a format's interactions
   (`registry.BY_FORMAT`) run on each interaction in turn, and each finding's pointer
@@ -22,12 +24,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.core import formats
 from cli.core.formats.llamastack import codec
@@ -38,6 +39,9 @@ from cli.core.rules import library, structure, vcr
 from cli.core.rules.base import ERROR, INFO, WARNING, Context, Finding, LibraryKeys, Settings
 from cli.core.rules.registry import BY_FORMAT, READING, all_rules
 from cli.errors import NotACassette, ReadError
+
+if TYPE_CHECKING:
+    from cli.core.cache import ResultCache
 
 
 @dataclass
@@ -131,6 +135,7 @@ def _context(ctx: Context, file: CassetteFile, interaction: Interaction) -> Cont
         one.raw = file.raw  # the K rules rule a JSON file out by its bytes
     reader = interaction.items_reader
     if reader is not None:
+        interaction.keep_items()  # every family takes a pass: read the file once
         one.items_reader = reader
         one.lazy_length = sum(1 for _ in reader())
     return one
@@ -153,21 +158,48 @@ def _top(ctx: Context, path: Path) -> list[Finding]:
 
 
 def validate(
-    paths: Iterable[Path], settings: Settings, given: tuple[Path, ...] | None = None
+    paths: Iterable[Path],
+    settings: Settings,
+    given: tuple[Path, ...] | None = None,
+    store: ResultCache | None = None,
 ) -> Iterator[tuple[Path, list[Finding] | Skipped]]:
     """(path, findings) for each file, in order: per-file rules on a process pool when
-    there are many files, then the cross-file rules against the files before it. `paths`
-    is read lazily, so a library's paths are never all held at once. With `given`, files
-    a walk found that aren't cassettes come back Skipped."""
-    from cli.core.library import map_paths
+    there are many files (or from the result cache `store`), then the cross-file rules
+    against the files before it. `paths` is read lazily, so a library's paths are never
+    all held at once. With `given`, files a walk found that aren't cassettes come back
+    Skipped."""
+    from cli.core.library import map_cached
 
     cross_file = library.Library(settings, all_rules())
     worker = functools.partial(check_path, settings=settings, given=given)
-    ours, theirs = itertools.tee(paths)  # map_paths reads only a few chunks ahead
-    for path, (findings, keys) in zip(ours, map_paths(worker, theirs), strict=True):
+    results = map_cached(
+        worker, paths, store, encode=to_record, decode=from_record, given=given or ()
+    )
+    for path, (findings, keys) in results:
         if keys is not None and isinstance(findings, list):
             findings.extend(cross_file.add(path, keys))
         yield path, findings
+
+
+def to_record(result: FileResult) -> dict[str, Any]:
+    """A worker's answer as the JSON record the cache keeps: findings without the file's
+    name (`from_record` puts it back), library keys in hex."""
+    findings, keys = result
+    if isinstance(findings, Skipped):
+        return {"skipped": findings.note}
+    rows = [[f.code, f.severity, f.pointer, f.message, f.line] for f in findings]
+    return {"findings": rows, "keys": None if keys is None else [key.hex() for key in keys]}
+
+
+def from_record(path: Path, record: dict[str, Any]) -> FileResult:
+    if "skipped" in record:
+        return Skipped(record["skipped"]), None
+    name = str(path)
+    findings = [
+        Finding(code, severity, name, *rest) for code, severity, *rest in record["findings"]
+    ]
+    keys = record["keys"]
+    return findings, None if keys is None else (bytes.fromhex(keys[0]), bytes.fromhex(keys[1]))
 
 
 def _add_lines(findings: list[Finding], file: CassetteFile) -> None:

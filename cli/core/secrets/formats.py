@@ -68,10 +68,10 @@ def _random_run(min_length: int) -> Callable[[str], bool]:
     with a digit and a letter, or both cases, or one of 32+ characters. True of generated
     keys, all-letter ones included (a known prefix never needs a digit); false of
     hyphenated words (`sk-learn-...`, `sk-internationalization-...`)."""
-    run = re.compile(rf"[A-Za-z0-9]{{{min_length},}}")
+    run = rf"[A-Za-z0-9]{{{min_length},}}"  # compiled on first use (re caches it): not at import
 
     def check(value: str) -> bool:
-        return any(_looks_random(part) for part in run.findall(value))
+        return any(_looks_random(part) for part in re.findall(run, value))
 
     return check
 

@@ -14,6 +14,7 @@ Rules:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -52,8 +53,13 @@ def _by_literal(formats: Iterable[KeyFormat]) -> tuple[tuple[str, tuple[_Entry, 
     return tuple((literal, tuple(entries)) for literal, entries in table.items())
 
 
-# (literals, group reported, priority among overlapping matches at one place)
-_TABLES = ((_by_literal(KEY_FORMATS), 0, 0), (_by_literal(CONTEXT_FORMATS), 1, 1))
+@functools.cache
+def _tables() -> tuple[tuple[Any, int, int], ...]:
+    """(literals, group reported, priority among overlapping matches at one place); made on
+    first use: compiling the table's regexes is most of what importing it would cost."""
+    return ((_by_literal(KEY_FORMATS), 0, 0), (_by_literal(CONTEXT_FORMATS), 1, 1))
+
+
 SHORTEST_MATCH = 18  # "Basic " + 12: no shorter string can hold a match from the tables
 
 LITERAL_KIND = "literal"
@@ -69,7 +75,7 @@ def _table_matches(text: str) -> Iterator[tuple[int, int, int, str]]:
     """(start, -length, priority, kind) of each match of the tables. A literal is found with
     `str.find`, which is far faster than any regex alternation over a long string, and
     only there does a format's regex run; the first format whose check passes wins."""
-    for table, group, priority in _TABLES:
+    for table, group, priority in _tables():
         for literal, entries in table:
             position = text.find(literal)
             while position != -1:
@@ -210,7 +216,11 @@ def may_hold_secrets(text: str, literals: Iterable[str] = ()) -> bool:
     return len(text) >= SHORTEST_MATCH and next(_table_matches(text), None) is not None
 
 
-_LITERALS = tuple(literal for table, _, _ in _TABLES for literal, _ in table)
+_LITERALS = tuple(  # the tables' literals, in their order, without compiling their regexes
+    literal
+    for formats in (KEY_FORMATS, CONTEXT_FORMATS)
+    for literal in dict.fromkeys(start for key_format in formats for start in key_format.starts)
+)
 
 
 def has_candidate(text: str) -> bool:

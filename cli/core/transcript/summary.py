@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cli.core.model import Interaction
-from cli.core.transcript.model import Transcript
-from cli.core.transcript.provider import guess_provider, requested_model
-from cli.core.transcript.reassemble import transcribe
-from cli.core.transcript.request import RequestView, view_request
+if TYPE_CHECKING:  # imported where a summary is made: a cached `ls` row needs none of them
+    from cli.core.model import Interaction
+    from cli.core.transcript.model import Transcript
+    from cli.core.transcript.request import RequestView
 
 
 @dataclass
@@ -49,6 +48,10 @@ def summarize(
     transcript: Transcript | None = None,
     request: RequestView | None = None,
 ) -> Summary:
+    from cli.core.transcript.provider import guess_provider, requested_model
+    from cli.core.transcript.reassemble import transcribe
+    from cli.core.transcript.request import view_request
+
     transcript = transcript if transcript is not None else transcribe(cassette)
     request = request if request is not None else view_request(cassette)
     usage = transcript.usage

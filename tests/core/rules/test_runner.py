@@ -25,6 +25,7 @@ from cli.core.rules import (
     unknown_prefixes,
     validate,
 )
+from cli.core.rules.runner import check_path
 from cli.core.rules.secrets import _may_hold_key
 from tests.commands.helpers import SAMPLES, copy_samples
 from tests.core.rules.test_rules import GOOGLE_KEY, OPENAI_KEY, sample
@@ -307,3 +308,27 @@ def test_the_file_test_never_misses_what_the_detector_finds(pieces: list[str]) -
     text = "".join(pieces)
     if secrets.find_in_text(text):
         assert _may_hold_key({"a": [{"b": text}, 1.5]})
+
+
+def test_a_big_file_is_read_once_for_every_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One pass reads the items (and the head and tail beside it); the rules' passes read
+    the kept items, never the file again. Findings are those of a whole-file read."""
+    from cli.core.formats.llamastack import lazy
+
+    path = SAMPLES / "vllm-chat-stream-n2.json"
+    whole, _ = check_path(path, Settings())
+    monkeypatch.setattr(lazy, "BIG_FILE", 0)
+    opened: list[Path] = []
+    real_open = lazy._open
+
+    def counting(where: Path) -> Any:
+        opened.append(where)
+        return real_open(where)
+
+    monkeypatch.setattr(lazy, "_open", counting)
+    streamed, keys = check_path(path, Settings())
+    assert len(opened) == 2  # the head and tail's events, and one pass over the items
+    assert keys is not None and isinstance(streamed, list)
+    assert [(f.code, f.pointer, f.message) for f in streamed] == [
+        (f.code, f.pointer, f.message) for f in whole
+    ]

@@ -82,16 +82,12 @@ def parse(data: bytes, path: Path | str) -> Any:
     for `validate`, which reports a non-object as its own finding."""
     if data.startswith(BOM):
         data = data[len(BOM) :]
-    if not data.strip():
-        raise ReadError("file is empty; a cassette is a JSON object", path)
     if has_long_integer(data):
-        value = _loads_slowly(data, path)
-    else:
-        try:
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            value = _loads_slowly(data, path)
-    return value
+        return _loads_slowly(data, path)
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _loads_slowly(data, path)
 
 
 def read(path: Path | str) -> tuple[dict[str, Any], bytes]:
@@ -132,6 +128,8 @@ def _directory_problem(path: Path | str) -> str:
 
 def _loads_slowly(data: bytes, path: Path | str) -> Any:
     """The standard library's reading, for what orjson refuses: say exactly why, or load it."""
+    if not data.strip():
+        raise ReadError("file is empty; a cassette is a JSON object", path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -140,7 +138,9 @@ def _loads_slowly(data: bytes, path: Path | str) -> Any:
             "re-save the file as UTF-8",
             path,
         ) from None
-    depth = _max_depth(text)
+    # Counting brackets is C speed; most files have too few to nest too deep.
+    shallow = data.count(b"[") + data.count(b"{") <= MAX_DEPTH
+    depth = 0 if shallow else _max_depth(text)
     if depth > MAX_DEPTH:
         raise ReadError(
             f"JSON nesting is {depth} levels deep; more than {MAX_DEPTH} is not a recording",

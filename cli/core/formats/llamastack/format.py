@@ -69,7 +69,9 @@ def open_lazy(path: Path) -> CassetteFile | None:
     streamed = lazy.open_streamed(path)
     if streamed is None:
         return None
-    interaction = Interaction(path, streamed.data, items_reader=streamed.items)
+    interaction = Interaction(
+        path, streamed.data, items_reader=streamed.items, keep_items=streamed.keep_items
+    )
     return CassetteFile(path, NAME, [interaction], close=streamed.close)
 
 

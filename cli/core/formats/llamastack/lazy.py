@@ -9,7 +9,10 @@ Rules:
 - `Streamed.data` is the cassette without its body: what precedes the body at once, the
   rest (`is_streaming`, `status`, exception data, later top-level keys) once `items()`
   has been read to the end.
-- `items()` reads the file again each time it is called, and holds one item at a time.
+- `items()` reads the file again each time it is called, and holds one item at a time;
+  after `keep_items()` (validate, whose every rule takes a pass), the first complete pass
+  keeps the items (marshalled and compressed, a block at a time), and later passes read
+  those, not the file.
 - The parsing is ijson's C backend (yajl): items are built in C; the events of what
   surrounds the body are few and handled here.
 - Numbers read as the whole-file read gives them (`json`): integers of any size, other
@@ -20,16 +23,16 @@ Rules:
 
 from __future__ import annotations
 
+import marshal
 import operator
 import os
+import zlib
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import partial
 from itertools import dropwhile, islice
 from pathlib import Path
 from typing import IO, Any
-
-import ijson
 
 from cli.core.formats.llamastack.codec import BOM
 from cli.errors import ReadError
@@ -39,6 +42,13 @@ BODY = "response.body"
 ITEMS = f"{BODY}.item"
 _BODY_END = (BODY, "end_array", None)
 _START = {"start_map": dict, "start_array": list}
+
+
+def _ijson() -> Any:
+    """ijson, imported on first use (~15 ms): most runs read no big file."""
+    import ijson
+
+    return ijson
 
 
 def is_big(path: Path | str) -> bool:
@@ -58,6 +68,13 @@ class Streamed:
         self._handle = handle
         self._events = events
         self._build = _Builder(self.data)
+        self._keep = False
+        self._kept: list[Any] | None = None  # the items of a complete pass, in blocks
+
+    def keep_items(self) -> None:
+        """Keep the items of the next complete pass in memory, compressed (about a tenth of
+        the file's size), so that later passes don't read the file again."""
+        self._keep = True
 
     def __enter__(self) -> Streamed:
         return self
@@ -70,13 +87,31 @@ class Streamed:
 
     def items(self) -> Iterator[Any]:
         """The body's items in order; when they are done, `data` is complete."""
+        if self._kept is not None:
+            for block in self._kept:
+                yield from _unkept(block)
+            return
+        if not self._keep:
+            yield from self._read_items()
+            return
+        kept, block = [], []
+        for item in self._read_items():
+            block.append(item)
+            if len(block) == _BLOCK:
+                kept.append(_kept(block))
+                block = []
+            yield item
+        kept.append(_kept(block))
+        self._kept = kept
+
+    def _read_items(self) -> Iterator[Any]:
         done = 0
         try:
             with _open(self.path) as handle:
-                for item in ijson.items(handle, ITEMS, use_float=True):
+                for item in _ijson().items(handle, ITEMS, use_float=True):
                     done += 1
                     yield item
-        except ijson.JSONError as exc:
+        except _ijson().JSONError as exc:
             if "overflow" not in str(exc):
                 raise _read_error(exc, self.path) from None
             yield from self._exact_items(done)
@@ -86,9 +121,9 @@ class Streamed:
         """The items from `start` on, numbers read exactly (a number beyond 64 bits)."""
         with _open(self.path) as handle:
             try:
-                for item in islice(ijson.items(handle, ITEMS), start, None):
+                for item in islice(_ijson().items(handle, ITEMS), start, None):
                     yield _floats(item)
-            except ijson.JSONError as exc:
+            except _ijson().JSONError as exc:
                 raise _read_error(exc, self.path) from None
             except RecursionError:
                 raise ReadError("JSON nesting is too deep to be a recording", self.path) from None
@@ -107,7 +142,7 @@ class Streamed:
                     seen_request = seen_request or (len(build.stack) == 1 and value == "request")
                 if not build.add(prefix, event, value):
                     return False  # the top level is not an object
-        except ijson.JSONError as exc:
+        except _ijson().JSONError as exc:
             raise _read_error(exc, self.path) from None
         return False  # no body at all: small enough in practice to parse whole
 
@@ -119,9 +154,25 @@ class Streamed:
             next(tail, None)  # the body's end; the builder is still inside `response`
             for prefix, event, value in tail:
                 self._build.add(prefix, event, value)
-        except ijson.JSONError as exc:
+        except _ijson().JSONError as exc:
             raise _read_error(exc, self.path) from None
         self.complete = True
+
+
+_BLOCK = 256  # items kept together: compressed as one, they take a tenth of their JSON
+
+
+def _kept(block: list[Any]) -> Any:
+    """Items as `keep_items` holds them: marshalled (exact for every value JSON gives) and
+    compressed, or the items themselves if marshal can't take one."""
+    try:
+        return zlib.compress(marshal.dumps(block), 1)
+    except ValueError:
+        return block
+
+
+def _unkept(kept: Any) -> list[Any]:
+    return marshal.loads(zlib.decompress(kept)) if isinstance(kept, bytes) else kept
 
 
 def open_streamed(path: Path | str) -> Streamed | None:
@@ -132,7 +183,7 @@ def open_streamed(path: Path | str) -> Streamed | None:
         handle = _open(path)
     except OSError:
         return None
-    streamed = Streamed(path, handle, ijson.parse(handle))  # exact numbers: see _floats
+    streamed = Streamed(path, handle, _ijson().parse(handle))  # exact numbers: see _floats
     try:
         if streamed._read_head():
             return streamed

@@ -173,5 +173,22 @@ def test_ls_reads_a_big_file_a_part_at_a_time(monkeypatch: pytest.MonkeyPatch) -
         yield from items(self)
 
     monkeypatch.setattr(lazy.Streamed, "items", counted)
-    streamed = json.loads(run("ls", SAMPLES, "--format", "json").stdout)
+    streamed = json.loads(run("ls", SAMPLES, "--format", "json", "--no-cache").stdout)
     assert streamed == whole and "vllm-chat-stream-n2.json" in read
+
+
+def test_kept_items_read_back_exactly_without_the_file(tmp_path: Path) -> None:
+    """After `keep_items`, a second pass gives the same values and types (big integers,
+    floats, nesting, more items than one kept block) and never opens the file."""
+    path = tmp_path / "x.json"
+    items = [{"n": n, "f": n / 3, "big": 2**70 + n, "t": [None, True, "é"]} for n in range(600)]
+    path.write_text(json.dumps({"request": {"a": 1}, "response": {"body": items}}))
+    streamed = lazy.open_streamed(path)
+    assert streamed is not None
+    with streamed:
+        streamed.keep_items()
+        first = list(streamed.items())
+        path.unlink()  # a pass that read the file again would fail now
+        second = list(streamed.items())
+    assert first == second == items
+    assert [type(item["f"]) for item in second] == [float] * len(items)
