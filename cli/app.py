@@ -40,16 +40,25 @@ class CassetteGroup(TyperGroup):
             error_line("interrupted")
             code = ExitCode.INTERRUPTED
         except BrokenPipeError:
-            code = _quiet_broken_pipe()
+            code = quiet_broken_pipe()
+        except SystemExit as exc:
+            # Rich, on a reader gone, exits 1 by itself (`Console.on_broken_pipe`), from
+            # the `except BrokenPipeError` that caught it: help, show, diff output.
+            if not isinstance(exc.__context__, BrokenPipeError):
+                raise
+            code = quiet_broken_pipe()
         sys.exit(int(code or 0))
 
 
-def _quiet_broken_pipe() -> int:
-    """`cassette ls | head`: the reader left; say nothing and don't let Python complain."""
+def quiet_broken_pipe() -> int:
+    """`cassette show DIR | head -1`: the reader left, which is no failure. Say nothing,
+    exit 0, and point stdout at /dev/null so that Python's last flush can't complain."""
+    import contextlib
     import os
 
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    with contextlib.suppress(OSError, ValueError):  # stdout is no real file (a test's)
+        os.dup2(devnull, sys.stdout.fileno())
     return ExitCode.OK
 
 
@@ -67,15 +76,20 @@ app = typer.Typer(
 
 def guarded(function: Callable[..., int | None], name: str) -> Callable[..., None]:
     """Run a command; its return value, or the CassetteError it raises, is the exit code.
-    An error that names no file names the command instead."""
+    An error that names no file names the command instead. A reader that stops reading
+    (`| head -1`) ends the command quietly with 0; it is caught here because typer would
+    turn it into exit 1."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             code = function(*args, **kwargs)
+            sys.stdout.flush()  # a reader gone shows here, not in Python's exit flush
         except CassetteError as exc:
             error_line(str(exc), "cassette" if exc.path else f"cassette {name}")
             code = exc.exit_code
+        except BrokenPipeError:
+            code = quiet_broken_pipe()
         raise typer.Exit(int(code or 0))
 
     return wrapper
