@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from cli import __version__
 from cli.errors import CassetteError, ExitCode
@@ -95,11 +95,39 @@ def guarded(function: Callable[..., int | None], name: str) -> Callable[..., Non
     return wrapper
 
 
+class CassetteCommand(TyperCommand):
+    """A command whose usage line names its arguments as people write them:
+    `cassette show [OPTIONS] PATHS...`, not typer's `{paths}...`."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                continue
+            piece = (param.metavar or param.name or "").upper()
+            piece += "..." if param.nargs != 1 else ""
+            pieces.append(piece if param.required else f"[{piece}]")
+        return pieces
+
+
+def paragraphs(text: str) -> str:
+    """A docstring as paragraphs of one line each: Rich wraps them to the terminal, where
+    the docstring's own line breaks would leave one-word stubs at 80 columns."""
+    import inspect
+
+    blocks = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(" ".join(block.split()) for block in blocks)
+
+
 def _register(module: Any, name: str) -> None:
     examples = "\n\n".join(f"$ {example}" for example in module.EXAMPLES)
-    app.command(name=name, epilog=f"Examples:\n\n{examples}", no_args_is_help=True)(
-        guarded(module.command, name)
-    )
+    app.command(
+        name=name,
+        cls=CassetteCommand,
+        help=paragraphs(module.command.__doc__ or ""),
+        epilog=f"Examples:\n\n{examples}",
+        no_args_is_help=True,
+    )(guarded(module.command, name))
 
 
 def _version(value: bool) -> None:
