@@ -16,7 +16,7 @@ from cli.options import Glob, HashScheme, NoColor, Paths, ReportFormat
 EXAMPLES = [
     "cassette validate sample_cassettes",
     "cassette validate sample_cassettes --select K,T --fail-on warning",
-    "cassette validate sample_cassettes --format github --ignore C005",
+    "cassette validate sample_cassettes --show-info --ignore L004",
 ]
 
 
@@ -60,6 +60,14 @@ def command(
             "--format", "-f", help="text for people, json for programs, github for Actions."
         ),
     ] = ReportFormat.text,
+    show_info: Annotated[
+        bool,
+        typer.Option(
+            "--show-info",
+            help="List info findings too (what replay doesn't care about); otherwise text "
+            "and github only count them. JSON always lists them.",
+        ),
+    ] = False,
     no_color: NoColor = False,
     glob: Glob = None,
 ) -> int:
@@ -86,7 +94,7 @@ def command(
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    report = _report(format_, no_color)
+    report = _report(format_, no_color, show_info or settings.fail_on == "info")
     tally = Tally()
     with _progress(paths, glob) as bar:
         for path, findings in validate(iter_paths(paths, glob), settings, tuple(paths)):
@@ -100,15 +108,17 @@ def command(
     return exit_code(findings=tally.failed(settings))
 
 
-def _report(format_: ReportFormat, no_color: bool):  # -> a report of cli.render.validate
+def _report(format_: ReportFormat, no_color: bool, show_info: bool):  # -> a report
+    """The report of `cli.render.validate` for the format. Info findings are listed when
+    asked, or when they fail the run (`--fail-on info`): what fails is always shown."""
     from cli.render import validate as render
 
     if format_ is ReportFormat.json:
         return render.JsonReport()
     if format_ is ReportFormat.github:
-        return render.GithubReport()
+        return render.GithubReport(show_info=show_info)
     color = sys.stdout.isatty() and not no_color and "NO_COLOR" not in os.environ
-    return render.TextReport(color)
+    return render.TextReport(color, show_info=show_info)
 
 
 def _progress(paths: list[Path], glob: list[str] | None):  # -> a context manager with .advance()

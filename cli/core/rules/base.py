@@ -5,6 +5,10 @@ Rules:
   and a summary. A code never changes meaning, and a retired code is never reused.
 - A Finding names the file, a JSON pointer (RFC 6901; "" is the whole file), its code and
   severity, and a one-line message; `line` is the file's line for the pointer when known.
+- A rule reported by default (an error or a warning) says why it matters: its `why`
+  follows what was found in every message, then the fix, if one is given
+  (`Context.report`). An `info` rule is about what replay doesn't care about: its
+  findings are counted, and listed on request (`validate --show-info`).
 - A big file is read a part at a time: `Context.data` is the cassette without its body,
   and each pass over `Context.body` or `Context.items` reads the file again, one item at
   a time. Rules ask the context, never `response["body"]`, for the body's kind and length.
@@ -43,6 +47,12 @@ class Rule:
     name: str
     severity: str
     summary: str
+    why: str = ""  # what goes wrong for replay or for the team; every message says it
+
+    @property
+    def default_on(self) -> bool:
+        """Whether a plain `validate` lists its findings (errors and warnings do)."""
+        return self.severity != INFO
 
 
 @dataclass
@@ -98,10 +108,19 @@ class Context:
     def wants(self, *codes: str) -> bool:
         return any(self.settings.wants(code) for code in codes)
 
-    def report(self, code: str, pointer: str, message: str, line: int | None = None) -> None:
+    def report(
+        self,
+        code: str,
+        pointer: str,
+        message: str,
+        line: int | None = None,
+        fix: str | None = None,
+    ) -> None:
+        """A finding: `message` says what was found; the rule's `why` and the `fix` follow."""
         if self.settings.wants(code):
-            severity = self.rules[code].severity
-            self.findings.append(Finding(code, severity, self.path, pointer, message, line))
+            rule = self.rules[code]
+            text = "; ".join(part for part in (message, rule.why, fix) if part)
+            self.findings.append(Finding(code, rule.severity, self.path, pointer, text, line))
 
     @functools.cached_property
     def interaction(self) -> Interaction:

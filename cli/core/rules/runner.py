@@ -41,12 +41,14 @@ class Tally:
 
     files: int = 0
     files_with_findings: int = 0
+    files_with_problems: int = 0  # with an error or a warning: what to act on
     by_severity: Counter[str] = field(default_factory=Counter)
     by_code: Counter[str] = field(default_factory=Counter)
 
     def add(self, findings: list[Finding]) -> None:
         self.files += 1
         self.files_with_findings += bool(findings)
+        self.files_with_problems += any(finding.severity != INFO for finding in findings)
         self.by_severity.update(finding.severity for finding in findings)
         self.by_code.update(finding.code for finding in findings)
 

@@ -33,6 +33,7 @@ from cli.core.rules.base import ERROR, Context, Rule
 
 T = TypeVar("T")
 
+_LEAK = "anyone who can read the repository can use it"
 RULES = (
     Rule(
         "K001",
@@ -40,6 +41,7 @@ RULES = (
         ERROR,
         "A request or response header that carries credentials (`Authorization`, "
         "`x-api-key`, `Cookie`, `*-token`...) has a value.",
+        why=_LEAK,
     ),
     Rule(
         "K002",
@@ -47,6 +49,7 @@ RULES = (
         ERROR,
         "A URL carries credentials: a password in its userinfo, or a `key`/`token`-like "
         "query or fragment parameter.",
+        why=_LEAK,
     ),
     Rule(
         "K003",
@@ -54,6 +57,7 @@ RULES = (
         ERROR,
         "A string holds a provider key or token (OpenAI, Anthropic, Google, AWS, GitHub, "
         "Hugging Face, JWT, private key...).",
+        why=_LEAK,
     ),
 )
 
@@ -201,8 +205,8 @@ def _url(ctx: Context, pointer: str, url: str, done: set[str]) -> None:
         ctx.report(
             "K002",
             pointer,
-            f"the URL's {_describe(part)} holds a credential ({secrets.mask(value)}); "
-            "run cassette scrub",
+            f"the URL's {_describe(part)} holds a credential ({secrets.mask(value)})",
+            fix="run cassette scrub",
         )
 
 
@@ -220,7 +224,8 @@ def _headers(ctx: Context, at: str, root: Any, done: set[str]) -> None:
             ctx.report(
                 "K001",
                 pointer,
-                f"header {name} holds a credential ({_mask_header(text)}); run cassette scrub",
+                f"header {name} holds a credential ({_mask_header(text)})",
+                fix="run cassette scrub",
             )
 
 
@@ -251,8 +256,8 @@ def _keys(
         ctx.report(
             "K003",
             pointer,
-            f"{match.kind} {secrets.mask(match.value)} at character {match.start + 1}; "
-            "run cassette scrub",
+            f"{match.kind} {secrets.mask(match.value)} at character {match.start + 1}",
+            fix="run cassette scrub",
         )
 
 
@@ -269,7 +274,8 @@ def _split_keys(
             "K003",
             join_pointer(pieces[found.piece][0]),
             f"{found.kind} {secrets.mask(found.value)} {split}, from character "
-            f"{found.offset + 1} of this chunk; run cassette scrub",
+            f"{found.offset + 1} of this chunk",
+            fix="run cassette scrub",
         )
         for piece, start, end in found.parts:
             heads.add((join_pointer(pieces[piece][0]), start, end))

@@ -90,7 +90,7 @@ def test_fail_on_threshold() -> None:
 # the samples and the corpus ---------------------------------------------------------
 
 
-def test_samples_have_no_errors_and_warn_about_doubled_prefixes(tmp_path: Path) -> None:
+def test_samples_have_no_errors_and_count_doubled_prefixes(tmp_path: Path) -> None:
     results = run([copy_samples(tmp_path)])
     assert len(results) == len(list(SAMPLES.glob("*.json")))
     errors = [f for findings in results.values() for f in findings if f.severity == ERROR]
