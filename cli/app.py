@@ -20,8 +20,23 @@ from cli.errors import CassetteError, ExitCode
 from cli.messages import error_line
 
 
+def _plain_help() -> None:
+    """NO_COLOR: help without color, and without bold or dim either (typer's console keeps
+    those under Rich's own no-color)."""
+    import os
+
+    if os.environ.get("NO_COLOR", "") != "":
+        from typer import rich_utils
+
+        rich_utils.COLOR_SYSTEM = None
+
+
 class CassetteGroup(TyperGroup):
     """Every way out of the program passes through `main`: one line on stderr, one code."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _plain_help()
+        super().format_help(ctx, formatter)
 
     def main(self, args: Sequence[str] | None = None, **extra: Any) -> Any:
         extra["standalone_mode"] = False
@@ -98,6 +113,10 @@ def guarded(function: Callable[..., int | None], name: str) -> Callable[..., Non
 class CassetteCommand(TyperCommand):
     """A command whose usage line names its arguments as people write them:
     `cassette show [OPTIONS] PATHS...`, not typer's `{paths}...`."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _plain_help()
+        super().format_help(ctx, formatter)
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []

@@ -69,7 +69,8 @@ def command(
         from cli.core.diff.library import compare_library, plan_library
 
         plan = plan_library(old, new, options, glob)
-        with progress(len(plan), "Comparing cassettes") as bar:
+        quiet = format_ is OutputFormat.json
+        with progress(len(plan), "Comparing cassettes", no_color=no_color, quiet=quiet) as bar:
             for result in compare_library(plan, options):
                 report.add(result)
                 bar.advance()

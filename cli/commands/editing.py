@@ -69,6 +69,7 @@ def run_edit_command(
     from cli.core.edit.interrupt import StopFlag, stop_on_signals
     from cli.errors import ExitCode, exit_code
     from cli.messages import note_line
+    from cli.render.console import files_progress
     from cli.render.edits import EditReport
 
     _refuse_output_inside(mode, paths)
@@ -83,11 +84,15 @@ def run_edit_command(
                 "run that command again to finish it, or delete the file"
             )
     stop = StopFlag()
+    quiet = format_ != OutputFormat.text  # json, or scrub's annotations
+    bar = files_progress(paths, glob, _doing(mode), no_color=no_color, quiet=quiet)
     with stop_on_signals(stop):  # to the end: a signal after the last file stops nothing
-        for result in pipeline.run(
-            edit, paths, mode, glob=glob, masker=masker, stop=stop, journal=journal
-        ):
-            report.add(result)
+        with bar as bar:
+            for result in pipeline.run(
+                edit, paths, mode, glob=glob, masker=masker, stop=stop, journal=journal
+            ):
+                report.add(result)
+                bar.advance()
         report.finish(interrupted=stop.name if stop.cut else None)
         # The journal stays for a rerun while there is work left and work done to skip.
         unfinished = stop.cut or report.counts["failed"]
@@ -102,6 +107,11 @@ def run_edit_command(
             "failed files are fixed, run the same command again to finish"
         )
     return exit_code(failed=report.failed, findings=report.findings)
+
+
+def _doing(mode: Any) -> str:
+    """The progress bar's label: what the run does to the files."""
+    return "Checking cassettes" if mode.name in ("check", "dry_run") else "Editing cassettes"
 
 
 def _resume_note(signal_name: str, mode: Any, journal: Any) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -54,7 +53,6 @@ def command(
     tokens, finish reasons and the first user message. A file of several interactions (a
     VCR cassette) has a row for each, its name on the first. Filters narrow the list.
     """
-    import sys
     from functools import partial
     from itertools import tee
 
@@ -62,16 +60,17 @@ def command(
     from cli.core.transcript.summary import matches_filters, sort_summaries
     from cli.errors import exit_code
     from cli.messages import error_line, note_line
-    from cli.render.console import progress
+    from cli.render.console import files_progress
 
     # One path listed by name is written as it is read, holding no rows; else sorted.
     streaming = sort is SortKey.file and len(paths) == 1
     table = _table(format_, no_color, buffered=streaming)
     found, work = tee(iter_paths(paths, glob))
-    total = sum(1 for _ in iter_paths(paths, glob)) if sys.stderr.isatty() else 0
     rows: list[tuple[Summary, bool]] = []
     failed = False
-    with progress(total, "Reading cassettes") as bar:
+    quiet = format_ is OutputFormat.json
+    bar = files_progress(paths, glob, "Reading cassettes", no_color=no_color, quiet=quiet)
+    with bar as bar:
         worker = partial(summarize_path, given=tuple(paths))
         for path, result in zip(found, map_paths(worker, work), strict=True):
             bar.advance()
@@ -107,10 +106,12 @@ def _table(format_: OutputFormat, no_color: bool, buffered: bool):  # -> TextTab
 
     if format_ is OutputFormat.json:
         return JsonRows()
+    from cli.render.console import color_off
+
     tty = sys.stdout.isatty()
     return TextTable(
         width=shutil.get_terminal_size().columns if tty else None,
-        bold=tty and not no_color and "NO_COLOR" not in os.environ,
+        bold=tty and not color_off(no_color),
         buffered=BUFFERED if buffered else None,
     )
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -84,6 +81,7 @@ def command(
     from cli.core.rules import Tally, validate
     from cli.errors import UsageError, exit_code
     from cli.messages import note_line
+    from cli.render.console import files_progress
 
     settings = validate_settings(
         select,
@@ -96,7 +94,9 @@ def command(
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
     report = _report(format_, no_color, show_info or settings.fail_on == "info")
     tally = Tally()
-    with _progress(paths, glob) as bar:
+    machine = format_ is not ReportFormat.text  # json, or annotations in CI
+    bar = files_progress(paths, glob, "Validating cassettes", no_color=no_color, quiet=machine)
+    with bar as bar:
         for path, findings in validate(iter_paths(paths, glob), settings, tuple(paths)):
             bar.advance()
             if isinstance(findings, Skipped):  # JSON a walk found that isn't a cassette
@@ -117,22 +117,7 @@ def _report(format_: ReportFormat, no_color: bool, show_info: bool):  # -> a rep
         return render.JsonReport()
     if format_ is ReportFormat.github:
         return render.GithubReport(show_info=show_info)
-    color = sys.stdout.isatty() and not no_color and "NO_COLOR" not in os.environ
+    from cli.render.console import color_off
+
+    color = sys.stdout.isatty() and not color_off(no_color)
     return render.TextReport(color, show_info=show_info)
-
-
-def _progress(paths: list[Path], glob: list[str] | None):  # -> a context manager with .advance()
-    """A bar on a terminal; Rich is not even imported when nobody can see one (CI,
-    pre-commit, pipes). Its total is one more walk of the paths: the run streams them."""
-    if sys.stderr.isatty():
-        from cli.core.library import iter_paths
-        from cli.render.console import progress
-
-        total = sum(1 for _ in iter_paths(paths, glob))
-        return progress(total, "Validating cassettes")
-    return contextlib.nullcontext(_Quiet())
-
-
-class _Quiet:
-    def advance(self, steps: int = 1) -> None:
-        return None

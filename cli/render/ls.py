@@ -103,13 +103,19 @@ class TextTable:
         buffered: int | None = BUFFERED,
     ) -> None:
         """`buffered`: rows held to fix the widths; None: all (sorted output)."""
-        self.out = out or sys.stdout
+        self._out = out
         self.width, self.bold, self.buffered = width, bold, buffered
         self.sums = Totals()
         self.buffer: list[tuple[dict[str, str], str]] = [_header()]
         self.widths: dict[str, int] | None = None  # fixed once the buffer is flushed
         self.started = False  # whether the header line is out
         self.previous: str | None = None  # the file of the row before
+
+    @property
+    def out(self) -> TextIO:
+        """The given stream, else whatever `sys.stdout` is now: a progress bar on the
+        terminal redirects it, so that rows print above the bar."""
+        return self._out or sys.stdout
 
     def add(self, row: Summary, new_file: bool = True) -> None:
         """One row; `new_file`: the first row of its file (the totals count the file)."""
