@@ -23,6 +23,7 @@ COMMANDS = [
     ["ls", "{corpus}"],
     ["ls", "{corpus}", "--format", "json"],
     ["validate", "{corpus}", "--format", "json"],
+    ["validate", "{corpus}", "--show-info"],
     ["retime", "{corpus}", "--epoch", "--dry-run"],
     ["normalize", "{corpus}", "--check", "--format", "json"],
 ]
