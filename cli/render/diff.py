@@ -53,10 +53,18 @@ def diff_json(report: DiffReport, options: DiffOptions, *, stat: bool = False) -
 
 
 def summary_line(report: DiffReport) -> Text:
-    counts = report.counts
-    parts = [f"{counts[key]} {key}" for key in (ADDED, REMOVED, CHANGED, UNCHANGED)]
+    """`1 added, 0 removed, 2 changed, 3 renamed (1 of them changed), 9 unchanged`: each
+    file counted once, a renamed one as renamed only."""
+    counts = dict(report.counts)
+    moved = report.renamed_by_status
+    for status in (CHANGED, UNCHANGED):
+        counts[status] -= moved.get(status, 0)
+    parts = [f"{counts[key]} {key}" for key in (ADDED, REMOVED, CHANGED)]
     if counts["renamed"]:
-        parts.append(f"{counts['renamed']} renamed")
+        changed = moved.get(CHANGED, 0)
+        also = f" ({changed} of them changed)" if changed else ""
+        parts.append(f"{counts['renamed']} renamed{also}")
+    parts.append(f"{counts[UNCHANGED]} unchanged")
     if counts["errors"]:
         parts.append(f"{counts['errors']} unreadable")
     return Text(", ".join(parts), style="bold")

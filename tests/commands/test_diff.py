@@ -191,7 +191,26 @@ def test_library_text(two_libraries, golden, monkeypatch) -> None:
     golden("diff/library.txt", result.stdout)
     stat = run("diff", "old", "new", "--stat")
     assert stat.exit_code == 1
-    assert stat.stdout == "1 added, 1 removed, 1 changed, 2 unchanged, 1 renamed\n"
+    # Each file once: the renamed one is not among the unchanged.
+    assert stat.stdout == "1 added, 1 removed, 1 changed, 1 renamed, 1 unchanged\n"
+
+
+def test_summary_counts_a_renamed_file_once(tmp_path: Path) -> None:
+    """A file renamed and changed is `renamed (1 of them changed)`, not also `changed`;
+    the JSON summary keeps counting every file under its status."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    for name in (SOL, TOOL):
+        shutil.copy(SAMPLES / name, old / name)
+    write(new / f"moved-{SOL}", with_text(load(SOL), '"Sol"', '"Helios"'))
+    shutil.copy(SAMPLES / TOOL, new / TOOL)
+    stat = run("diff", old, new, "--stat")
+    assert (
+        stat.stdout == "0 added, 0 removed, 0 changed, 1 renamed (1 of them changed), 1 unchanged\n"
+    )
+    summary = json.loads(run("diff", old, new, *JSON).stdout)["summary"]
+    assert (summary["changed"], summary["renamed"], summary["unchanged"]) == (1, 1, 1)
 
 
 def test_library_json(two_libraries) -> None:

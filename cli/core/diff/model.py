@@ -86,6 +86,9 @@ class DiffReport:
         default_factory=lambda: dict.fromkeys((*STATUSES, "renamed", "errors"), 0)
     )
     passed_over: list[str] = field(default_factory=list)  # why each was passed over
+    # Renamed files by status, for the text summary, which counts them apart; the JSON
+    # summary counts every file under its status, and the renamed ones again.
+    renamed_by_status: dict[str, int] = field(default_factory=dict)
 
     def add(self, result: FileDiff) -> None:
         if result.status == PASSED_OVER:
@@ -97,6 +100,7 @@ class DiffReport:
             self.counts[result.status] += 1
         if result.renamed:
             self.counts["renamed"] += 1
+            self.renamed_by_status[result.status] = self.renamed_by_status.get(result.status, 0) + 1
         if result.status != UNCHANGED or result.renamed:
             self.files.append(result)
 
