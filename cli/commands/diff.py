@@ -23,7 +23,11 @@ def command(
     new: Annotated[Path, typer.Argument(help="The new cassette, or directory of cassettes.")],
     strict: Annotated[
         bool,
-        typer.Option("--strict", help="Compare the raw JSON: ids, times, chunking, formatting."),
+        typer.Option(
+            "--strict",
+            help="Also compare the raw JSON (ids, times, chunking, formatting), listed below "
+            "the changes in meaning.",
+        ),
     ] = False,
     ignore: Annotated[
         list[str] | None,

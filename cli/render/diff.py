@@ -9,7 +9,7 @@ Text rules:
   `[-removed-]{+added+}` like `git diff --word-diff=plain`.
 - Unchanged stretches of long texts are cut to a few words of context around each change,
   and a newline inside a text diff shows as ⏎; long values are cut at VALUE_WIDTH
-  characters.
+  characters, a changed pair around where they first differ (a test id's parameters).
 - Strings read as written, except inside structured values and raw JSON, where values are
   shown as JSON (`location: "Paris"`), so that 1 and "1" stay apart.
 """
@@ -37,6 +37,7 @@ from cli.core.diff.model import (
 )
 
 VALUE_WIDTH = 120
+DIFFER_CONTEXT = 40  # characters kept before the first difference of two long values
 CONTEXT_WORDS = 6
 SIGNS = {CHANGED: ("~", "yellow"), ADDED: ("+", "green"), REMOVED: ("-", "red")}
 STATUS_STYLES = {ADDED: "green", REMOVED: "red", CHANGED: "yellow", UNCHANGED: "dim", ERROR: "red"}
@@ -137,9 +138,10 @@ def _change_line(change: Change, name: str, indent: str, markers: bool, as_json:
         return line.append(_value(change.new, as_json), style="green")
     if change.kind == REMOVED:
         return line.append(_value(change.old, as_json), style="red")
-    line.append(_value(change.old, as_json), style="red")
+    before, after = _values(change.old, change.new, as_json)
+    line.append(before, style="red")
     line.append(" -> ")
-    line.append(_value(change.new, as_json), style="green")
+    line.append(after, style="green")
     delta = _delta(change.old, change.new)
     if delta:
         line.append(f" ({delta})", style="dim")
@@ -175,10 +177,32 @@ def _elide(words: str, *, head: bool, tail: bool) -> str:
 
 
 def _value(value: Any, as_json: bool) -> str:
+    text = _text(value, as_json)
+    return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
+
+
+def _text(value: Any, as_json: bool) -> str:
     if isinstance(value, str) and not as_json:
-        text = " ".join(value.split()) if "\n" in value else value
-    else:
-        text = json.dumps(value, ensure_ascii=False)
+        return " ".join(value.split()) if "\n" in value else value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _values(old: Any, new: Any, as_json: bool) -> tuple[str, str]:
+    """Two long values cut alike around where they first differ, so that the difference
+    shows: `…[…-Qwen3-Reranker-0.6B]` -> `…[…-Qwen3-Reranker-4B]`, not two equal heads."""
+    before, after = _text(old, as_json), _text(new, as_json)
+    if max(len(before), len(after)) <= VALUE_WIDTH:
+        return before, after
+    pairs = zip(before, after, strict=False)
+    same = next((at for at, (a, b) in enumerate(pairs) if a != b), min(len(before), len(after)))
+    start = max(0, same - DIFFER_CONTEXT)
+    return _clip(before, start), _clip(after, start)
+
+
+def _clip(text: str, start: int) -> str:
+    """`text` from `start` (an ellipsis for what was cut), at most VALUE_WIDTH long."""
+    if start:
+        text = "…" + text[start:]
     return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
 
 

@@ -116,6 +116,50 @@ def test_strict_lists_raw_json_pointers(golden) -> None:
     golden("diff/strict-new-ids.txt", result.stdout)
 
 
+@pytest.mark.usefixtures("cli_env", "work")
+def test_strict_adds_the_raw_changes_below_the_meaningful_ones() -> None:
+    write(Path("helios.json"), with_new_ids(with_text(load(SOL), '"Sol"', '"Helios"')))
+    result = run("diff", sample(SOL), "helios.json", "--strict")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    meaning, raw = lines.index("response"), lines.index("raw JSON")
+    assert meaning < raw
+    assert "choice 0 text: The Latin name for the Sun is" in lines[meaning + 1]
+    assert any("/__data__/id:" in line for line in lines[raw:])
+    document = json.loads(run("diff", sample(SOL), "helios.json", "--strict", *JSON).stdout)
+    sections = [change["section"] for change in document["files"][0]["changes"]]
+    assert sections[0] == "response" and set(sections[1:]) == {"json"}
+
+
+LONG_ID = (
+    "tests/integration/inference/test_rerank.py::test_rerank_with_many_documents"
+    "[txt=vllm/Qwen/Qwen3-Embedding-0.6B-rerank=vllm/Qwen/Qwen3-Reranker-{}]"
+)
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_long_values_show_where_they_differ(tmp_path: Path) -> None:
+    """Two test ids of 140 characters that differ near the end: both sides are cut alike
+    before the difference, not at the same 120 characters."""
+    old, new = load(SOL), load(SOL)
+    old["test_id"], new["test_id"] = LONG_ID.format("0.6B"), LONG_ID.format("4B")
+    write(tmp_path / "old.json", old)
+    write(tmp_path / "new.json", new)
+    result = run("diff", tmp_path / "old.json", tmp_path / "new.json")
+    [line] = [line for line in result.stdout.splitlines() if "test id" in line]
+    before, after = line.split(": ", 1)[1].split(" -> ")
+    assert before.startswith("…") and before.endswith("Qwen3-Reranker-0.6B]")
+    assert after.startswith("…") and after.endswith("Qwen3-Reranker-4B]")
+    assert before[:30] == after[:30]  # cut at the same place
+    # A difference near the start keeps the start; a long tail is cut at the end.
+    old["test_id"], new["test_id"] = "a" + "x" * 200, "b" + "x" * 200
+    write(tmp_path / "old.json", old)
+    write(tmp_path / "new.json", new)
+    result = run("diff", tmp_path / "old.json", tmp_path / "new.json")
+    [line] = [line for line in result.stdout.splitlines() if "test id" in line]
+    assert f"test id: a{'x' * 118}… -> b{'x' * 118}…" in line
+
+
 def test_ignore_skips_a_pointer(tmp_path: Path) -> None:
     warmer = load(TOOL)
     warmer["request"]["body"]["temperature"] = 0.9

@@ -4,8 +4,8 @@ Rules:
 - Results are small, picklable and JSON-ready: they cross process boundaries and become
   `diff --format json` as they are (`FileDiff.to_json`, `DiffReport.to_json`).
 - A `Change` names what changed in words (`field`), and, inside a structured value,
-  where (`path`: `location`, `properties.unit.enum[1]`). In strict mode `field` is the JSON
-  pointer of the raw value (`/response/body/3/__data__/id`).
+  where (`path`: `location`, `properties.unit.enum[1]`). Strict mode adds the raw changes
+  (section `json`), whose `field` is the JSON pointer (`/response/body/3/__data__/id`).
 - `--ignore` pointers are removed from both sides before anything is compared (`without`);
   `*` matches every key or index at its level.
 - The comparisons themselves live in `diff_values`, `diff_request`, `diff_response`,
