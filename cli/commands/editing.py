@@ -68,11 +68,12 @@ def run_edit_command(
     from cli.core.edit import pipeline
     from cli.core.edit.interrupt import StopFlag, stop_on_signals
     from cli.errors import ExitCode, exit_code
-    from cli.messages import note_line
+    from cli.messages import note_line, note_nothing_found
     from cli.render.console import files_progress
     from cli.render.edits import EditReport
 
     _refuse_output_inside(mode, paths)
+    note_nothing_found(paths, glob, command)
     if journal is None:
         journal = edit_journal(edit, paths, glob, mode)
     if report is None:

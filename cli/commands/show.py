@@ -62,9 +62,10 @@ def command(
     from cli.core import formats
     from cli.core.library import iter_paths, was_named
     from cli.errors import CassetteError, NotACassette, ReadError, exit_code
-    from cli.messages import error_line, note_line
+    from cli.messages import error_line, note_line, note_nothing_found
     from cli.render.show import Printer
 
+    note_nothing_found(paths, glob, "cassette show")
     printer = Printer(format_.value, raw, plain, no_color)
     failed = False
     for path in iter_paths(paths, glob):
