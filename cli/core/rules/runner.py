@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from cli.core.formats.llamastack import codec, lazy
 from cli.core.formats.llamastack import format as llamastack
-from cli.core.formats.llamastack.lines import locate_lines
+from cli.core.formats.llamastack.lines import line_numbers
 from cli.core.formats.vcr import format as vcr
 from cli.core.library import Skipped, pass_over
 from cli.core.rules import library, structure
@@ -153,13 +153,7 @@ def _add_lines(findings: list[Finding], raw: bytes) -> None:
     wanted = {f.pointer for f in findings if f.pointer and f.line is None}
     if not wanted:
         return
-    prefixes = set()
-    for pointer in wanted:
-        parts = pointer.split("/")
-        prefixes.update("/".join(parts[:end]) for end in range(2, len(parts) + 1))
-    lines = locate_lines(raw, prefixes)
+    lines = line_numbers(raw, wanted)
     for finding in findings:
-        pointer = finding.pointer
-        while finding.line is None and pointer:
-            finding.line = lines.get(pointer)
-            pointer = pointer.rsplit("/", 1)[0]
+        if finding.line is None:
+            finding.line = lines.get(finding.pointer)
