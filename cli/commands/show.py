@@ -32,7 +32,7 @@ def command(
         typer.Option(
             "--raw",
             help="The recorded JSON (VCR: bodies decoded): highlighted on a terminal, else "
-            "as it is.",
+            "as it is. Not with --format json, --choice or --plain.",
         ),
     ] = False,
     plain: Annotated[
@@ -65,14 +65,17 @@ def command(
     from cli.messages import error_line, note_line, note_nothing_found
     from cli.render.show import Printer
 
+    _refuse_with_raw(raw, format_, choice, plain)
     note_nothing_found(paths, glob, "cassette show")
-    printer = Printer(format_.value, raw, plain, no_color)
+    several = len(paths) > 1 or any(path.is_dir() for path in paths)
+    printer = Printer(format_.value, raw, plain, no_color, several)
     failed = False
     for path in iter_paths(paths, glob):
         try:
             # A big file is read a part at a time, except to show its raw JSON.
             with formats.read(path, lazy=not raw) as file:
                 chosen = _interactions(file, interaction)
+                printer.file_name(str(path))  # --plain over several files: which one
                 own_bytes = formats.raw_text(file) if printer.exact_bytes else None
                 if own_bytes is not None and interaction is None:
                     printer.exact(own_bytes)
@@ -98,6 +101,30 @@ def command(
             error_line(str(exc))
             failed = True
     return exit_code(failed=failed)
+
+
+def _refuse_with_raw(raw: bool, format_: OutputFormat, choice: int | None, plain: bool) -> None:
+    """--raw prints what was recorded, whole: the flags that shape the reassembled view
+    would be ignored, so they are refused rather than dropped in silence."""
+    from cli.errors import UsageError
+
+    if not raw:
+        return
+    others = [
+        flag
+        for flag, given in (
+            ("--format json", format_ is OutputFormat.json),
+            ("--choice", choice is not None),
+            ("--plain", plain),
+        )
+        if given
+    ]
+    if others:
+        what = "it shapes" if len(others) == 1 else "they shape"
+        raise UsageError(
+            f"--raw and {' and '.join(others)} don't go together: --raw prints the recorded "
+            f"JSON whole, and {what} the reassembled view"
+        )
 
 
 def _interactions(file: CassetteFile, index: int | None) -> list[Interaction]:
