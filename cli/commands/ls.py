@@ -34,13 +34,13 @@ class SortKey(StrEnum):
 def command(
     paths: Paths,
     model: Annotated[
-        str | None, typer.Option("--model", help="Only models matching this glob.")
+        str | None, typer.Option("--model", help="Only models matching this glob (any case).")
     ] = None,
     endpoint: Annotated[
-        str | None, typer.Option("--endpoint", help="Only endpoints matching this glob.")
+        str | None, typer.Option("--endpoint", help="Only endpoints matching this glob (any case).")
     ] = None,
     provider: Annotated[
-        str | None, typer.Option("--provider", help="Only this provider (as guessed).")
+        str | None, typer.Option("--provider", help="Only this provider, as guessed (any case).")
     ] = None,
     sort: Annotated[SortKey, typer.Option("--sort", help="Order of the rows.")] = SortKey.file,
     format_: Format = OutputFormat.text,
@@ -56,7 +56,7 @@ def command(
     from functools import partial
     from itertools import tee
 
-    from cli.core.library import Skipped, iter_paths, map_paths, relative_name
+    from cli.core.library import Skipped, iter_paths, map_paths
     from cli.core.transcript.summary import matches_filters, sort_summaries
     from cli.errors import exit_code
     from cli.messages import error_line, note_line, note_nothing_found
@@ -84,7 +84,7 @@ def command(
                 continue
             first = True  # the file's first row shown: it counts the file in the totals
             for summary in result:
-                summary.file = relative_name(path, paths)
+                summary.file = str(path)  # as given, like show: a path that opens
                 if not matches_filters(summary, model=model, endpoint=endpoint, provider=provider):
                     continue
                 if streaming:

@@ -11,6 +11,7 @@ Rules:
 from __future__ import annotations
 
 ELLIPSIS = "…"
+MIDDLE = 8  # the fewest characters of the folders worth keeping around an ellipsis
 
 
 def fit_text(text: str, width: int) -> str:
@@ -28,6 +29,8 @@ def fit_path(path: str, width: int) -> str:
     directory, slash, name = path.rpartition("/")
     if slash and len(name) + 2 <= width:
         room = width - len(name) - 2  # for "…/"
+        if room < MIDDLE:  # a letter or two of the folders tells nothing
+            return f"{ELLIPSIS}/{name}"
         start = directory[: (room + 1) // 2]
         end = directory[len(directory) - room // 2 :] if room // 2 else ""
         return f"{start}{ELLIPSIS}{end}/{name}"
