@@ -559,3 +559,47 @@ def test_a_library_walk_passes_over_json_that_is_not_a_cassette(tmp_path: Path) 
         "errors": 0,
         "passed_over": 2,
     }
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_the_readme_textconv_line_for_a_venv_works_off_the_path(tmp_path: Path) -> None:
+    """The README's line for a virtualenv, run as written from the directory that holds
+    `.venv`: git finds the driver with no `cassette` on its PATH."""
+    [line] = [
+        line
+        for line in (REPO_ROOT / "README.md").read_text().splitlines()
+        if line.startswith("git config diff.cassette.textconv") and ".venv/bin/" in line
+    ]
+    venv = REPO_ROOT / ".venv" / "bin" / "cassette"
+    if not venv.exists():
+        pytest.skip("no .venv/bin/cassette in this checkout")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {"HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1", "PATH": "/usr/bin:/bin"}
+    assert shutil.which("cassette", path=env["PATH"]) is None
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    git("init", "-q")
+    subprocess.run(  # the README's line, in the directory that holds .venv
+        ["bash", "-c", line],
+        cwd=REPO_ROOT,
+        env={**env, "GIT_DIR": str(repo / ".git")},
+        check=True,
+    )
+    assert git("config", "diff.cassette.textconv") == f"{venv} show --plain\n"
+    (repo / ".gitattributes").write_text("*.json diff=cassette\n")
+    shutil.copy(SAMPLES / SOL, repo / "sol.json")
+    git("add", ".")
+    git("commit", "-q", "-m", "record")
+    write(repo / "sol.json", with_text(load(SOL), '"Sol"', '"Helios"'))
+    assert '+The Latin name for the Sun is "Helios".' in git("diff")
