@@ -7,8 +7,6 @@ becomes `\n`), so a name can't break the one-line rule or pass for another name.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
-from pathlib import Path
 
 
 def error_line(text: str, command: str = "cassette") -> None:
@@ -31,18 +29,3 @@ def printable(text: str) -> str:
 def note_line(text: str) -> None:
     sys.stderr.write(" ".join(str(text).split()) + "\n")
     sys.stderr.flush()
-
-
-def note_nothing_found(paths: Iterable[Path], glob: list[str] | None, command: str) -> None:
-    """One line for each directory given in which the walk finds no file to read: an
-    empty directory, or a `--glob` that matches nothing, must not pass in silence."""
-    from cli.core.library import globs, iter_paths
-
-    patterns = list(globs(glob))
-    wanted = ", ".join(patterns[:-1]) + " or " + patterns[-1] if len(patterns) > 1 else patterns[0]
-    for path in paths:
-        if path.is_dir() and next(iter_paths([path], glob), None) is None:
-            error_line(
-                f"no cassettes found under {printable(str(path))} (no file matches {wanted})",
-                command,
-            )

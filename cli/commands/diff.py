@@ -52,8 +52,9 @@ def command(
     """
     from cli.core import pointer
     from cli.core.diff.model import DiffOptions, DiffReport
+    from cli.core.library import nothing_found
     from cli.errors import ReadError, UsageError, exit_code
-    from cli.messages import error_line, note_line, note_nothing_found
+    from cli.messages import error_line, note_line
     from cli.render.console import data_console, progress
 
     for text in ignore or []:
@@ -72,7 +73,8 @@ def command(
     if library:
         from cli.core.diff.library import compare_library, plan_library
 
-        note_nothing_found([old, new], glob, "cassette diff")
+        for reason in nothing_found([old, new], glob):
+            error_line(reason, "cassette diff")
         plan = plan_library(old, new, options, glob)
         quiet = format_ is OutputFormat.json
         with progress(len(plan), "Comparing cassettes", no_color=no_color, quiet=quiet) as bar:

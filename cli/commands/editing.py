@@ -67,13 +67,15 @@ def run_edit_command(
     """Run `edit` over `paths` in `mode`, print the report, return the exit code."""
     from cli.core.edit import pipeline
     from cli.core.edit.interrupt import StopFlag, stop_on_signals
+    from cli.core.library import nothing_found
     from cli.errors import ExitCode, exit_code
-    from cli.messages import note_line, note_nothing_found
+    from cli.messages import error_line, note_line
     from cli.render.console import files_progress
     from cli.render.edits import EditReport
 
     _refuse_output_inside(mode, paths)
-    note_nothing_found(paths, glob, command)
+    for reason in nothing_found(paths, glob):
+        error_line(reason, command)
     if journal is None:
         journal = edit_journal(edit, paths, glob, mode)
     if report is None:

@@ -56,13 +56,14 @@ def command(
     from functools import partial
     from itertools import tee
 
-    from cli.core.library import Skipped, iter_paths, map_paths
+    from cli.core.library import Skipped, iter_paths, map_paths, nothing_found
     from cli.core.transcript.summary import matches_filters, sort_summaries
     from cli.errors import exit_code
-    from cli.messages import error_line, note_line, note_nothing_found
+    from cli.messages import error_line, note_line
     from cli.render.console import files_progress
 
-    note_nothing_found(paths, glob, "cassette ls")
+    for reason in nothing_found(paths, glob):
+        error_line(reason, "cassette ls")
     # One path listed by name is written as it is read, holding no rows; else sorted.
     streaming = sort is SortKey.file and len(paths) == 1
     table = _table(format_, no_color, buffered=streaming)

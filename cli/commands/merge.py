@@ -74,15 +74,17 @@ def command(
     """
     from cli.core.edit.merge import apply, plan_merge
     from cli.core.edit.pipeline import Mode
+    from cli.core.library import nothing_found
     from cli.errors import UsageError, WriteError, exit_code
-    from cli.messages import note_nothing_found
+    from cli.messages import error_line
     from cli.render.console import files_progress, progress
     from cli.render.merge import report
 
     if dry_run and check:
         raise UsageError("use one of --dry-run and --check, not both")
     mode = Mode("dry_run") if dry_run else Mode("check") if check else Mode("output", into)
-    note_nothing_found(sources, glob, "cassette merge")
+    for reason in nothing_found(sources, glob):
+        error_line(reason, "cassette merge")
     quiet = format_ is OutputFormat.json
     read = [into, *sources] if into.is_dir() else sources
     with files_progress(read, glob, "Reading cassettes", no_color=no_color, quiet=quiet) as bar:

@@ -60,13 +60,14 @@ def command(
     alone that isn't a readable cassette as it is (for git textconv).
     """
     from cli.core import formats
-    from cli.core.library import iter_paths, was_named
+    from cli.core.library import iter_paths, nothing_found, was_named
     from cli.errors import CassetteError, NotACassette, ReadError, exit_code
-    from cli.messages import error_line, note_line, note_nothing_found
+    from cli.messages import error_line, note_line
     from cli.render.show import Printer
 
     _refuse_with_raw(raw, format_, choice, plain)
-    note_nothing_found(paths, glob, "cassette show")
+    for reason in nothing_found(paths, glob):
+        error_line(reason, "cassette show")
     several = len(paths) > 1 or any(path.is_dir() for path in paths)
     printer = Printer(format_.value, raw, plain, no_color, several)
     failed = False

@@ -77,10 +77,10 @@ def command(
     or settings.
     """
     from cli.config import validate_settings
-    from cli.core.library import Skipped, iter_paths
+    from cli.core.library import Skipped, iter_paths, nothing_found
     from cli.core.rules import Tally, validate
     from cli.errors import UsageError, exit_code
-    from cli.messages import note_line, note_nothing_found
+    from cli.messages import error_line, note_line
     from cli.render.console import files_progress
 
     settings = validate_settings(
@@ -92,7 +92,8 @@ def command(
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    note_nothing_found(paths, glob, "cassette validate")
+    for reason in nothing_found(paths, glob):
+        error_line(reason, "cassette validate")
     report = _report(format_, no_color, show_info or settings.fail_on == "info")
     tally = Tally()
     machine = format_ is not ReportFormat.text  # json, or annotations in CI
