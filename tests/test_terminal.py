@@ -116,6 +116,18 @@ def test_without_color_the_bar_is_drawn_plain(how: str, library: Path) -> None:
     assert STYLES.search(shown.screen) is None, "no color, bold or dim escapes"
 
 
+def test_show_has_a_bar_only_when_its_output_goes_to_a_file(library: Path, tmp_path) -> None:
+    """On the terminal, the conversations scrolling by are the progress."""
+    written = tmp_path / "all.txt"
+    to_file = run_in_terminal("show", library, "--plain", stdout_to=written)
+    assert to_file.code == 0
+    assert "Reading cassettes" in to_file.text and BAR in to_file.text
+    assert written.read_text().count("==> ") == COUNT
+    on_screen = run_in_terminal("show", library, "--plain")
+    assert on_screen.text.count("==> ") == COUNT
+    assert "Reading cassettes" not in on_screen.text and BAR not in on_screen.screen
+
+
 def test_merge_writes_with_a_bar(library: Path, tmp_path: Path) -> None:
     shown = run_in_terminal("merge", library, "--into", tmp_path / "merged")
     assert shown.code == 0

@@ -71,7 +71,9 @@ def command(
     """Check cassettes for damage, leaked secrets and names replay won't find.
 
     Rules cover structure (S), parts that disagree (C), stream integrity (T), secrets (K)
-    and the library's file names and duplicates (L); the README lists every code. Settings
+    and the library's file names and duplicates (L); the README lists every code. Errors
+    come first, then warnings; info findings, about what replay doesn't care about, are
+    only counted unless --show-info. Settings
     also come from the tool.cassette.validate table of pyproject.toml; flags win. Exit 0:
     nothing at or above --fail-on; 1: findings (an unparseable file is one); 2: bad flags
     or settings.

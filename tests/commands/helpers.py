@@ -9,6 +9,7 @@ import termios
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -57,10 +58,11 @@ def run_in_terminal(
     columns: int = 100,
     pipe_stdout: bool = False,
     cwd: Path | None = None,
+    stdout_to: Path | None = None,
 ) -> Terminal:
-    """`cassette ARGS` as a person runs it: stderr (and stdout, unless `pipe_stdout`) on a
-    pseudo-terminal `columns` wide. The environment is clean of CI and color settings,
-    plus `env`."""
+    """`cassette ARGS` as a person runs it: stderr (and stdout, unless `pipe_stdout` or
+    `stdout_to` a file) on a pseudo-terminal `columns` wide. The environment is clean of
+    CI and color settings, plus `env`."""
     import os
     import pty
     import struct
@@ -71,10 +73,15 @@ def run_in_terminal(
     base.update({"TERM": "xterm-256color", "COLUMNS": str(columns)}, **(env or {}))
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    out: Any = follower
+    if pipe_stdout:
+        out = subprocess.PIPE
+    elif stdout_to is not None:
+        out = stdout_to.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "cli", *map(str, args)],
         stdin=follower,
-        stdout=subprocess.PIPE if pipe_stdout else follower,
+        stdout=out,
         stderr=follower,
         env=base,
         cwd=cwd or REPO_ROOT,
@@ -98,6 +105,8 @@ def run_in_terminal(
         reader.join(timeout=120)
     code = process.wait(timeout=120)
     os.close(leader)
+    if stdout_to is not None:
+        out.close()
     return Terminal(code, b"".join(chunks).decode("utf-8", "replace"), b"".join(piped).decode())
 
 
