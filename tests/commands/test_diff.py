@@ -603,3 +603,17 @@ def test_the_readme_textconv_line_for_a_venv_works_off_the_path(tmp_path: Path) 
     git("commit", "-q", "-m", "record")
     write(repo / "sol.json", with_text(load(SOL), '"Sol"', '"Helios"'))
     assert '+The Latin name for the Sun is "Helios".' in git("diff")
+
+
+def test_a_lone_surrogate_is_shown_escaped(tmp_path: Path) -> None:
+    """A damaged file's key or text may hold a lone surrogate (`\\ud800`): text shows it
+    escaped, JSON escapes it; neither crashes (found by test_fuzz)."""
+    damaged = tmp_path / "damaged.json"
+    text = (SAMPLES / SOL).read_text()
+    damaged.write_text(text.replace('{ "request"', '{ "\\ud800extra": "\\ud800 x", "request"', 1))
+    shown = run("diff", SAMPLES / SOL, damaged)
+    assert shown.exit_code == 1
+    assert "  + \\ud800extra: \\ud800 x\n" in shown.stdout
+    document = json.loads(run("diff", SAMPLES / SOL, damaged, *JSON).stdout)
+    [change] = document["files"][0]["changes"]
+    assert (change["field"], change["new"]) == ("\ud800extra", "\ud800 x")
