@@ -6,8 +6,10 @@ time; Rich, deepdiff and the core logic load inside the command that needs them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import io
 import sys
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
@@ -40,6 +42,7 @@ class CassetteGroup(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, **extra: Any) -> Any:
         extra["standalone_mode"] = False
+        _tolerant_stdout()
         try:
             code = super().main(args=args, **extra)
         except typer.TyperException as exc:  # bad flags, missing arguments (click's errors)
@@ -65,10 +68,18 @@ class CassetteGroup(TyperGroup):
         sys.exit(int(code or 0))
 
 
+def _tolerant_stdout() -> None:
+    """A damaged file's strings may hold a lone surrogate (`\ud800`), which UTF-8 can't
+    encode: stdout writes it escaped, as stderr does, rather than failing mid-output."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, io.UnsupportedOperation):
+            reconfigure(errors="backslashreplace")
+
+
 def quiet_broken_pipe() -> int:
     """`cassette show DIR | head -1`: the reader left, which is no failure. Say nothing,
     exit 0, and point stdout at /dev/null so that Python's last flush can't complain."""
-    import contextlib
     import os
 
     devnull = os.open(os.devnull, os.O_WRONLY)

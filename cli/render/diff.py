@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
 from rich.console import Group, RenderableType
 from rich.text import Text
 
@@ -35,6 +34,7 @@ from cli.core.diff.model import (
     DiffReport,
     FileDiff,
 )
+from cli.render import json_text
 
 VALUE_WIDTH = 120
 DIFFER_CONTEXT = 40  # characters kept before the first difference of two long values
@@ -50,10 +50,7 @@ def diff_json(report: DiffReport, options: DiffOptions, *, stat: bool = False) -
     document = report.to_json(options)
     if stat:
         del document["files"]
-    try:
-        return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
-    except TypeError:  # a lone surrogate (a damaged file): JSON escapes it, orjson won't
-        return json.dumps(document, indent=2)
+    return json_text.dumps(document, indent=True)
 
 
 def summary_line(report: DiffReport) -> Text:
@@ -100,7 +97,7 @@ def _file_line(item: FileDiff, library: bool) -> Text:
         line.append(f"{status:<9}", style=STATUS_STYLES.get(status, "cyan"))
     else:
         line.append(f"{status}: ", style=STATUS_STYLES.get(status, "cyan"))
-    line.append(_shown(names or ""), style="bold")
+    line.append(names or "", style="bold")
     if item.renamed and item.status == CHANGED:
         line.append("  (renamed)", style="cyan")
     return line
@@ -116,7 +113,7 @@ def _changes(item: FileDiff, markers: bool, indent: str) -> list[Text]:
         if change.path is not None or (change.kind == MORE and change.field == group):
             if change.field != group:
                 group = change.field
-                lines.append(Text(f"{indent}  {_shown(change.field)}"))
+                lines.append(Text(f"{indent}  {change.field}"))
             name = change.path or ""
             lines.append(_change_line(change, name, indent + "    ", markers, as_json=True))
         else:
@@ -134,7 +131,7 @@ def _change_line(change: Change, name: str, indent: str, markers: bool, as_json:
     sign, color = SIGNS.get(change.kind, ("?", "cyan"))
     line = Text(indent)
     line.append(f"{sign} ", style=color)
-    line.append(f"{_shown(name)}: " if name else "(document): ")
+    line.append(f"{name}: " if name else "(document): ")
     if change.words is not None:
         return line.append_text(_words(change.words, markers))
     if change.kind == ADDED:
@@ -155,7 +152,7 @@ def _words(script: list[tuple[str, str]], markers: bool) -> Text:
     text = Text()
     last = len(script) - 1
     for position, (op, raw) in enumerate(script):
-        words = _shown(raw.replace("\n", "⏎"))  # one change, one line: newlines shown
+        words = raw.replace("\n", "⏎")  # one change, one line: newlines shown, not broken
         if op == "=":
             text.append(_elide(words, head=position > 0, tail=position < last))
         elif op == "-":
@@ -186,13 +183,8 @@ def _value(value: Any, as_json: bool) -> str:
 
 def _text(value: Any, as_json: bool) -> str:
     if isinstance(value, str) and not as_json:
-        return _shown(" ".join(value.split()) if "\n" in value else value)
-    return _shown(json.dumps(value, ensure_ascii=False))
-
-
-def _shown(text: str) -> str:
-    """`text` as it can be printed: a lone surrogate (from a damaged file) as `\\ud800`."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+        return " ".join(value.split()) if "\n" in value else value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _values(old: Any, new: Any, as_json: bool) -> tuple[str, str]:

@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from cli.core.edit.pipeline import FileResult, Mode
 from cli.messages import error_line, note_line
 from cli.options import OutputFormat, ReportFormat
+from cli.render import json_text
 from cli.render.github import workflow_command
 
 
@@ -108,7 +107,7 @@ class EditReport:
             if interrupted:
                 document["interrupted"] = interrupted
             document["files"] = [_result_json(result) for result in self.results]
-            print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode(), flush=True)
+            print(json_text.dumps(document, indent=True), flush=True)
             return
         sys.stdout.flush()  # the file lines first, all of them, even when stopped early
         counts = self.counts

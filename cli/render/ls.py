@@ -24,10 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, TextIO
 
-import orjson
-
 from cli.core.transcript.summary import Summary
 from cli.messages import printable
+from cli.render import json_text
 from cli.render.fit import fit_path, fit_text
 
 MESSAGE_WIDTH = 48
@@ -40,7 +39,6 @@ SHRINKS = {"file": 28, "model": 16, "endpoint": 12, MESSAGE: 20}  # narrowest wi
 DROPPED = (MESSAGE, "finish", "stream", "choices", "chunks", "endpoint", "in", "out", "model")
 GAP = 2
 Row = tuple[dict[str, str], str]  # the cells of the columns, and the message
-JSON_OPTIONS = orjson.OPT_INDENT_2
 
 
 @dataclass
@@ -87,7 +85,7 @@ def ls_json(rows: list[Summary]) -> str:
         "cassettes": [row.to_json() for row in rows],
         "totals": totals(rows),
     }
-    return orjson.dumps(document, option=JSON_OPTIONS).decode()
+    return json_text.dumps(document, indent=True)
 
 
 def render_lines(rows: list[Summary], width: int | None = None) -> list[str]:
@@ -180,7 +178,7 @@ class JsonRows:
 
 
 def _indented(value: Any, indent: str) -> str:
-    return orjson.dumps(value, option=JSON_OPTIONS).decode().replace("\n", "\n" + indent)
+    return json_text.dumps(value, indent=True).replace("\n", "\n" + indent)
 
 
 def _header() -> Row:

@@ -17,7 +17,6 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-import orjson
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markup import escape
 from rich.panel import Panel
@@ -30,6 +29,7 @@ from cli.core.transcript.model import Choice, Transcript
 from cli.core.transcript.request import RequestView
 from cli.core.transcript.summary import Summary
 from cli.messages import printable
+from cli.render import json_text
 from cli.render.fit import fit_path
 from cli.render.show_plain import (
     as_text,
@@ -345,7 +345,8 @@ class Printer:
         if self.json:
             self._json(summary, request, transcript)
         elif self.raw and self.exact_bytes:  # not a colour terminal: JSON, never wrapped
-            self.exact(json.dumps(data, indent=2, ensure_ascii=False).encode() + b"\n")
+            text = json.dumps(data, indent=2, ensure_ascii=False)  # a lone surrogate: escaped
+            self.exact(text.encode("utf-8", "backslashreplace") + b"\n")
         elif self.raw:
             self.console.print(render_raw(data))
         elif self.plain:
@@ -373,5 +374,5 @@ class Printer:
             self.console.print(render_rich_response(transcript, facts=summary))
 
     def _json(self, summary: Summary, request: RequestView, transcript: Transcript) -> None:
-        line = orjson.dumps(show_json(summary, request, transcript), default=str)
-        sys.stdout.write(line.decode() + "\n")
+        line = json_text.dumps(show_json(summary, request, transcript), default=str)
+        sys.stdout.write(line + "\n")

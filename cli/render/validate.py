@@ -23,8 +23,6 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-import orjson
-
 from cli.core.rules import (
     ERROR,
     INFO,
@@ -36,6 +34,7 @@ from cli.core.rules import (
     finding_json,
     rule_by_code,
 )
+from cli.render import json_text
 from cli.render.github import workflow_command
 
 STYLES = {ERROR: "\x1b[1;31m", WARNING: "\x1b[33m", INFO: "\x1b[36m"}
@@ -119,11 +118,11 @@ class JsonReport(_Stream):
     def file(self, path: Path, findings: list[Finding]) -> None:
         for finding in findings:
             separator = ",\n" if self.count else "\n"
-            self.stream.write(separator + orjson.dumps(finding_json(finding)).decode())
+            self.stream.write(separator + json_text.dumps(finding_json(finding)))
             self.count += 1
 
     def finish(self, tally: Tally, settings: Settings) -> None:
-        summary = orjson.dumps(tally.to_json(settings)).decode()
+        summary = json_text.dumps(tally.to_json(settings))
         self.stream.write(("\n" if self.count else "") + f'], "summary": {summary}}}\n')
         self.stream.flush()
 

@@ -617,3 +617,20 @@ def test_a_lone_surrogate_is_shown_escaped(tmp_path: Path) -> None:
     document = json.loads(run("diff", SAMPLES / SOL, damaged, *JSON).stdout)
     [change] = document["files"][0]["changes"]
     assert (change["field"], change["new"]) == ("\ud800extra", "\ud800 x")
+
+
+def test_a_lone_surrogate_reaches_a_real_stdout_escaped(tmp_path: Path) -> None:
+    """Through a real UTF-8 pipe, not the test runner's buffer: stdout must not refuse
+    the character mid-output (it writes `\\ud800`, as stderr does)."""
+    damaged = tmp_path / "damaged.json"
+    text = (SAMPLES / SOL).read_text()
+    damaged.write_text(text.replace('{ "request"', '{ "\\ud800extra": "\\ud800 x", "request"', 1))
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "diff", str(SAMPLES / SOL), str(damaged)],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert b"  + \\ud800extra: \\ud800 x\n" in done.stdout
+    assert b"Traceback" not in done.stderr
