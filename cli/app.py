@@ -8,18 +8,31 @@ load inside the command that needs them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import io
 import sys
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from cli import __version__
 from cli.errors import CassetteError, ExitCode
 from cli.messages import error_line
+
+
+def _plain_help() -> None:
+    """NO_COLOR: help without color, and without bold or dim either (typer's console keeps
+    those under Rich's own no-color)."""
+    import os
+
+    if os.environ.get("NO_COLOR", "") != "":
+        from typer import rich_utils
+
+        rich_utils.COLOR_SYSTEM = None
 
 
 class CassetteGroup(TyperGroup):
@@ -34,8 +47,13 @@ class CassetteGroup(TyperGroup):
             self.commands[cmd_name] = _build(cmd_name)
         return super().get_command(ctx, cmd_name)
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _plain_help()
+        super().format_help(ctx, formatter)
+
     def main(self, args: Sequence[str] | None = None, **extra: Any) -> Any:
         extra["standalone_mode"] = False
+        _tolerant_stdout()
         try:
             code = super().main(args=args, **extra)
         except typer.TyperException as exc:  # bad flags, missing arguments (click's errors)
@@ -51,16 +69,33 @@ class CassetteGroup(TyperGroup):
             error_line("interrupted")
             code = ExitCode.INTERRUPTED
         except BrokenPipeError:
-            code = _quiet_broken_pipe()
+            code = quiet_broken_pipe()
+        except SystemExit as exc:
+            # Rich, on a reader gone, exits 1 by itself (`Console.on_broken_pipe`), from
+            # the `except BrokenPipeError` that caught it: help, show, diff output.
+            if not isinstance(exc.__context__, BrokenPipeError):
+                raise
+            code = quiet_broken_pipe()
         sys.exit(int(code or 0))
 
 
-def _quiet_broken_pipe() -> int:
-    """`cassette ls | head`: the reader left; say nothing and don't let Python complain."""
+def _tolerant_stdout() -> None:
+    """A damaged file's strings may hold a lone surrogate (`\ud800`), which UTF-8 can't
+    encode: stdout writes it escaped, as stderr does, rather than failing mid-output."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, io.UnsupportedOperation):
+            reconfigure(errors="backslashreplace")
+
+
+def quiet_broken_pipe() -> int:
+    """`cassette show DIR | head -1`: the reader left, which is no failure. Say nothing,
+    exit 0, and point stdout at /dev/null so that Python's last flush can't complain."""
     import os
 
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    with contextlib.suppress(OSError, ValueError):  # stdout is no real file (a test's)
+        os.dup2(devnull, sys.stdout.fileno())
     return ExitCode.OK
 
 
@@ -78,18 +113,51 @@ app = typer.Typer(
 
 def guarded(function: Callable[..., int | None], name: str) -> Callable[..., None]:
     """Run a command; its return value, or the CassetteError it raises, is the exit code.
-    An error that names no file names the command instead."""
+    An error that names no file names the command instead. A reader that stops reading
+    (`| head -1`) ends the command quietly with 0; it is caught here because typer would
+    turn it into exit 1."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             code = function(*args, **kwargs)
+            sys.stdout.flush()  # a reader gone shows here, not in Python's exit flush
         except CassetteError as exc:
             error_line(str(exc), "cassette" if exc.path else f"cassette {name}")
             code = exc.exit_code
+        except BrokenPipeError:
+            code = quiet_broken_pipe()
         raise typer.Exit(int(code or 0))
 
     return wrapper
+
+
+class CassetteCommand(TyperCommand):
+    """A command whose usage line names its arguments as people write them:
+    `cassette show [OPTIONS] PATHS...`, not typer's `{paths}...`."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _plain_help()
+        super().format_help(ctx, formatter)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                continue
+            piece = (param.metavar or param.name or "").upper()
+            piece += "..." if param.nargs != 1 else ""
+            pieces.append(piece if param.required else f"[{piece}]")
+        return pieces
+
+
+def paragraphs(text: str) -> str:
+    """A docstring as paragraphs of one line each: Rich wraps them to the terminal, where
+    the docstring's own line breaks would leave one-word stubs at 80 columns."""
+    import inspect
+
+    blocks = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(" ".join(block.split()) for block in blocks)
 
 
 def _build(name: str) -> Any:
@@ -97,9 +165,13 @@ def _build(name: str) -> Any:
     module = importlib.import_module(COMMANDS[name])
     examples = "\n\n".join(f"$ {example}" for example in module.EXAMPLES)
     single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-    single.command(name=name, epilog=f"Examples:\n\n{examples}", no_args_is_help=True)(
-        guarded(module.command, name)
-    )
+    single.command(
+        name=name,
+        cls=CassetteCommand,
+        help=paragraphs(module.command.__doc__ or ""),
+        epilog=f"Examples:\n\n{examples}",
+        no_args_is_help=True,
+    )(guarded(module.command, name))
     return typer.main.get_command(single)
 
 
@@ -140,7 +212,11 @@ def _register_cache() -> None:
     examples = "\n\n".join(f"$ {example}" for example in cache.EXAMPLES)
     group = typer.Typer(help=cache.HELP, epilog=f"Examples:\n\n{examples}", no_args_is_help=True)
     for function in (cache.info, cache.clear):
-        group.command(epilog=f"Examples:\n\n{examples}")(guarded(function, "cache"))
+        group.command(
+            cls=CassetteCommand,
+            help=paragraphs(function.__doc__ or ""),
+            epilog=f"Examples:\n\n{examples}",
+        )(guarded(function, "cache"))
     app.add_typer(group, name="cache")
 
 

@@ -49,9 +49,11 @@ def state(root: Path) -> dict[str, tuple[bytes, int]]:
     return found
 
 
-def ls_files(*args: str | Path) -> tuple[list[str], object]:
-    result = run("ls", *args, "--format", "json")
-    return [row["file"] for row in json.loads(result.stdout)["cassettes"]], result
+def ls_files(root: str | Path, *args: str | Path) -> tuple[list[str], object]:
+    """The files `ls ROOT` lists, relative to ROOT (it prints them as given: under ROOT)."""
+    result = run("ls", root, *args, "--format", "json")
+    rows = json.loads(result.stdout)["cassettes"]
+    return [Path(row["file"]).relative_to(root).as_posix() for row in rows], result
 
 
 def one_line_errors(stderr: str) -> list[str]:
@@ -194,7 +196,7 @@ def test_unreadable_files_and_directories_are_reported_not_skipped(
     )
     assert ls["exit"] == 2
     rows = [row["file"] for row in json.loads(ls["stdout"])["cassettes"]]
-    assert rows == ["a.json", "z.json"]
+    assert rows == ["lib/a.json", "lib/z.json"]
     errors = one_line_errors(ls["stderr"])
     assert any("secret.json" in e and "permission denied" in e for e in errors)
     assert any("private" in e and "cannot be read" in e for e in errors), errors

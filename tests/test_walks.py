@@ -47,7 +47,7 @@ def note(root: Path) -> str:
     ],
 )
 def test_commands_pass_over_it_with_one_note(library: Path, args: tuple[str, ...], code: int):
-    without = library.parent / "without"
+    without = library.parent / "without-ci0"  # as long as "integration": ls aligns the same
     shutil.copytree(library, without)
     (without / "ci_matrix.json").unlink()
     expected = run(*args, without)
@@ -86,3 +86,61 @@ def test_named_it_is_judged(library: Path) -> None:
     assert {f["code"] for f in findings} == {"S003"}
     assert run("ls", named).exit_code == 2
     assert run("diff", named, named).exit_code == 0  # the same bytes: nothing to parse
+
+
+# nothing found (issue 15) ------------------------------------------------------------
+
+NOTHING = [
+    ("show",),
+    ("ls",),
+    ("validate",),
+    ("scrub", "--check"),
+    ("normalize", "--check"),
+    ("retime", "--epoch", "--check"),
+    ("rename-model", "a", "b", "--check"),
+]
+
+
+@pytest.mark.parametrize("args", NOTHING, ids=lambda args: args[0])
+def test_an_empty_directory_is_said(args: tuple[str, ...], tmp_path: Path) -> None:
+    """A typo in CI must show: an empty directory is named on stderr (exit 0)."""
+    from tests.message_rules import problems
+
+    empty = tmp_path / "recordings"
+    empty.mkdir()
+    result = run(*args, empty)
+    assert result.exit_code == 0
+    line = (
+        f"cassette {args[0]}: no cassettes found under {empty} "
+        "(no file matches *.json, *.yaml or *.yml)"
+    )
+    assert result.stderr.splitlines()[0] == line
+    assert problems(line) == []
+
+
+@pytest.mark.parametrize("args", NOTHING, ids=lambda args: args[0])
+def test_a_glob_that_matches_nothing_is_said(
+    args: tuple[str, ...], library: Path, tmp_path: Path
+) -> None:
+    result = run(*args, library, "--glob", "*.jsn")
+    assert result.exit_code == 0
+    assert (
+        f"cassette {args[0]}: no cassettes found under {library} (no file matches *.jsn)"
+        in result.stderr.splitlines()
+    )
+    # A directory with something to read says nothing of the kind.
+    assert "no cassettes found" not in run(*args, library).stderr
+
+
+def test_diff_and_merge_say_it_of_each_directory(library: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    diff = run("diff", empty, library)
+    assert diff.stderr.splitlines()[0].startswith(
+        f"cassette diff: no cassettes found under {empty}"
+    )
+    merged = run("merge", empty, library, "--into", tmp_path / "merged", "--dry-run")
+    assert merged.stderr.splitlines()[0].startswith(
+        f"cassette merge: no cassettes found under {empty}"
+    )
+    assert merged.exit_code == 0

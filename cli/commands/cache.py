@@ -20,13 +20,12 @@ HELP = (
 
 def info(format_: Format = OutputFormat.text) -> int:
     """Show where the result cache is, its size, and its entries by kind."""
-    import orjson
-
     from cli.core import cache
+    from cli.render import json_text
 
     described = cache.info()
     if format_ is OutputFormat.json:
-        print(orjson.dumps(described, option=orjson.OPT_INDENT_2).decode())
+        print(json_text.dumps(described, indent=True))
         return 0
     entries = described["entries"]
     print(f"path:    {described['path']}")

@@ -23,7 +23,11 @@ def command(
     new: Annotated[Path, typer.Argument(help="The new cassette, or directory of cassettes.")],
     strict: Annotated[
         bool,
-        typer.Option("--strict", help="Compare the raw JSON: ids, times, chunking, formatting."),
+        typer.Option(
+            "--strict",
+            help="Also compare the raw JSON (ids, times, chunking, formatting), listed below "
+            "the changes in meaning.",
+        ),
     ] = False,
     ignore: Annotated[
         list[str] | None,
@@ -48,6 +52,7 @@ def command(
     """
     from cli.core import pointer
     from cli.core.diff.model import DiffOptions, DiffReport
+    from cli.core.library import nothing_found
     from cli.errors import ReadError, UsageError, exit_code
     from cli.messages import error_line, note_line
     from cli.render.console import data_console, progress
@@ -68,8 +73,11 @@ def command(
     if library:
         from cli.core.diff.library import compare_library, plan_library
 
+        for reason in nothing_found([old, new], glob):
+            error_line(reason, "cassette diff")
         plan = plan_library(old, new, options, glob)
-        with progress(len(plan), "Comparing cassettes") as bar:
+        quiet = format_ is OutputFormat.json
+        with progress(len(plan), "Comparing cassettes", no_color=no_color, quiet=quiet) as bar:
             for result in compare_library(plan, options):
                 report.add(result)
                 bar.advance()

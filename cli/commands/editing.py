@@ -71,11 +71,15 @@ def run_edit_command(
     from cli.core.edit import pipeline
     from cli.core.edit.journal import describe
     from cli.core.interrupt import StopFlag, stop_on_signals
+    from cli.core.library import nothing_found
     from cli.errors import ExitCode, exit_code
-    from cli.messages import note_line
+    from cli.messages import error_line, note_line
+    from cli.render.console import files_progress
     from cli.render.edits import EditReport
 
     _refuse_output_inside(mode, paths)
+    for reason in nothing_found(paths, glob):
+        error_line(reason, command)
     if journal is None:
         journal = edit_journal(edit, paths, glob, mode)
     if report is None:
@@ -90,12 +94,15 @@ def run_edit_command(
     kind = f"{command.removeprefix('cassette ')} --check"
     enabled = mode.name == "check" and not no_cache
     store = ResultCache(kind, describe(edit), enabled=enabled)
+    quiet = format_ != OutputFormat.text  # json, or scrub's annotations
+    bar = files_progress(paths, glob, _doing(mode), no_color=no_color, quiet=quiet)
     # To the end: a signal after the last file stops nothing.
-    with stop_on_signals(stop), store:
+    with stop_on_signals(stop), store, bar as bar:
         for result in pipeline.run(
             edit, paths, mode, glob=glob, masker=masker, stop=stop, journal=journal, store=store
         ):
             report.add(result)
+            bar.advance()
         report.finish(interrupted=stop.name if stop.cut else None)
         # The journal stays for a rerun while there is work left and work done to skip.
         unfinished = stop.cut or report.counts["failed"]
@@ -110,6 +117,11 @@ def run_edit_command(
             "failed files are fixed, run the same command again to finish"
         )
     return exit_code(failed=report.failed, findings=report.findings)
+
+
+def _doing(mode: Any) -> str:
+    """The progress bar's label: what the run does to the files."""
+    return "Checking cassettes" if mode.name in ("check", "dry_run") else "Editing cassettes"
 
 
 def _resume_note(signal_name: str, mode: Any, journal: Any) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -35,13 +34,13 @@ class SortKey(StrEnum):
 def command(
     paths: Paths,
     model: Annotated[
-        str | None, typer.Option("--model", help="Only models matching this glob.")
+        str | None, typer.Option("--model", help="Only models matching this glob (any case).")
     ] = None,
     endpoint: Annotated[
-        str | None, typer.Option("--endpoint", help="Only endpoints matching this glob.")
+        str | None, typer.Option("--endpoint", help="Only endpoints matching this glob (any case).")
     ] = None,
     provider: Annotated[
-        str | None, typer.Option("--provider", help="Only this provider (as guessed).")
+        str | None, typer.Option("--provider", help="Only this provider, as guessed (any case).")
     ] = None,
     sort: Annotated[SortKey, typer.Option("--sort", help="Order of the rows.")] = SortKey.file,
     format_: Format = OutputFormat.text,
@@ -55,28 +54,26 @@ def command(
     tokens, finish reasons and the first user message. A file of several interactions (a
     VCR cassette) has a row for each, its name on the first. Filters narrow the list.
     """
-    import sys
     from functools import partial
 
     from cli.core.cache import ResultCache
-    from cli.core.library import Skipped, iter_paths, map_cached, namer
+    from cli.core.library import Skipped, iter_paths, map_cached, nothing_found
     from cli.core.transcript.summary import matches_filters, sort_summaries
     from cli.errors import exit_code
     from cli.messages import error_line, note_line
-    from cli.render.console import progress
+    from cli.render.console import files_progress
 
+    for reason in nothing_found(paths, glob):
+        error_line(reason, "cassette ls")
     # One path listed by name is written as it is read, holding no rows; else sorted.
     streaming = sort is SortKey.file and len(paths) == 1
     table = _table(format_, no_color, buffered=streaming)
-    total = sum(1 for _ in iter_paths(paths, glob)) if sys.stderr.isatty() else 0
     rows: list[tuple[Summary, bool]] = []
     failed = False
-    with (
-        progress(total, "Reading cassettes") as bar,
-        ResultCache("ls", enabled=not no_cache) as store,
-    ):
+    quiet = format_ is OutputFormat.json
+    bar = files_progress(paths, glob, "Reading cassettes", no_color=no_color, quiet=quiet)
+    with bar as bar, ResultCache("ls", enabled=not no_cache) as store:
         worker = partial(summarize_path, given=tuple(paths))
-        name_of = namer(paths)
         found = iter_paths(paths, glob)
         cached = map_cached(worker, found, store, encode=to_record, decode=from_record, given=paths)
         for path, result in cached:
@@ -90,7 +87,7 @@ def command(
                 continue
             first = True  # the file's first row shown: it counts the file in the totals
             for summary in result:
-                summary.file = name_of(path)
+                summary.file = str(path)  # as given, like show: a path that opens
                 if not matches_filters(summary, model=model, endpoint=endpoint, provider=provider):
                     continue
                 if streaming:
@@ -113,10 +110,12 @@ def _table(format_: OutputFormat, no_color: bool, buffered: bool):  # -> TextTab
 
     if format_ is OutputFormat.json:
         return JsonRows()
+    from cli.render.console import color_off
+
     tty = sys.stdout.isatty()
     return TextTable(
         width=shutil.get_terminal_size().columns if tty else None,
-        bold=tty and not no_color and "NO_COLOR" not in os.environ,
+        bold=tty and not color_off(no_color),
         buffered=BUFFERED if buffered else None,
     )
 

@@ -74,18 +74,28 @@ def command(
     """
     from cli.core.edit.merge import apply, plan_merge
     from cli.core.edit.pipeline import Mode
+    from cli.core.library import nothing_found
     from cli.errors import UsageError, WriteError, exit_code
+    from cli.messages import error_line
+    from cli.render.console import files_progress, progress
     from cli.render.merge import report
 
     if dry_run and check:
         raise UsageError("use one of --dry-run and --check, not both")
     mode = Mode("dry_run") if dry_run else Mode("check") if check else Mode("output", into)
-    plan = plan_merge(sources, into, on_conflict.value, combine_model_lists, glob)
+    for reason in nothing_found(sources, glob):
+        error_line(reason, "cassette merge")
+    quiet = format_ is OutputFormat.json
+    read = [into, *sources] if into.is_dir() else sources
+    with files_progress(read, glob, "Reading cassettes", no_color=no_color, quiet=quiet) as bar:
+        plan = plan_merge(sources, into, on_conflict.value, combine_model_lists, glob, bar.advance)
     blocked = bool(plan.errors or plan.unresolved)
     written, write_error = False, None
     if mode.writes and not blocked:
+        total = len(plan.writes)
         try:
-            apply(plan)
+            with progress(total, "Writing cassettes", no_color=no_color, quiet=quiet) as bar:
+                apply(plan, bar.advance)
             written = True
         except WriteError as exc:
             write_error = str(exc)

@@ -32,7 +32,7 @@ def command(
         typer.Option(
             "--raw",
             help="The recorded JSON (VCR: bodies decoded): highlighted on a terminal, else "
-            "as it is.",
+            "as it is. Not with --format json, --choice or --plain.",
         ),
     ] = False,
     plain: Annotated[
@@ -59,44 +59,94 @@ def command(
     interactions. Several paths are shown one after another. --plain prints a file named
     alone that isn't a readable cassette as it is (for git textconv).
     """
-    from cli.core import formats
-    from cli.core.library import iter_paths, was_named
-    from cli.errors import CassetteError, NotACassette, ReadError, exit_code
-    from cli.messages import error_line, note_line
+    import sys
+
+    from cli.core.library import iter_paths, nothing_found
+    from cli.errors import exit_code
+    from cli.messages import error_line
+    from cli.render.console import files_progress
     from cli.render.show import Printer
 
-    printer = Printer(format_.value, raw, plain, no_color)
+    _refuse_with_raw(raw, format_, choice, plain)
+    for reason in nothing_found(paths, glob):
+        error_line(reason, "cassette show")
+    several = len(paths) > 1 or any(path.is_dir() for path in paths)
+    printer = Printer(format_.value, raw, plain, no_color, several)
+    # On the terminal the conversations scrolling by are the progress; written to a file,
+    # a bar says how far the run is.
+    quiet = format_ is OutputFormat.json or sys.stdout.isatty()
     failed = False
-    for path in iter_paths(paths, glob):
-        try:
-            # A big file is read a part at a time, except to show its raw JSON.
-            with formats.read(path, lazy=not raw) as file:
-                chosen = _interactions(file, interaction)
-                own_bytes = formats.raw_text(file) if printer.exact_bytes else None
-                if own_bytes is not None and interaction is None:
-                    printer.exact(own_bytes)
-                    continue
-                file_facts = formats.facts(file)
-                if file_facts and interaction is None:
-                    printer.file_header(str(path), file_facts)
-                for one in chosen:
-                    _show(printer, file, one, choice, several=bool(file_facts))
-        except NotACassette as exc:
-            if not was_named(path, paths):  # ci_matrix.json, mkdocs.yml among the cassettes
-                note_line(exc.note())
-            elif not (plain and printer.unchanged(path)):
-                error_line(str(exc))
-                failed = True
-        except ReadError as exc:
-            # git's textconv must always get something to diff: a file named alone that
-            # can't be read as a cassette is printed as it is.
-            if not (plain and was_named(path, paths) and printer.unchanged(path)):
-                error_line(str(exc))
-                failed = True
-        except CassetteError as exc:
-            error_line(str(exc))
-            failed = True
+    with files_progress(paths, glob, "Reading cassettes", no_color=no_color, quiet=quiet) as bar:
+        for path in iter_paths(paths, glob):
+            failed |= not _show_file(printer, path, paths, interaction, choice)
+            bar.advance()
     return exit_code(failed=failed)
+
+
+def _show_file(
+    printer: Printer, path: Path, paths: list[Path], interaction: int | None, choice: int | None
+) -> bool:
+    """One file, every interaction or the one asked for; False when it failed (said on
+    stderr). A file a walk found that isn't a cassette is passed over with a note."""
+    from cli.core import formats
+    from cli.core.library import was_named
+    from cli.errors import CassetteError, NotACassette, ReadError
+    from cli.messages import error_line, note_line
+
+    try:
+        # A big file is read a part at a time, except to show its raw JSON.
+        with formats.read(path, lazy=not printer.raw) as file:
+            chosen = _interactions(file, interaction)
+            printer.file_name(str(path))  # --plain over several files: which one
+            own_bytes = formats.raw_text(file) if printer.exact_bytes else None
+            if own_bytes is not None and interaction is None:
+                printer.exact(own_bytes)
+                return True
+            file_facts = formats.facts(file)
+            if file_facts and interaction is None:
+                printer.file_header(str(path), file_facts)
+            for one in chosen:
+                _show(printer, file, one, choice, several=bool(file_facts))
+    except NotACassette as exc:
+        if not was_named(path, paths):  # ci_matrix.json, mkdocs.yml among the cassettes
+            note_line(exc.note())
+        elif not (printer.plain and printer.unchanged(path)):
+            error_line(str(exc))
+            return False
+    except ReadError as exc:
+        # git's textconv must always get something to diff: a file named alone that
+        # can't be read as a cassette is printed as it is.
+        if not (printer.plain and was_named(path, paths) and printer.unchanged(path)):
+            error_line(str(exc))
+            return False
+    except CassetteError as exc:
+        error_line(str(exc))
+        return False
+    return True
+
+
+def _refuse_with_raw(raw: bool, format_: OutputFormat, choice: int | None, plain: bool) -> None:
+    """--raw prints what was recorded, whole: the flags that shape the reassembled view
+    would be ignored, so they are refused rather than dropped in silence."""
+    from cli.errors import UsageError
+
+    if not raw:
+        return
+    others = [
+        flag
+        for flag, given in (
+            ("--format json", format_ is OutputFormat.json),
+            ("--choice", choice is not None),
+            ("--plain", plain),
+        )
+        if given
+    ]
+    if others:
+        what = "it shapes" if len(others) == 1 else "they shape"
+        raise UsageError(
+            f"--raw and {' and '.join(others)} don't go together: --raw prints the recorded "
+            f"JSON whole, and {what} the reassembled view"
+        )
 
 
 def _interactions(file: CassetteFile, index: int | None) -> list[Interaction]:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,7 +13,7 @@ from cli.options import Glob, HashScheme, NoCache, NoColor, Paths, ReportFormat
 EXAMPLES = [
     "cassette validate sample_cassettes",
     "cassette validate sample_cassettes --select K,T --fail-on warning",
-    "cassette validate sample_cassettes --format github --ignore C005",
+    "cassette validate sample_cassettes --show-info --ignore L004",
 ]
 
 
@@ -60,6 +57,14 @@ def command(
             "--format", "-f", help="text for people, json for programs, github for Actions."
         ),
     ] = ReportFormat.text,
+    show_info: Annotated[
+        bool,
+        typer.Option(
+            "--show-info",
+            help="List info findings too (what replay doesn't care about); otherwise text "
+            "and github only count them. JSON always lists them.",
+        ),
+    ] = False,
     no_color: NoColor = False,
     glob: Glob = None,
     no_cache: NoCache = False,
@@ -68,17 +73,19 @@ def command(
 
     Rules cover structure (S), parts that disagree (C), stream integrity (T), secrets (K),
     the library's file names and duplicates (L) and VCR cassettes (V); the README lists
-    every code. Settings
+    every code. Errors come first, then warnings; info findings, about what replay doesn't
+    care about, are only counted unless --show-info. Settings
     also come from the tool.cassette.validate table of pyproject.toml; flags win. Exit 0:
     nothing at or above --fail-on; 1: findings (an unparseable file is one); 2: bad flags
     or settings.
     """
     from cli.config import validate_settings
     from cli.core.cache import ResultCache
-    from cli.core.library import Skipped, iter_paths
+    from cli.core.library import Skipped, iter_paths, nothing_found
     from cli.core.rules import Tally, validate
     from cli.errors import UsageError, exit_code
-    from cli.messages import note_line
+    from cli.messages import error_line, note_line
+    from cli.render.console import files_progress
 
     settings = validate_settings(
         select,
@@ -89,10 +96,14 @@ def command(
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    report = _report(format_, no_color)
+    for reason in nothing_found(paths, glob):
+        error_line(reason, "cassette validate")
+    report = _report(format_, no_color, show_info or settings.fail_on == "info")
     tally = Tally()
+    machine = format_ is not ReportFormat.text  # json, or annotations in CI
+    bar = files_progress(paths, glob, "Validating cassettes", no_color=no_color, quiet=machine)
     store = ResultCache("validate", settings, enabled=not no_cache)
-    with _progress(paths, glob) as bar, store:
+    with bar as bar, store:
         for path, findings in validate(iter_paths(paths, glob), settings, tuple(paths), store):
             bar.advance()
             if isinstance(findings, Skipped):  # JSON a walk found that isn't a cassette
@@ -104,29 +115,16 @@ def command(
     return exit_code(findings=tally.failed(settings))
 
 
-def _report(format_: ReportFormat, no_color: bool):  # -> a report of cli.render.validate
+def _report(format_: ReportFormat, no_color: bool, show_info: bool):  # -> a report
+    """The report of `cli.render.validate` for the format. Info findings are listed when
+    asked, or when they fail the run (`--fail-on info`): what fails is always shown."""
     from cli.render import validate as render
 
     if format_ is ReportFormat.json:
         return render.JsonReport()
     if format_ is ReportFormat.github:
-        return render.GithubReport()
-    color = sys.stdout.isatty() and not no_color and "NO_COLOR" not in os.environ
-    return render.TextReport(color)
+        return render.GithubReport(show_info=show_info)
+    from cli.render.console import color_off
 
-
-def _progress(paths: list[Path], glob: list[str] | None):  # -> a context manager with .advance()
-    """A bar on a terminal; Rich is not even imported when nobody can see one (CI,
-    pre-commit, pipes). Its total is one more walk of the paths: the run streams them."""
-    if sys.stderr.isatty():
-        from cli.core.library import iter_paths
-        from cli.render.console import progress
-
-        total = sum(1 for _ in iter_paths(paths, glob))
-        return progress(total, "Validating cassettes")
-    return contextlib.nullcontext(_Quiet())
-
-
-class _Quiet:
-    def advance(self, steps: int = 1) -> None:
-        return None
+    color = sys.stdout.isatty() and not color_off(no_color)
+    return render.TextReport(color, show_info=show_info)

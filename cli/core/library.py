@@ -14,7 +14,8 @@ Rules:
   files are read. Our own temp files (`.cassette-tmp-*`) and resume journals
   (`.cassette-journal-*`) are never cassettes.
 - A directory that can't be listed is yielded itself, so that reading it reports the
-  problem: its cassettes are never skipped in silence.
+  problem: its cassettes are never skipped in silence. A directory given that holds
+  nothing to read is named by `nothing_found`, for the commands to say so.
 - `map_paths` runs a function over many files on every core (the workers' side:
   `cli.core.pool`), in input order, holding a few chunks of paths and results (keep them
   small), never the cassettes, and never a whole library's paths: memory stays flat from
@@ -39,6 +40,8 @@ from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from cli.messages import printable
 
 if TYPE_CHECKING:
     from cli.core.cache import ResultCache
@@ -91,6 +94,17 @@ def globs(glob: Globs) -> tuple[str, ...]:
         return DEFAULT_GLOBS
     chosen = (glob,) if isinstance(glob, str) else tuple(glob)
     return chosen or DEFAULT_GLOBS
+
+
+def nothing_found(paths: Iterable[Path], glob: Globs = None) -> Iterator[str]:
+    """Why each directory given yields no file to read (an empty directory, or a glob
+    that matches nothing): a typo in CI must not pass in silence. Each walk stops at its
+    first file."""
+    patterns = globs(glob)
+    wanted = ", ".join(patterns[:-1]) + " or " + patterns[-1] if len(patterns) > 1 else patterns[0]
+    for path in paths:
+        if path.is_dir() and next(iter_paths([path], glob), None) is None:
+            yield f"no cassettes found under {printable(str(path))} (no file matches {wanted})"
 
 
 def was_named(path: Path, paths: Iterable[Path | str]) -> bool:

@@ -9,7 +9,7 @@ Text rules:
   `[-removed-]{+added+}` like `git diff --word-diff=plain`.
 - Unchanged stretches of long texts are cut to a few words of context around each change,
   and a newline inside a text diff shows as ⏎; long values are cut at VALUE_WIDTH
-  characters.
+  characters, a changed pair around where they first differ (a test id's parameters).
 - Strings read as written, except inside structured values and raw JSON, where values are
   shown as JSON (`location: "Paris"`), so that 1 and "1" stay apart.
 """
@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
 from rich.console import Group, RenderableType
 from rich.text import Text
 
@@ -35,8 +34,10 @@ from cli.core.diff.model import (
     DiffReport,
     FileDiff,
 )
+from cli.render import json_text
 
 VALUE_WIDTH = 120
+DIFFER_CONTEXT = 40  # characters kept before the first difference of two long values
 CONTEXT_WORDS = 6
 SIGNS = {CHANGED: ("~", "yellow"), ADDED: ("+", "green"), REMOVED: ("-", "red")}
 STATUS_STYLES = {ADDED: "green", REMOVED: "red", CHANGED: "yellow", UNCHANGED: "dim", ERROR: "red"}
@@ -49,14 +50,22 @@ def diff_json(report: DiffReport, options: DiffOptions, *, stat: bool = False) -
     document = report.to_json(options)
     if stat:
         del document["files"]
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+    return json_text.dumps(document, indent=True)
 
 
 def summary_line(report: DiffReport) -> Text:
-    counts = report.counts
-    parts = [f"{counts[key]} {key}" for key in (ADDED, REMOVED, CHANGED, UNCHANGED)]
+    """`1 added, 0 removed, 2 changed, 3 renamed (1 of them changed), 9 unchanged`: each
+    file counted once, a renamed one as renamed only."""
+    counts = dict(report.counts)
+    moved = report.renamed_by_status
+    for status in (CHANGED, UNCHANGED):
+        counts[status] -= moved.get(status, 0)
+    parts = [f"{counts[key]} {key}" for key in (ADDED, REMOVED, CHANGED)]
     if counts["renamed"]:
-        parts.append(f"{counts['renamed']} renamed")
+        changed = moved.get(CHANGED, 0)
+        also = f" ({changed} of them changed)" if changed else ""
+        parts.append(f"{counts['renamed']} renamed{also}")
+    parts.append(f"{counts[UNCHANGED]} unchanged")
     if counts["errors"]:
         parts.append(f"{counts['errors']} unreadable")
     return Text(", ".join(parts), style="bold")
@@ -129,9 +138,10 @@ def _change_line(change: Change, name: str, indent: str, markers: bool, as_json:
         return line.append(_value(change.new, as_json), style="green")
     if change.kind == REMOVED:
         return line.append(_value(change.old, as_json), style="red")
-    line.append(_value(change.old, as_json), style="red")
+    before, after = _values(change.old, change.new, as_json)
+    line.append(before, style="red")
     line.append(" -> ")
-    line.append(_value(change.new, as_json), style="green")
+    line.append(after, style="green")
     delta = _delta(change.old, change.new)
     if delta:
         line.append(f" ({delta})", style="dim")
@@ -167,10 +177,32 @@ def _elide(words: str, *, head: bool, tail: bool) -> str:
 
 
 def _value(value: Any, as_json: bool) -> str:
+    text = _text(value, as_json)
+    return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
+
+
+def _text(value: Any, as_json: bool) -> str:
     if isinstance(value, str) and not as_json:
-        text = " ".join(value.split()) if "\n" in value else value
-    else:
-        text = json.dumps(value, ensure_ascii=False)
+        return " ".join(value.split()) if "\n" in value else value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _values(old: Any, new: Any, as_json: bool) -> tuple[str, str]:
+    """Two long values cut alike around where they first differ, so that the difference
+    shows: `…[…-Qwen3-Reranker-0.6B]` -> `…[…-Qwen3-Reranker-4B]`, not two equal heads."""
+    before, after = _text(old, as_json), _text(new, as_json)
+    if max(len(before), len(after)) <= VALUE_WIDTH:
+        return before, after
+    pairs = zip(before, after, strict=False)
+    same = next((at for at, (a, b) in enumerate(pairs) if a != b), min(len(before), len(after)))
+    start = max(0, same - DIFFER_CONTEXT)
+    return _clip(before, start), _clip(after, start)
+
+
+def _clip(text: str, start: int) -> str:
+    """`text` from `start` (an ellipsis for what was cut), at most VALUE_WIDTH long."""
+    if start:
+        text = "…" + text[start:]
     return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
 
 

@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from cli.core.edit.pipeline import FileResult, Mode
 from cli.messages import error_line, note_line
 from cli.options import OutputFormat, ReportFormat
+from cli.render import json_text
 from cli.render.github import workflow_command
 
 
@@ -68,7 +67,7 @@ class EditReport:
             error_line(result.error or result.path)
             return
         if result.warning:
-            note_line(f"warning: {result.path}: {result.warning}")
+            note_line(f"cassette: warning: {result.path}: {result.warning}")
         if result.status == "unchanged":
             return
         verb = {"check": "would change", "dry_run": "would change"}.get(self.mode.name, "changed")
@@ -85,8 +84,10 @@ class EditReport:
         where = _annotation_path(result.path, self.roots)
         if result.status == "failed":
             print(workflow_command("error", result.error or "", file=where, title="cassette"))
-        for change in result.changes if result.status == "changed" else ():
-            print(workflow_command("error", change, file=where, title=self.title))
+        if result.status == "changed":  # each change at its line (--check knows them)
+            lines = result.lines or [None] * len(result.changes)
+            for change, line in zip(result.changes, lines, strict=True):
+                print(workflow_command("error", change, file=where, line=line, title=self.title))
         if result.renamed_to:
             message = f"renamed to {result.renamed_to}"
             print(workflow_command("notice", message, file=where, title="cassette"))
@@ -106,7 +107,7 @@ class EditReport:
             if interrupted:
                 document["interrupted"] = interrupted
             document["files"] = [_result_json(result) for result in self.results]
-            print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode(), flush=True)
+            print(json_text.dumps(document, indent=True), flush=True)
             return
         sys.stdout.flush()  # the file lines first, all of them, even when stopped early
         counts = self.counts

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from cli.core.edit.merge import Plan
 from cli.core.edit.pipeline import Mode
 from cli.messages import error_line, note_line
 from cli.options import OutputFormat
+from cli.render import json_text
 
 _WOULD = {
     "added": "would add",
@@ -71,7 +70,7 @@ def report(
             ],
             "errors": errors,
         }
-        print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+        print(json_text.dumps(document, indent=True))
         return
     for error in errors:
         error_line(error)

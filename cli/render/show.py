@@ -17,8 +17,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-import orjson
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markup import escape
 from rich.panel import Panel
 from rich.rule import Rule
@@ -29,6 +28,9 @@ from rich.text import Text
 from cli.core.transcript.model import Choice, Transcript
 from cli.core.transcript.request import RequestView
 from cli.core.transcript.summary import Summary
+from cli.messages import printable
+from cli.render import json_text
+from cli.render.fit import fit_path
 from cli.render.show_plain import (
     as_text,
     count_text,
@@ -83,7 +85,20 @@ def render_rich_file(name: str, facts: dict[str, str]) -> RenderableType:
     grid.add_column(overflow="fold")
     for label, value in facts.items():
         grid.add_row(escape(label), escape(value))
-    return Panel(grid, title=escape(name), title_align="left", border_style="magenta")
+    return TitledPanel(grid, name, border_style="magenta")
+
+
+class TitledPanel:
+    """A panel titled with a file name that fits the panel: a long one (a 64-hex name in
+    its suite's folders) is cut with an ellipsis, not clipped in silence (`fit_path`)."""
+
+    def __init__(self, body: RenderableType, path: str, suffix: str = "", **style: Any) -> None:
+        self.body, self.path, self.suffix, self.style = body, path, suffix, style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        room = options.max_width - 6 - len(self.suffix)  # "╭─ " and " ─╮"
+        title = escape(fit_path(self.path, room) + self.suffix)
+        yield Panel(self.body, title=title, title_align="left", **self.style)
 
 
 def render_rich_response(transcript: Transcript, facts: Summary | None = None) -> RenderableType:
@@ -135,10 +150,8 @@ def _header(
         grid.add_row("created", time_span(summary.created_first, summary.created_last))
     for label, value in (facts or {}).items():
         grid.add_row(escape(label), escape(value))
-    title = summary.file
-    if summary.interaction is not None:
-        title += f" · interaction {summary.interaction}"
-    return Panel(grid, title=escape(title), title_align="left", border_style="blue")
+    suffix = f" · interaction {summary.interaction}" if summary.interaction is not None else ""
+    return TitledPanel(grid, summary.file, suffix, border_style="blue")
 
 
 def _request(request: RequestView) -> list[RenderableType]:
@@ -261,14 +274,26 @@ class Printer:
     """Prints `show`'s chosen form on stdout: a whole cassette at once, or a big file's
     head first (flushed, so a reader sees it before the chunks are read) and then the rest."""
 
-    def __init__(self, format_: str, raw: bool, plain: bool, no_color: bool) -> None:
+    def __init__(
+        self, format_: str, raw: bool, plain: bool, no_color: bool, several: bool = False
+    ) -> None:
         from cli.render.console import data_console, plain_console
 
         self.json = format_ == "json"
         self.raw = raw
         self.plain = plain
+        self.several = several  # the run may show several files: --plain names each
         self.console = plain_console() if plain else data_console(no_color)
         self._at_line_start = True  # of what `exact` wrote last
+        self._named = 0  # files named so far
+
+    def file_name(self, name: str) -> None:
+        """`==> NAME <==` before each file of a --plain run over several (as `head` does);
+        one file named alone (git textconv) gets no name: git names it already."""
+        if not (self.plain and self.several):
+            return
+        sys.stdout.write(("\n" if self._named else "") + f"==> {printable(name)} <==\n")
+        self._named += 1
 
     @property
     def exact_bytes(self) -> bool:
@@ -320,7 +345,8 @@ class Printer:
         if self.json:
             self._json(summary, request, transcript)
         elif self.raw and self.exact_bytes:  # not a colour terminal: JSON, never wrapped
-            self.exact(json.dumps(data, indent=2, ensure_ascii=False).encode() + b"\n")
+            text = json.dumps(data, indent=2, ensure_ascii=False)  # a lone surrogate: escaped
+            self.exact(text.encode("utf-8", "backslashreplace") + b"\n")
         elif self.raw:
             self.console.print(render_raw(data))
         elif self.plain:
@@ -348,5 +374,5 @@ class Printer:
             self.console.print(render_rich_response(transcript, facts=summary))
 
     def _json(self, summary: Summary, request: RequestView, transcript: Transcript) -> None:
-        line = orjson.dumps(show_json(summary, request, transcript), default=str)
-        sys.stdout.write(line.decode() + "\n")
+        line = json_text.dumps(show_json(summary, request, transcript), default=str)
+        sys.stdout.write(line + "\n")

@@ -1,26 +1,32 @@
 """`cassette validate` output: text grouped by file, JSON, or GitHub Actions annotations.
 
 Every report is written as the results arrive (`file` per file, then `finish` once), so
-a library of any size is never held in memory: only the counts are.
-- text: each file with findings, its findings below it (line, severity, code, pointer,
-  message), then the counts per rule and one summary line. Plain lines, colored only on
-  a terminal: Rich took longer to lay out a corpus' worth of findings than the checks.
-- json: `{"findings": [...], "summary": {...}}` with the keys documented in the README.
+a library of any size is never held in memory: only the counts are, and what waits for
+its turn waits in a spooled temporary file.
+- text leads with what to act on: the errors, each file's below its name (line,
+  severity, code, pointer, message) as they are found; then the warnings, the same way;
+  then the counts per rule and one summary line. `info` findings (what replay doesn't
+  care about) are only counted, unless `show_info`: then they come last. Plain lines,
+  colored only on a terminal: Rich took longer to lay out a corpus' worth of findings
+  than the checks.
+- json: `{"findings": [...], "summary": {...}}` with the keys documented in the README;
+  every finding, `info` too.
 - github: one workflow command per finding, `::error file=F,line=N,title=CODE name::msg`
-  (`info` becomes `notice`); the summary line goes to stderr.
+  (`info` becomes `notice`, only with `show_info`); the summary line goes to stderr.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import IO
-
-import orjson
 
 from cli.core.rules import (
     ERROR,
     INFO,
+    SEVERITIES,
     WARNING,
     Finding,
     Settings,
@@ -28,6 +34,7 @@ from cli.core.rules import (
     finding_json,
     rule_by_code,
 )
+from cli.render import json_text
 from cli.render.github import workflow_command
 
 STYLES = {ERROR: "\x1b[1;31m", WARNING: "\x1b[33m", INFO: "\x1b[36m"}
@@ -48,33 +55,58 @@ class _Stream:
 
 
 class TextReport(_Stream):
-    def __init__(self, color: bool = False, stream: IO[str] | None = None) -> None:
+    def __init__(
+        self, color: bool = False, stream: IO[str] | None = None, show_info: bool = False
+    ) -> None:
         super().__init__(stream)
         self.color = color
+        self.show_info = show_info
+        self.later: dict[str, IO[str]] = {}  # severity -> its lines, until their turn
 
     def _paint(self, text: str, style: str) -> str:
         return f"{style}{text}{RESET}" if self.color else text
 
     def file(self, path: Path, findings: list[Finding]) -> None:
-        if not findings:
-            return
-        lines = [self._paint(str(path), BOLD)]
-        for finding in findings:
-            line = self._paint(f"{finding.line or '-':>7}", DIM)
-            severity = self._paint(f"{finding.severity:<7}", STYLES[finding.severity])
-            pointer = f"{self._paint(finding.pointer, DIM)}  " if finding.pointer else ""
-            lines.append(f"{line}  {severity}  {finding.code}  {pointer}{finding.message}")
-        self.stream.write("\n".join(lines) + "\n")
+        for severity in (ERROR, WARNING, INFO):
+            chosen = [finding for finding in findings if finding.severity == severity]
+            if not chosen or (severity == INFO and not self.show_info):
+                continue
+            out = self.stream if severity == ERROR else self._later(severity)
+            out.write("\n".join([self._paint(str(path), BOLD), *map(self._line, chosen)]) + "\n")
+
+    def _later(self, severity: str) -> IO[str]:
+        if severity not in self.later:
+            self.later[severity] = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (closed in finish)
+                max_size=1 << 20, mode="w+", encoding="utf-8", errors="surrogateescape"
+            )
+        return self.later[severity]
+
+    def _line(self, finding: Finding) -> str:
+        line = self._paint(f"{finding.line or '-':>7}", DIM)
+        severity = self._paint(f"{finding.severity:<7}", STYLES[finding.severity])
+        pointer = f"{self._paint(finding.pointer, DIM)}  " if finding.pointer else ""
+        return f"{line}  {severity}  {finding.code}  {pointer}{finding.message}"
 
     def finish(self, tally: Tally, settings: Settings) -> None:
+        for severity in (WARNING, INFO):
+            held = self.later.pop(severity, None)
+            if held is not None:
+                held.seek(0)
+                shutil.copyfileobj(held, self.stream)
+                held.close()
         lines = [""] if tally.by_code else []
-        for code, count in sorted(tally.by_code.items()):
+        for code, count in sorted(tally.by_code.items(), key=_most_severe_first):
             rule = rule_by_code(code)
             severity = self._paint(f"{rule.severity:<7}", STYLES[rule.severity])
             lines.append(f"{count:>7}  {code}  {severity}  {rule.name}")
-        lines.append(summary_line(tally, settings))
+        lines.append(summary_line(tally, settings, info_listed=self.show_info))
         self.stream.write("\n".join(lines) + "\n")
         self.stream.flush()
+
+
+def _most_severe_first(item: tuple[str, int]) -> tuple[int, str]:
+    rule = rule_by_code(item[0])
+    return -SEVERITIES.index(rule.severity), rule.code
 
 
 class JsonReport(_Stream):
@@ -86,25 +118,33 @@ class JsonReport(_Stream):
     def file(self, path: Path, findings: list[Finding]) -> None:
         for finding in findings:
             separator = ",\n" if self.count else "\n"
-            self.stream.write(separator + orjson.dumps(finding_json(finding)).decode())
+            self.stream.write(separator + json_text.dumps(finding_json(finding)))
             self.count += 1
 
     def finish(self, tally: Tally, settings: Settings) -> None:
-        summary = orjson.dumps(tally.to_json(settings)).decode()
+        summary = json_text.dumps(tally.to_json(settings))
         self.stream.write(("\n" if self.count else "") + f'], "summary": {summary}}}\n')
         self.stream.flush()
 
 
 class GithubReport(_Stream):
+    """Annotations on the pull request: errors and warnings; `info` ones (notices) only
+    with `show_info`, since a notice on every file would bury the rest."""
+
+    def __init__(self, stream: IO[str] | None = None, show_info: bool = False) -> None:
+        super().__init__(stream)
+        self.show_info = show_info
+
     def file(self, path: Path, findings: list[Finding]) -> None:
         for finding in findings:
-            self.stream.write(annotation(finding) + "\n")
+            if finding.severity != INFO or self.show_info:
+                self.stream.write(annotation(finding) + "\n")
 
     def finish(self, tally: Tally, settings: Settings) -> None:
         from cli.messages import note_line
 
         self.stream.flush()
-        note_line(summary_line(tally, settings))
+        note_line(summary_line(tally, settings, info_listed=self.show_info))
 
 
 def annotation(finding: Finding) -> str:
@@ -119,21 +159,25 @@ def annotation(finding: Finding) -> str:
     )
 
 
-def summary_line(tally: Tally, settings: Settings) -> str:
-    """`Checked 14 files: 9 findings in 9 files (0 errors, 9 warnings, 0 info).`"""
+def summary_line(tally: Tally, settings: Settings, info_listed: bool = True) -> str:
+    """`Checked 14 files: 1 error, 2 warnings in 3 files; 9 info (--show-info lists them).`
+    What to act on first; `info` findings are counted, and said to be unlisted when so."""
     files = _plural(tally.files, "file")
     if not tally.by_code:
         return f"Checked {files}: no findings."
-    counts = ", ".join(
-        _plural(tally.by_severity[severity], name)
-        for severity, name in ((ERROR, "error"), (WARNING, "warning"), (INFO, "info"))
-    )
-    total = sum(tally.by_code.values())
+    errors, warnings = tally.by_severity[ERROR], tally.by_severity[WARNING]
+    if errors or warnings:
+        found = (
+            f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in "
+            f"{_plural(tally.files_with_problems, 'file')}"
+        )
+    else:
+        found = "no errors or warnings"
+    info = tally.by_severity[INFO]
+    if info:
+        found += f"; {info} info" + ("" if info_listed else " (--show-info lists them)")
     verdict = f"; fails at --fail-on {settings.fail_on}" if tally.failed(settings) else ""
-    return (
-        f"Checked {files}: {_plural(total, 'finding')} in "
-        f"{_plural(tally.files_with_findings, 'file')} ({counts}){verdict}."
-    )
+    return f"Checked {files}: {found}{verdict}."
 
 
 def _plural(count: int, noun: str) -> str:

@@ -116,6 +116,50 @@ def test_strict_lists_raw_json_pointers(golden) -> None:
     golden("diff/strict-new-ids.txt", result.stdout)
 
 
+@pytest.mark.usefixtures("cli_env", "work")
+def test_strict_adds_the_raw_changes_below_the_meaningful_ones() -> None:
+    write(Path("helios.json"), with_new_ids(with_text(load(SOL), '"Sol"', '"Helios"')))
+    result = run("diff", sample(SOL), "helios.json", "--strict")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    meaning, raw = lines.index("response"), lines.index("raw JSON")
+    assert meaning < raw
+    assert "choice 0 text: The Latin name for the Sun is" in lines[meaning + 1]
+    assert any("/__data__/id:" in line for line in lines[raw:])
+    document = json.loads(run("diff", sample(SOL), "helios.json", "--strict", *JSON).stdout)
+    sections = [change["section"] for change in document["files"][0]["changes"]]
+    assert sections[0] == "response" and set(sections[1:]) == {"json"}
+
+
+LONG_ID = (
+    "tests/integration/inference/test_rerank.py::test_rerank_with_many_documents"
+    "[txt=vllm/Qwen/Qwen3-Embedding-0.6B-rerank=vllm/Qwen/Qwen3-Reranker-{}]"
+)
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_long_values_show_where_they_differ(tmp_path: Path) -> None:
+    """Two test ids of 140 characters that differ near the end: both sides are cut alike
+    before the difference, not at the same 120 characters."""
+    old, new = load(SOL), load(SOL)
+    old["test_id"], new["test_id"] = LONG_ID.format("0.6B"), LONG_ID.format("4B")
+    write(tmp_path / "old.json", old)
+    write(tmp_path / "new.json", new)
+    result = run("diff", tmp_path / "old.json", tmp_path / "new.json")
+    [line] = [line for line in result.stdout.splitlines() if "test id" in line]
+    before, after = line.split(": ", 1)[1].split(" -> ")
+    assert before.startswith("…") and before.endswith("Qwen3-Reranker-0.6B]")
+    assert after.startswith("…") and after.endswith("Qwen3-Reranker-4B]")
+    assert before[:30] == after[:30]  # cut at the same place
+    # A difference near the start keeps the start; a long tail is cut at the end.
+    old["test_id"], new["test_id"] = "a" + "x" * 200, "b" + "x" * 200
+    write(tmp_path / "old.json", old)
+    write(tmp_path / "new.json", new)
+    result = run("diff", tmp_path / "old.json", tmp_path / "new.json")
+    [line] = [line for line in result.stdout.splitlines() if "test id" in line]
+    assert f"test id: a{'x' * 118}… -> b{'x' * 118}…" in line
+
+
 def test_ignore_skips_a_pointer(tmp_path: Path) -> None:
     warmer = load(TOOL)
     warmer["request"]["body"]["temperature"] = 0.9
@@ -191,7 +235,26 @@ def test_library_text(two_libraries, golden, monkeypatch) -> None:
     golden("diff/library.txt", result.stdout)
     stat = run("diff", "old", "new", "--stat")
     assert stat.exit_code == 1
-    assert stat.stdout == "1 added, 1 removed, 1 changed, 2 unchanged, 1 renamed\n"
+    # Each file once: the renamed one is not among the unchanged.
+    assert stat.stdout == "1 added, 1 removed, 1 changed, 1 renamed, 1 unchanged\n"
+
+
+def test_summary_counts_a_renamed_file_once(tmp_path: Path) -> None:
+    """A file renamed and changed is `renamed (1 of them changed)`, not also `changed`;
+    the JSON summary keeps counting every file under its status."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    for name in (SOL, TOOL):
+        shutil.copy(SAMPLES / name, old / name)
+    write(new / f"moved-{SOL}", with_text(load(SOL), '"Sol"', '"Helios"'))
+    shutil.copy(SAMPLES / TOOL, new / TOOL)
+    stat = run("diff", old, new, "--stat")
+    assert (
+        stat.stdout == "0 added, 0 removed, 0 changed, 1 renamed (1 of them changed), 1 unchanged\n"
+    )
+    summary = json.loads(run("diff", old, new, *JSON).stdout)["summary"]
+    assert (summary["changed"], summary["renamed"], summary["unchanged"]) == (1, 1, 1)
 
 
 def test_library_json(two_libraries) -> None:
@@ -496,3 +559,78 @@ def test_a_library_walk_passes_over_json_that_is_not_a_cassette(tmp_path: Path) 
         "errors": 0,
         "passed_over": 2,
     }
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_the_readme_textconv_line_for_a_venv_works_off_the_path(tmp_path: Path) -> None:
+    """The README's line for a virtualenv, run as written from the directory that holds
+    `.venv`: git finds the driver with no `cassette` on its PATH."""
+    [line] = [
+        line
+        for line in (REPO_ROOT / "README.md").read_text().splitlines()
+        if line.startswith("git config diff.cassette.textconv") and ".venv/bin/" in line
+    ]
+    venv = REPO_ROOT / ".venv" / "bin" / "cassette"
+    if not venv.exists():
+        pytest.skip("no .venv/bin/cassette in this checkout")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {"HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1", "PATH": "/usr/bin:/bin"}
+    assert shutil.which("cassette", path=env["PATH"]) is None
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    git("init", "-q")
+    subprocess.run(  # the README's line, in the directory that holds .venv
+        ["bash", "-c", line],
+        cwd=REPO_ROOT,
+        env={**env, "GIT_DIR": str(repo / ".git")},
+        check=True,
+    )
+    assert git("config", "diff.cassette.textconv") == f"{venv} show --plain\n"
+    (repo / ".gitattributes").write_text("*.json diff=cassette\n")
+    shutil.copy(SAMPLES / SOL, repo / "sol.json")
+    git("add", ".")
+    git("commit", "-q", "-m", "record")
+    write(repo / "sol.json", with_text(load(SOL), '"Sol"', '"Helios"'))
+    assert '+The Latin name for the Sun is "Helios".' in git("diff")
+
+
+def test_a_lone_surrogate_is_shown_escaped(tmp_path: Path) -> None:
+    """A damaged file's key or text may hold a lone surrogate (`\\ud800`): text shows it
+    escaped, JSON escapes it; neither crashes (found by test_fuzz)."""
+    damaged = tmp_path / "damaged.json"
+    text = (SAMPLES / SOL).read_text()
+    damaged.write_text(text.replace('{ "request"', '{ "\\ud800extra": "\\ud800 x", "request"', 1))
+    shown = run("diff", SAMPLES / SOL, damaged)
+    assert shown.exit_code == 1
+    assert "  + \\ud800extra: \\ud800 x\n" in shown.stdout
+    document = json.loads(run("diff", SAMPLES / SOL, damaged, *JSON).stdout)
+    [change] = document["files"][0]["changes"]
+    assert (change["field"], change["new"]) == ("\ud800extra", "\ud800 x")
+
+
+def test_a_lone_surrogate_reaches_a_real_stdout_escaped(tmp_path: Path) -> None:
+    """Through a real UTF-8 pipe, not the test runner's buffer: stdout must not refuse
+    the character mid-output (it writes `\\ud800`, as stderr does)."""
+    damaged = tmp_path / "damaged.json"
+    text = (SAMPLES / SOL).read_text()
+    damaged.write_text(text.replace('{ "request"', '{ "\\ud800extra": "\\ud800 x", "request"', 1))
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "diff", str(SAMPLES / SOL), str(damaged)],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert b"  + \\ud800extra: \\ud800 x\n" in done.stdout
+    assert b"Traceback" not in done.stderr

@@ -40,7 +40,9 @@ def test_the_mixed_sample_library_text(golden, monkeypatch: pytest.MonkeyPatch) 
     assert result.exit_code == 0, result.stderr
     golden("ls/sample_cassettes_mixed.txt", result.stdout)
     lines = result.stdout.splitlines()
-    anthropic = next(i for i, line in enumerate(lines) if line.startswith("vcr-anthropic"))
+    anthropic = next(
+        i for i, line in enumerate(lines) if line.startswith("sample_cassettes/vcr-anthropic")
+    )
     assert lines[anthropic + 1].startswith(" ")  # its second interaction: no file name
     files = len(list(SAMPLES.glob("*.json"))) + len(list(SAMPLES.glob("*.yaml")))
     assert lines[-1].startswith(f"{files} files, {files + 1} interactions")
@@ -48,18 +50,18 @@ def test_the_mixed_sample_library_text(golden, monkeypatch: pytest.MonkeyPatch) 
 
 def test_filters_work_across_both_formats() -> None:
     by_model = ls_json(SAMPLES, "--model", "gpt-4o-mini*")["cassettes"]
-    assert {row["file"] for row in by_model} == {
+    assert {Path(row["file"]).name for row in by_model} == {
         "openai-chat-nonstream.json",
         "vcr-openai-chat-stream.yaml",
     }
     by_endpoint = ls_json(SAMPLES, "--endpoint", "/v1/messages")["cassettes"]
-    assert {row["file"] for row in by_endpoint} == {
+    assert {Path(row["file"]).name for row in by_endpoint} == {
         "anthropic-messages-sse.json",
         "http-error-status-400.json",
         "vcr-anthropic-stream-tool-call.yaml",
     }
     document = ls_json(SAMPLES, "--provider", "gemini")
-    assert [row["file"] for row in document["cassettes"]] == ["vcr-gemini-gzip.yaml"]
+    assert [row["file"] for row in document["cassettes"]] == [str(SAMPLES / "vcr-gemini-gzip.yaml")]
     assert document["totals"]["files"] == document["totals"]["interactions"] == 1
 
 
@@ -71,7 +73,7 @@ def test_a_filter_that_drops_a_first_interaction_still_names_the_file(tmp_path: 
     (tmp_path / "x.yaml").write_text(yaml.safe_dump(document))
     result = run("ls", tmp_path, "--model", "claude-sonnet-*")
     lines = result.stdout.splitlines()
-    assert lines[1].startswith("x.yaml") and lines[-1].startswith("1 files")
+    assert lines[1].startswith(str(tmp_path / "x.yaml")) and lines[-1].startswith("1 files")
 
 
 def test_a_yaml_that_is_not_a_cassette_is_a_note_in_a_walk_and_an_error_by_name(

@@ -300,8 +300,8 @@ def test_a_file_left_under_its_old_name_is_listed_with_the_reason(
     result = run("rename-model", OLD, "llama3.2:3b-renamed", library, "--in-place")
     assert result.exit_code == 0, result.stderr
     assert (
-        "warning: 0123456789ab.json: keeps its name: the name did not match its request hash "
-        "even before this edit, so its new name can't be known"
+        "cassette: warning: 0123456789ab.json: keeps its name: the name did not match its "
+        "request hash even before this edit, so its new name can't be known"
     ) in result.stderr.splitlines()
     assert [p.name for p in library.iterdir()] == [stray.name]
     document = json.loads(

@@ -277,9 +277,15 @@ def test_github_annotations(library: Path) -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines and all(line.startswith("::error file=") for line in lines)
-    assert (
-        f"::error file={(library / 'planted.json').as_posix()},title=cassette scrub::" in lines[0]
-    )
+    planted = (library / "planted.json").as_posix()
+    assert lines[0].startswith(f"::error file={planted},line=")
+    # Each annotation sits on the line of what it redacts.
+    text = (library / "planted.json").read_text().splitlines()
+    for annotation in lines:
+        line = int(annotation.split(",line=")[1].split(",")[0])
+        pointer = annotation.split("::")[2].split(": ")[0]
+        key = pointer.rsplit("/", 1)[1]
+        assert key.isdigit() or f'"{key}"' in text[line - 1], annotation
     assert run("scrub", library, "--in-place", "--format", "github").exit_code == 2
 
 
@@ -442,3 +448,24 @@ def test_help_has_examples_that_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     for example in EXAMPLES:
         args = [arg.strip("'") for arg in example.split()[1:]]
         assert run(*args).exit_code in (0, 1), example
+
+
+def test_a_dry_run_says_what_a_write_would_do_to_an_irregular_file(tmp_path: Path) -> None:
+    """A file whose layout can't be reproduced is rewritten as indented JSON: a dry run
+    says it would be, and every warning line starts with `cassette:`."""
+    from tests.message_rules import problems
+
+    data = json.loads((SAMPLES / "openai-chat-nonstream.json").read_text())
+    data["request"]["headers"] = {"Authorization": f"Bearer {KEY}"}
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps(data, indent=2).replace('"model":', '"model" :', 1))
+    before = odd.read_bytes()
+    dry = run("scrub", odd, "--dry-run")
+    assert dry.exit_code == 0
+    warning = f"cassette: warning: {odd}: its formatting is irregular; "
+    assert f"{warning}would be rewritten as indented JSON" in dry.stderr.splitlines()
+    assert odd.read_bytes() == before
+    written = run("scrub", odd, "--in-place")
+    assert f"{warning}rewritten as indented JSON" in written.stderr.splitlines()
+    for line in dry.stderr.splitlines()[:-1] + written.stderr.splitlines()[:-1]:
+        assert problems(line) == [], line

@@ -217,3 +217,56 @@ def test_plain_prints_a_file_it_cannot_read_as_a_cassette_unchanged(
     assert result.exit_code == 0
     assert result.stdout_bytes == content and result.stderr == ""
     assert run("show", tmp_path / "missing.json", "--plain").exit_code == 2
+
+
+# issue 15: titles, --plain over several files, --raw with other flags --------------------
+
+HASH_NAME = "28561c0848c5d46e68aec5b2c6c55862d74bcae2f2ba6ccb69ab41b5532b28a9.json"
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_long_title_is_cut_with_an_ellipsis(tmp_path: Path) -> None:
+    """A 64-hex name in its suite's folders: the middle of the folders goes, marked."""
+    folder = tmp_path / "tests" / "integration" / "inference" / "recordings"
+    folder.mkdir(parents=True)
+    shutil.copy(SAMPLES / "openai-chat-nonstream.json", folder / HASH_NAME)
+    result = run("show", folder / HASH_NAME)
+    title = result.stdout.splitlines()[0]
+    assert len(title) == 100
+    assert "…" in title and title.endswith(f"/{HASH_NAME} ─╮")
+    assert title.startswith(f"╭─ {str(tmp_path)[:10]}")
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_plain_names_each_file_of_several(tmp_path: Path) -> None:
+    names = ["openai-chat-nonstream.json", "openai-embeddings.json"]
+    for name in names:
+        shutil.copy(SAMPLES / name, tmp_path / name)
+    result = run("show", tmp_path, "--plain")
+    assert result.exit_code == 0
+    headings = [line for line in result.stdout.splitlines() if line.startswith("==> ")]
+    assert headings == [f"==> {tmp_path / name} <==" for name in names]
+    assert result.stdout.startswith(headings[0])
+    assert f"total 41\n\n==> {tmp_path / names[1]} <==" in result.stdout  # a blank line between
+    two = run("show", *(tmp_path / name for name in names), "--plain")
+    assert two.stdout == result.stdout
+    # One file named alone, as git's textconv runs it: git names the file already.
+    alone = run("show", tmp_path / names[0], "--plain")
+    assert "==>" not in alone.stdout and alone.stdout.startswith("POST /v1/chat/completions")
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--format", "json"], "--format json"),
+        (["--choice", "1"], "--choice"),
+        (["--plain"], "--plain"),
+        (["--choice", "0", "--plain"], "--choice and --plain"),
+    ],
+)
+def test_raw_refuses_the_flags_it_would_ignore(flags: list[str], named: str) -> None:
+    result = run("show", SAMPLES / "vllm-chat-stream-n2.json", "--raw", *flags)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"cassette show: --raw and {named} don't go together: ")
+    assert len(result.stderr.splitlines()) == 1

@@ -10,9 +10,9 @@ Rules:
   response (`diff_response`); ids, `created`, fingerprints, headers and chunk
   boundaries are noise. Top-level keys other than request/response/test_id (say,
   `id_normalization_mapping`) are compared as structured values.
-- Strict mode compares the raw JSON by pointer, chunking included. Two files holding the
-  same JSON written differently (indent, key order) differ there by one change,
-  `formatting`, whose old/new are the byte sizes.
+- Strict mode adds the raw JSON, compared by pointer (chunking included), below the
+  changes in meaning. Two files holding the same JSON written differently (indent, key
+  order) differ there by one change, `formatting`, whose old/new are the byte sizes.
 - A file that can't be read raises ReadError; one that isn't a cassette, NotACassette (a
   ReadError too).
 - Files of several interactions (VCR) pair their interactions as replay does: by method
@@ -159,8 +159,14 @@ def same_bytes(old_path: Path, new_path: Path) -> bool:
 def compare_data(old: dict[str, Any], new: dict[str, Any], options: DiffOptions) -> list[Change]:
     """Every difference between two cassettes' JSON values, in reading order."""
     old, new = without(old, options.ignore), without(new, options.ignore)
-    if options.strict:
-        return structured_changes("json", "", old, new, strict=True, limit=None)
+    changes = _meaning(old, new)
+    if options.strict:  # the raw changes come below the meaningful ones, never instead
+        changes += structured_changes("json", "", old, new, strict=True, limit=None)
+    return changes
+
+
+def _meaning(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """What changed in meaning: the request, the reassembled response, other keys."""
     before, after = Interaction(Path("old.json"), old), Interaction(Path("new.json"), new)
     changes = compare_request(before, after) + compare_response(before, after)
     for key in [*old, *(key for key in new if key not in old)]:

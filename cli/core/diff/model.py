@@ -4,8 +4,8 @@ Rules:
 - Results are small, picklable and JSON-ready: they cross process boundaries and become
   `diff --format json` as they are (`FileDiff.to_json`, `DiffReport.to_json`).
 - A `Change` names what changed in words (`field`), and, inside a structured value,
-  where (`path`: `location`, `properties.unit.enum[1]`). In strict mode `field` is the JSON
-  pointer of the raw value (`/response/body/3/__data__/id`).
+  where (`path`: `location`, `properties.unit.enum[1]`). Strict mode adds the raw changes
+  (section `json`), whose `field` is the JSON pointer (`/response/body/3/__data__/id`).
 - `--ignore` pointers are removed from both sides before anything is compared (`without`);
   `*` matches every key or index at its level.
 - The comparisons themselves live in `diff_values`, `diff_request`, `diff_response`,
@@ -94,6 +94,9 @@ class DiffReport:
         default_factory=lambda: dict.fromkeys((*STATUSES, "renamed", "errors"), 0)
     )
     passed_over: list[str] = field(default_factory=list)  # why each was passed over
+    # Renamed files by status, for the text summary, which counts them apart; the JSON
+    # summary counts every file under its status, and the renamed ones again.
+    renamed_by_status: dict[str, int] = field(default_factory=dict)
 
     def add(self, result: FileDiff) -> None:
         if result.status == PASSED_OVER:
@@ -105,6 +108,7 @@ class DiffReport:
             self.counts[result.status] += 1
         if result.renamed:
             self.counts["renamed"] += 1
+            self.renamed_by_status[result.status] = self.renamed_by_status.get(result.status, 0) + 1
         if result.status != UNCHANGED or result.renamed:
             self.files.append(result)
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -102,8 +103,10 @@ def plan_merge(
     policy: Policy = "fail",
     combine_model_lists: bool = False,
     glob: Globs = None,
+    step: Callable[[], None] | None = None,
 ) -> Plan:
-    """Decide every file DEST will get, reading but writing nothing."""
+    """Decide every file DEST will get, reading but writing nothing. `step` is called
+    once per file read (a progress bar's advance)."""
     roots = _roots(sources, dest)
     listed = [
         (index, path, _relative(root, path))
@@ -115,6 +118,8 @@ def plan_merge(
     inspect = partial(_inspect, given=tuple(roots), newest=policy == "newest")
     found = map_paths(inspect, [path for _, path, _ in listed])
     for (source, path, name), result in zip(listed, found, strict=True):
+        if step is not None:
+            step()
         if isinstance(result, Skipped):  # a walk found it, and it isn't a cassette
             plan.passed_over.append(result.note)
             continue
@@ -317,8 +322,9 @@ def _check_writable(plan: Plan) -> None:
             plan.errors.append(f"{directory}: directory is not writable; nothing was written")
 
 
-def apply(plan: Plan) -> int:
-    """Write the plan's files; returns how many. Stops at the first failure."""
+def apply(plan: Plan, step: Callable[[], None] | None = None) -> int:
+    """Write the plan's files; returns how many. Stops at the first failure. `step` is
+    called once per file written."""
     for directory in sorted({(plan.dest / output.name).parent for output in plan.writes}):
         atomic.remove_stale_temp_files(directory)
     written = 0
@@ -338,6 +344,8 @@ def apply(plan: Plan) -> int:
                 target,
             ) from None
         written += 1
+        if step is not None:
+            step()
     return written
 
 

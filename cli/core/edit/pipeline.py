@@ -135,6 +135,7 @@ class FileResult:
     error: str | None = None  # for "failed", and the note of "passed_over"
     diff: str | None = None  # dry_run only, secrets masked
     kept: Kept | None = None  # what the edit left alone on purpose
+    lines: list[int | None] = field(default_factory=list)  # check only: each change's line
 
 
 def run(
@@ -251,12 +252,15 @@ def _edit_one(
         if mode.name == "check":  # writes nothing: make the bytes only to settle a collision
             if new_name is not None and os.path.lexists(path.parent / new_name):
                 _refuse_collision(path, new_name, formats.dump(file)[0], mode)
+            found = formats.lines(file, raw, {change.pointer for change in changes})
+            result.lines = [found.get(change.pointer) for change in changes]
             return result
         new_raw, exact = formats.dump(file)
         if new_name is not None:
             _refuse_collision(path, new_name, new_raw, mode)
-        if not exact:
-            irregular = "its formatting is irregular; rewritten as indented JSON"
+        if not exact:  # a dry run writes nothing: it says what a write would do
+            done = "would be rewritten" if mode.name == "dry_run" else "rewritten"
+            irregular = f"its formatting is irregular; {done} as indented JSON"
             result.warning = f"{result.warning}; {irregular}" if result.warning else irregular
         if mode.name == "dry_run":
             secrets = [c.secret for c in changes if c.secret]

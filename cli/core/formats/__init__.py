@@ -35,6 +35,7 @@ __all__ = [
     "dump",
     "facts",
     "interaction_facts",
+    "lines",
     "load",
     "locate_lines",
     "name_for",
@@ -148,6 +149,12 @@ def new_name(file: CassetteFile) -> tuple[str | None, str | None]:
 def dump(file: CassetteFile) -> tuple[bytes, bool]:
     """The bytes of `file` with its interactions' edits written back: (bytes, exact style)."""
     return _format_of(file).dump(file)
+
+
+def lines(file: CassetteFile, raw: bytes, pointers: set[str]) -> dict[str, int]:
+    """The line in the file's bytes `raw` where each pointer's value is (for annotations);
+    a pointer the format can't place is left out."""
+    return _format_of(file).lines(raw, pointers)
 
 
 def diff_lines(file: CassetteFile) -> tuple[list[str], list[str]]:

@@ -8,6 +8,10 @@ Rules:
 - A context is one interaction: a llama-stack file, or one interaction of a VCR cassette
   (`file` and `index` say which; pointers are the interaction's own, and the runner puts
   the interaction's place in the file before them).
+- A rule reported by default (an error or a warning) says why it matters: its `why`
+  follows what was found in every message, then the fix, if one is given
+  (`Context.report`). An `info` rule is about what replay doesn't care about: its
+  findings are counted, and listed on request (`validate --show-info`).
 - A big file is read a part at a time: `Context.data` is the cassette without its body,
   and each pass over `Context.body` or `Context.items` reads the file again, one item at
   a time (`items_reader`). Rules ask the context, never `response["body"]`, for the
@@ -46,6 +50,12 @@ class Rule:
     name: str
     severity: str
     summary: str
+    why: str = ""  # what goes wrong for replay or for the team; every message says it
+
+    @property
+    def default_on(self) -> bool:
+        """Whether a plain `validate` lists its findings (errors and warnings do)."""
+        return self.severity != INFO
 
 
 @dataclass
@@ -103,10 +113,19 @@ class Context:
     def wants(self, *codes: str) -> bool:
         return any(self.settings.wants(code) for code in codes)
 
-    def report(self, code: str, pointer: str, message: str, line: int | None = None) -> None:
+    def report(
+        self,
+        code: str,
+        pointer: str,
+        message: str,
+        line: int | None = None,
+        fix: str | None = None,
+    ) -> None:
+        """A finding: `message` says what was found; the rule's `why` and the `fix` follow."""
         if self.settings.wants(code):
-            severity = self.rules[code].severity
-            self.findings.append(Finding(code, severity, self.path, pointer, message, line))
+            rule = self.rules[code]
+            text = "; ".join(part for part in (message, rule.why, fix) if part)
+            self.findings.append(Finding(code, rule.severity, self.path, pointer, text, line))
 
     @functools.cached_property
     def interaction(self) -> Interaction:

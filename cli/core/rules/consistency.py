@@ -9,7 +9,7 @@ Rules:
   which llama-stack records as non-streaming whatever was asked.
 - `endpoint` must be the end of the URL's path: that allows placeholders
   (`__databricks__/serving-endpoints/v1/chat/completions`, `vertexai:///generate_content`)
-  and the doubled prefix (`/v1/v1/chat/completions`), which has its own warning.
+  and the doubled prefix (`/v1/v1/chat/completions`), which has its own (info) rule.
 - Chunk agreement (ids, models, kinds, `created`) is judged within one streamed body,
   over the items that are JSON objects; SSE string lines are not chunks here. Empty
   strings are absent values: Azure's first chunk (`prompt_filter_results`) has `id`,
@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from cli.core.model import url_path
-from cli.core.rules.base import ERROR, WARNING, Context, Rule
+from cli.core.rules.base import ERROR, INFO, WARNING, Context, Rule
 from cli.core.transcript.common import timestamp
 
 RULES = (
@@ -32,39 +32,68 @@ RULES = (
         ERROR,
         "`is_streaming` disagrees with the body: true with one object, or false with a "
         "list of stream chunks.",
+        why="replay answers with one object where the client expects a stream, or the reverse",
     ),
     Rule(
         "C002",
         "streaming-flag-vs-request",
         ERROR,
         "`is_streaming` disagrees with the request's `stream` parameter.",
+        why="replay answers with another kind of response than the client asks for",
     ),
-    Rule("C003", "model-mismatch", ERROR, "`request.model` differs from the body's `model`."),
+    Rule(
+        "C003",
+        "model-mismatch",
+        ERROR,
+        "`request.model` differs from the body's `model`.",
+        why="an edit changed only one of them, so tools reading request.model name a model "
+        "that was never sent",
+    ),
     Rule(
         "C004",
         "endpoint-vs-url",
         ERROR,
         "`request.endpoint` is not the end of the URL's path.",
+        why="the two were edited apart: the endpoint no longer names the call recorded",
     ),
+    # Info: llama-stack records every OpenAI-compatible call this way (nine files in ten
+    # of its suite), and replay finds them all: the hash covers this very path.
     Rule(
         "C005",
         "doubled-url-prefix",
-        WARNING,
+        INFO,
         "The URL path repeats a version prefix (`/v1/v1/`); replay still works.",
+        why="harmless for replay, and the hash covers this path, so leave it",
     ),
-    Rule("C006", "mixed-chunk-ids", ERROR, "The chunks of one stream carry different `id`s."),
-    Rule("C007", "mixed-chunk-models", WARNING, "The chunks of one stream name different models."),
+    Rule(
+        "C006",
+        "mixed-chunk-ids",
+        ERROR,
+        "The chunks of one stream carry different `id`s.",
+        why="the stream was pieced together from several answers, which replay returns as one",
+    ),
+    Rule(
+        "C007",
+        "mixed-chunk-models",
+        WARNING,
+        "The chunks of one stream name different models.",
+        why="the stream was pieced together or edited: the client sees two models answer",
+    ),
     Rule(
         "C008",
         "mixed-chunk-kinds",
         ERROR,
         "The chunks of one stream have different `object` values or `__type__`s.",
+        why="a client reading the stream meets a chunk of another kind and fails on it",
     ),
+    # Info: the one real case (a Together stream) is the provider's own clock, and replay
+    # never reads `created`; a stream pieced together shows in C006 and T004 as well.
     Rule(
         "C009",
         "created-goes-back",
-        WARNING,
+        INFO,
         "A chunk's `created` time is earlier than the chunk before it.",
+        why="some providers' clocks do it (Together's); a stream pieced together does too",
     ),
 )
 
@@ -130,8 +159,8 @@ def _request(ctx: Context) -> None:
         ctx.report(
             "C003",
             "/request/model",
-            f'request.model is "{model}" but the body asks for "{sent}"; an edit changed '
-            "only one of them (cassette rename-model changes both)",
+            f'request.model is "{model}" but the body asks for "{sent}"',
+            fix="cassette rename-model changes both",
         )
     url, endpoint = request.get("url"), request.get("endpoint")
     if not isinstance(url, str):
@@ -149,8 +178,7 @@ def _request(ctx: Context) -> None:
         ctx.report(
             "C005",
             "/request/url",
-            f'URL path "{path}" repeats /{prefix}/: the base URL already ended in /{prefix}; '
-            "harmless for replay, and the hash covers this path, so leave it",
+            f'URL path "{path}" repeats /{prefix}/: the base URL already ended in /{prefix}',
         )
 
 

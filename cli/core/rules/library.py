@@ -55,6 +55,7 @@ RULES = (
         "name-not-request-hash",
         ERROR,
         "A hash-named file's name is not the hash of its request: replay won't find it.",
+        why="replay looks for the expected name and never finds this file",
     ),
     Rule(
         "L002",
@@ -62,14 +63,22 @@ RULES = (
         WARNING,
         "A 2026 inference file's name is not its hash under the current rules, and nothing "
         "in the file proves the name wrong (older rules, another test context, or an edit).",
+        why="replay by the current rules looks for the expected name",
     ),
-    Rule("L003", "duplicate-request", WARNING, "Two files record the same request."),
+    Rule(
+        "L003",
+        "duplicate-request",
+        WARNING,
+        "Two files record the same request.",
+        why="replay can only ever return one of them",
+    ),
     Rule(
         "L004",
         "near-duplicate-request",
         INFO,
         "Two requests are equal once noise is removed (null fields, empty lists, a single "
         "text part instead of a string).",
+        why="one test may send it two ways",
     ),
 )
 CROSS_FILE = ("L003", "L004")
@@ -104,12 +113,11 @@ def check(ctx: Context) -> None:
                 "L002",
                 "",
                 f"name is not the hash of the request ({fix}), but {why}: recorded under "
-                "older rules or in another test context, or the request was edited since; "
-                "replay by the current rules looks for the expected name",
+                "older rules or in another test context, or the request was edited since",
             )
             return
         fix += f"; its ids ({stamped}) were stamped for that name: renamed after recording"
-    ctx.report("L001", "", f"name is not the hash of the request, so replay won't find it: {fix}")
+    ctx.report("L001", "", f"name is not the hash of the request ({fix})")
 
 
 def _scheme(ctx: Context) -> str | None:
@@ -199,8 +207,7 @@ class Library:
             ctx.report(
                 "L003",
                 "/request",
-                f"records the same request as {path.parent / first}; replay can only ever "
-                "return one of them",
+                f"records the same request as {path.parent / first}",
             )
         first_noise = self.noise.setdefault(noise, name)
         if first_noise is not name and first is name:
@@ -208,7 +215,6 @@ class Library:
                 "L004",
                 "/request",
                 f"same request as {path.parent / first_noise} once noise is removed (null "
-                "fields, empty lists, single text parts, float digits): one test may send "
-                "it two ways",
+                "fields, empty lists, single text parts, float digits)",
             )
         return ctx.findings

@@ -50,12 +50,14 @@ class Tally:
 
     files: int = 0
     files_with_findings: int = 0
+    files_with_problems: int = 0  # with an error or a warning: what to act on
     by_severity: Counter[str] = field(default_factory=Counter)
     by_code: Counter[str] = field(default_factory=Counter)
 
     def add(self, findings: list[Finding]) -> None:
         self.files += 1
         self.files_with_findings += bool(findings)
+        self.files_with_problems += any(finding.severity != INFO for finding in findings)
         self.by_severity.update(finding.severity for finding in findings)
         self.by_code.update(finding.code for finding in findings)
 
@@ -214,7 +216,5 @@ def _add_lines(findings: list[Finding], file: CassetteFile) -> None:
         prefixes.update("/".join(parts[:end]) for end in range(2, len(parts) + 1))
     lines = formats.locate_lines(file, prefixes)
     for finding in findings:
-        pointer = finding.pointer
-        while finding.line is None and pointer:
-            finding.line = lines.get(pointer)
-            pointer = pointer.rsplit("/", 1)[0]
+        if finding.line is None:
+            finding.line = lines.get(finding.pointer)

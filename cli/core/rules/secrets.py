@@ -8,7 +8,9 @@ Rules:
   (`/request/headers`, Gemini's `.../sdk_http_response/headers`), judged by header name;
   a value is a finding when scrub would change it (`secrets.redact_header`: not a
   placeholder such as `AUTHORIZATION-XXX`; in a SigV4 `Authorization`, the key id and
-  signature). A list of values (a repeated header) is judged value by value.
+  signature). A list of values (a repeated header) is judged value by value. A header
+  that only names the account or a CDN session (`secrets.identifies_only`) is K005,
+  info: no credential, though scrub removes it too.
 - Form-encoded bodies: a request or response body that is a whole `name=value&...`
   string, judged by its credential fields (K004).
 - URLs: the request's `url` (even a placeholder such as `__databricks__/...`) and every
@@ -36,12 +38,13 @@ from typing import Any, TypeVar
 from cli.core import secrets
 from cli.core.pointer import escape
 from cli.core.pointer import join as join_pointer
-from cli.core.rules.base import ERROR, Context, Rule
+from cli.core.rules.base import ERROR, INFO, Context, Rule
 from cli.core.wire.sse_data import payload
 from cli.core.wire.sse_data import strings as payload_strings
 
 T = TypeVar("T")
 
+_LEAK = "anyone who can read the repository can use it"
 RULES = (
     Rule(
         "K001",
@@ -49,6 +52,7 @@ RULES = (
         ERROR,
         "A request or response header that carries credentials (`Authorization`, "
         "`x-api-key`, `Cookie`, `*-token`...) has a value.",
+        why=_LEAK,
     ),
     Rule(
         "K002",
@@ -56,6 +60,7 @@ RULES = (
         ERROR,
         "A URL carries credentials: a password in its userinfo, or a `key`/`token`-like "
         "query or fragment parameter.",
+        why=_LEAK,
     ),
     Rule(
         "K003",
@@ -63,6 +68,7 @@ RULES = (
         ERROR,
         "A string holds a provider key or token (OpenAI, Anthropic, Google, AWS, GitHub, "
         "Hugging Face, JWT, private key...).",
+        why=_LEAK,
     ),
     Rule(
         "K004",
@@ -70,6 +76,15 @@ RULES = (
         ERROR,
         "A form-encoded body carries a credential field (`client_secret`, `refresh_token`, "
         "`assertion`, `password`...).",
+        why=_LEAK,
+    ),
+    Rule(
+        "K005",
+        "identifying-header",
+        INFO,
+        "A header that names the account that recorded (`openai-organization`, "
+        "`openai-project`, `anthropic-organization-id`) or a CDN's session cookie "
+        "(`__cf_bm`, `_cfuvid`, `AWSALB`) has a value: no credential, but scrub removes it.",
     ),
 )
 
@@ -161,7 +176,7 @@ def check(ctx: Context) -> None:
     # Without JSON bytes to test (a VCR interaction) or with escapes that hide what they
     # would show, one walk without pointers says what the walks with pointers may find.
     look = _look(ctx.data) if whole and hidden else None
-    headers = ctx.wants("K001") and (
+    headers = ctx.wants("K001", "K005") and (
         look.headers if look else hidden or _HEADERS.search(raw) is not None
     )
     if headers:
@@ -259,8 +274,8 @@ def _url(ctx: Context, pointer: str, url: str, done: set[str]) -> None:
         ctx.report(
             "K002",
             pointer,
-            f"the URL's {_describe(part)} holds a credential ({secrets.mask(value)}); "
-            "run cassette scrub",
+            f"the URL's {_describe(part)} holds a credential ({secrets.mask(value)})",
+            fix="run cassette scrub",
         )
 
 
@@ -277,35 +292,38 @@ def _forms(ctx: Context, done: set[str]) -> None:
                 "K004",
                 pointer,
                 f"the form field {part.split(':', 1)[1]} holds a credential "
-                f"({secrets.mask(value)}); run cassette scrub",
+                f"({secrets.mask(value)})",
+                fix="run cassette scrub",
             )
 
 
 def _headers(ctx: Context, at: str, root: Any, done: set[str]) -> None:
-    """K001 on the headers objects in `root`, whose pointer is `at`."""
+    """K001 (or K005) on the headers objects in `root`, whose pointer is `at`."""
     for where, headers in secrets.iter_headers(root, at):
         for name, value in headers.items():
             if not secrets.is_sensitive_header(str(name)):
                 continue
-            text = _header_text(str(name), value)
-            if not text:
+            leaked = _leaked(str(name), value)
+            if not leaked:
                 continue
             pointer = f"{where}/{escape(str(name))}"
             done.add(pointer)
             if isinstance(value, list):  # its values are reported here, not one by one
                 done.update(f"{pointer}/{index}" for index in range(len(value)))
-            ctx.report(
-                "K001",
-                pointer,
-                f"header {name} holds a credential ({_mask_header(text)}); run cassette scrub",
-            )
+            shown = _mask_header(", ".join(leaked))
+            if not secrets.identifies_only(str(name), leaked):
+                found = ("K001", f"header {name} holds a credential ({shown})")
+            elif "cookie" in str(name).lower():
+                found = ("K005", f"header {name} holds only CDN session cookies ({shown})")
+            else:
+                found = ("K005", f"header {name} names the account that recorded ({shown})")
+            ctx.report(found[0], pointer, found[1], fix="run cassette scrub")
 
 
-def _header_text(name: str, value: Any) -> str:
-    """The values of a sensitive header that hold a secret, joined; "" when none does."""
+def _leaked(name: str, value: Any) -> list[str]:
+    """The values of a sensitive header that hold a secret; none when none does."""
     values = value if isinstance(value, list) else [value]  # repeated headers: a list
-    leaked = [v for v in values if isinstance(v, str) and secrets.redact_header(name, v) != v]
-    return ", ".join(leaked)
+    return [v for v in values if isinstance(v, str) and secrets.redact_header(name, v) != v]
 
 
 def _mask_header(text: str) -> str:
@@ -327,8 +345,8 @@ def _keys(
         ctx.report(
             "K003",
             pointer,
-            f"{match.kind} {secrets.mask(match.value)} at character {match.start + 1}; "
-            "run cassette scrub",
+            f"{match.kind} {secrets.mask(match.value)} at character {match.start + 1}",
+            fix="run cassette scrub",
         )
 
 
@@ -345,7 +363,8 @@ def _split_keys(
             "K003",
             join_pointer(pieces[found.piece][0]),
             f"{found.kind} {secrets.mask(found.value)} {split}, from character "
-            f"{found.offset + 1} of this chunk; run cassette scrub",
+            f"{found.offset + 1} of this chunk",
+            fix="run cassette scrub",
         )
         for piece, start, end in found.parts:
             heads.add((join_pointer(pieces[piece][0]), start, end))

@@ -40,54 +40,63 @@ RULES = (
         "empty-stream",
         ERROR,
         "A streamed response has no chunks and records no exception.",
+        why="replay answers with nothing, which no provider sends",
     ),
     Rule(
         "T002",
         "choice-index-out-of-range",
         ERROR,
         "A choice's `index` is at or above the request's `n` (default 1).",
+        why="a client that expects n choices fails on it or drops it",
     ),
     Rule(
         "T003",
         "choice-never-finishes",
         ERROR,
         "A streamed choice never gets a `finish_reason`.",
+        why="the recording was cut short, and replay returns the answer unfinished",
     ),
     Rule(
         "T004",
         "choice-finishes-twice",
         ERROR,
         "A choice gets a `finish_reason` in more than one chunk.",
+        why="clients stop at the first one, so the stream was pieced together or edited",
     ),
     Rule(
         "T005",
         "content-after-finish",
         ERROR,
         "A chunk adds text or tool calls to a choice after its `finish_reason`.",
+        why="clients stop reading a choice at its finish_reason and never see it",
     ),
     Rule(
         "T006",
         "tool-call-without-head",
         ERROR,
         "A streamed tool call's arguments arrive before its `id` and function `name`.",
+        why="a client cannot tell which tool call the arguments belong to",
     ),
     Rule(
         "T007",
         "tool-arguments-not-json",
         ERROR,
         "A tool call's joined arguments are not valid JSON.",
+        why="the client fails when it parses them to call the tool",
     ),
     Rule(
         "T008",
         "usage-does-not-add-up",
         ERROR,
         "A usage object's `prompt_tokens + completion_tokens` is not its `total_tokens`.",
+        why="tests that count tokens or cost read numbers no provider sent",
     ),
     Rule(
         "T009",
         "exception-without-data",
         ERROR,
         "`is_exception` is true but `exception_data` is missing.",
+        why="replay cannot raise the recorded error",
     ),
     Rule(
         "T010",
@@ -95,6 +104,8 @@ RULES = (
         ERROR,
         "A stream ends before its provider's last event (OpenAI `data: [DONE]`, Anthropic "
         "`message_stop`, Responses `response.completed`, Bedrock `messageStop`): cut short.",
+        why="replay returns an answer the provider never finished, and a client may wait "
+        "for the end",
     ),
 )
 
@@ -139,8 +150,7 @@ def check(ctx: Context) -> None:
         ctx.report(
             "T009",
             "/response/exception_data",
-            "is_exception is true but there is no exception_data object, so replay "
-            "cannot raise the recorded error",
+            "is_exception is true but there is no exception_data object",
         )
     streaming = response.get("is_streaming") is True
     empty = ctx.body_kind == "null" or (ctx.body_kind == "list" and not ctx.body_length)
@@ -182,8 +192,7 @@ def check(ctx: Context) -> None:
             ctx.report(
                 "T003",
                 state.seen_at,
-                f"choice {index} never finishes: no chunk gives it a finish_reason "
-                "(a stream cut short?)",
+                f"choice {index} never finishes: no chunk gives it a finish_reason",
             )
         for call in built.tool_calls:
             if not call.arguments_valid:
@@ -270,8 +279,7 @@ def _stream_end(ctx: Context) -> None:
         ctx.report(
             "T010",
             last,
-            f"the {provider} stream ends without {_ENDS[provider][1]}: the recording was cut "
-            "short (re-record it)",
+            f"the {provider} stream ends without {_ENDS[provider][1]}: the recording was cut short",
         )
 
 

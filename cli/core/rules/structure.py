@@ -21,13 +21,26 @@ from cli.core.rules.base import ERROR, Context, Rule
 from cli.errors import ReadError
 
 RULES = (
-    Rule("S001", "not-json", ERROR, "The file cannot be read, or is not valid JSON."),
-    Rule("S002", "not-an-object", ERROR, "The top-level JSON value is not an object."),
+    Rule(
+        "S001",
+        "not-json",
+        ERROR,
+        "The file cannot be read, or is not valid JSON.",
+        why="replay cannot load this file",
+    ),
+    Rule(
+        "S002",
+        "not-an-object",
+        ERROR,
+        "The top-level JSON value is not an object.",
+        why="replay cannot read it as a recording",
+    ),
     Rule(
         "S003",
         "missing-request-or-response",
         ERROR,
         "`request` or `response` is missing, or is not an object.",
+        why="replay cannot read it as a recording",
     ),
     Rule(
         "S004",
@@ -35,6 +48,7 @@ RULES = (
         ERROR,
         "A field the request's shape requires, or `response.body`, is missing or of the "
         "wrong type.",
+        why="replay, or the request hash it finds files by, reads this field",
     ),
     Rule(
         "S005",
@@ -42,12 +56,14 @@ RULES = (
         ERROR,
         "The request has none of the fields that tell its shape (`body`, `payload`, "
         "`tool_name`, `api`).",
+        why="replay cannot tell which kind of call it records",
     ),
     Rule(
         "S006",
         "bad-is-streaming",
         ERROR,
         "`response.is_streaming` is missing or not a boolean.",
+        why="replay reads it to know whether to answer with a stream",
     ),
     Rule(
         "S007",
@@ -55,6 +71,7 @@ RULES = (
         ERROR,
         "A response item has `__type__` without `__data__` or the reverse, or a "
         "`__type__` that is not a string.",
+        why="replay rebuilds each response object from its __type__ and __data__",
     ),
 )
 
@@ -130,7 +147,8 @@ def _check_request(ctx: Context, request: dict[str, Any]) -> None:
             "S005",
             "/request",
             "the request has none of body (inference), payload (raw HTTP), tool_name (tool "
-            "invocation) or api (file processor); recording-format.md lists the four shapes",
+            "invocation) or api (file processor)",
+            fix="recording-format.md lists the four shapes",
         )
         return
     for key, (kind, types) in _SHAPES[shape].items():

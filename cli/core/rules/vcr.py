@@ -36,6 +36,7 @@ RULES = (
         ERROR,
         "The YAML can't be read safely: not YAML (line and column given), anchors or "
         "aliases, a `!!python` tag, nesting too deep, or bytes that aren't UTF-8.",
+        why="replay cannot load it, so every test that uses it fails",
     ),
     Rule(
         "V002",
@@ -43,6 +44,7 @@ RULES = (
         ERROR,
         "The YAML is no VCR cassette: not a mapping with an `interactions` list of "
         "`request`/`response` mappings.",
+        why="replay cannot read it as a recording",
     ),
     Rule(
         "V003",
@@ -50,12 +52,14 @@ RULES = (
         ERROR,
         "A body can't be decoded as its Content-Encoding says (damaged gzip or deflate), "
         "or its AWS event-stream frames are broken.",
+        why="the client fails to decode the body VCR.py replays",
     ),
     Rule(
         "V004",
         "json-body-not-json",
         ERROR,
         "A body's Content-Type is JSON but its text is not JSON.",
+        why="the client fails when it parses the replayed body",
     ),
     Rule(
         "V005",
@@ -63,6 +67,7 @@ RULES = (
         ERROR,
         "A response's Content-Length disagrees with the body VCR.py replays: a client that "
         "checks the length fails.",
+        why="a client that checks the length fails on replay",
     ),
     Rule(
         "V006",
@@ -70,6 +75,7 @@ RULES = (
         WARNING,
         "A pytest-recording cassette (`<dir>/cassettes/<module>/<test>.yaml`) whose test no "
         "longer exists in `<dir>/<module>.py`.",
+        why="nothing replays it, and it still holds what was recorded",
     ),
 )
 
@@ -118,7 +124,8 @@ def check_file(ctx: Context) -> None:
         "V006",
         "",
         f"no test {test} in {module.name} records to this cassette (pytest-recording's "
-        "layout): the test was renamed or removed; delete the cassette or rename it",
+        "layout): the test was renamed or removed",
+        fix="delete the cassette or rename it",
     )
 
 
@@ -183,6 +190,5 @@ def _content_length(ctx: Context, body: Any) -> None:
     ctx.report(
         "V005",
         f"/response/headers/{escape(name)}",
-        f"Content-Length is {expected} but the recorded body is {size} bytes "
-        "(a client that checks the length fails on replay)",
+        f"Content-Length is {expected} but the recorded body is {size} bytes",
     )

@@ -8,6 +8,8 @@ Rules:
   placeholders, see `placeholders`) stays; an AWS SigV4 `Authorization` keeps its
   structure with the access key id and the signature redacted; any other value becomes
   a marker. A header holds a secret exactly when `redact_header` would change it.
+  `identifies_only` tells the headers that name an account or a CDN session, rather
+  than authenticate, from credentials: validate grades them apart; scrub removes both.
 - URLs inside text are found from their `://` (`find_urls`), which is fast and finds the
   same URLs in a string as in the JSON text that holds it.
 - URLs are judged by their userinfo and the credential parameters of their query and
@@ -30,7 +32,7 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from cli.core.secrets.formats import MARKER_PATTERN, has_digit_and_letter, marker
-from cli.core.secrets.placeholders import is_placeholder, is_placeholder_cookie
+from cli.core.secrets.placeholders import cookie_pairs, is_placeholder, is_placeholder_cookie
 from cli.core.secrets.scan import find_in_text
 
 _MARKER_ENCODED = re.compile(r"%3CREDACTED%3A[A-Za-z0-9_.-]*%3E", re.IGNORECASE)
@@ -53,6 +55,14 @@ SENSITIVE_HEADERS: frozenset[str] = frozenset(
     }
 )
 SENSITIVE_HEADER_PATTERNS: tuple[str, ...] = ("*-token", "*-secret", "*-api-key")
+# Sensitive, but no credential: they name the account that recorded, or a CDN's or load
+# balancer's session, and grant no access. Scrub removes them all the same.
+IDENTIFYING_HEADERS: frozenset[str] = frozenset(
+    {"openai-organization", "openai-project", "anthropic-organization-id"}
+)
+SESSION_COOKIES: frozenset[str] = frozenset(
+    {"__cf_bm", "_cfuvid", "__cflb", "awsalb", "awsalbcors", "awsalbtg", "awsalbtgcors"}
+)
 
 
 def is_sensitive_header(name: str, extra: Iterable[str] = (), keep: Iterable[str] = ()) -> bool:
@@ -88,6 +98,18 @@ def redact_header(name: str, value: str) -> str:
     if _SIGV4.match(value):
         return _SIGV4_PARTS.sub(_sigv4_part, value)
     return marker(HEADER_KIND)
+
+
+def identifies_only(name: str, values: Iterable[str]) -> bool:
+    """Whether the leaked `values` of the sensitive header `name` only identify the
+    account or a CDN session (IDENTIFYING_HEADERS, SESSION_COOKIES), granting no access."""
+    lowered = name.lower()
+    if lowered in IDENTIFYING_HEADERS:
+        return True
+    if lowered not in _COOKIES:
+        return False
+    names = [cookie.lower() for value in values for cookie, _ in cookie_pairs(value)]
+    return bool(names) and all(cookie in SESSION_COOKIES for cookie in names)
 
 
 def _sigv4_part(match: re.Match[str]) -> str:

@@ -62,14 +62,18 @@ def is_placeholder(value: str) -> bool:
 def is_placeholder_cookie(value: str) -> bool:
     """Whether every cookie value in a `Cookie` or `Set-Cookie` value is a placeholder
     (a value without `name=` pairs is judged whole)."""
-    values = []
-    for part in value.split(";"):
-        name, equals, cookie = part.strip().partition("=")
-        if not equals:
-            continue  # `HttpOnly`, `Secure`
-        if name.strip().lower() in _COOKIE_ATTRIBUTES:
-            continue
-        values.append(cookie.strip())
+    values = [cookie for _, cookie in cookie_pairs(value)]
     if not values:
         return is_placeholder(value)
     return all(v and is_placeholder(v) for v in values)
+
+
+def cookie_pairs(value: str) -> list[tuple[str, str]]:
+    """The (name, value) cookies of a `Cookie` or `Set-Cookie` value, attributes
+    (`path=/`, `HttpOnly`) left out."""
+    pairs = []
+    for part in value.split(";"):
+        name, equals, cookie = part.strip().partition("=")
+        if equals and name.strip().lower() not in _COOKIE_ATTRIBUTES:
+            pairs.append((name.strip(), cookie.strip()))
+    return pairs

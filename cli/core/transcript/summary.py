@@ -94,17 +94,21 @@ def matches_filters(
     endpoint: str | None = None,
     provider: str | None = None,
 ) -> bool:
-    """`ls` filters: globs on the model (asked for or answered) and endpoint, exact provider."""
+    """`ls` filters: globs on the model (asked for or answered) and endpoint, exact provider.
+    One rule for all three: case doesn't matter (`--model '*llama*'` finds `Llama-3.2`,
+    `--provider OpenAI` finds `openai`)."""
     from fnmatch import fnmatchcase
 
+    def like(value: str, pattern: str) -> bool:
+        return fnmatchcase(value.casefold(), pattern.casefold())
+
     if model is not None and not any(
-        name and fnmatchcase(name, model)
-        for name in (summary.model_requested, summary.model_answered)
+        name and like(name, model) for name in (summary.model_requested, summary.model_answered)
     ):
         return False
-    if endpoint is not None and not fnmatchcase(summary.endpoint or "", endpoint):
+    if endpoint is not None and not like(summary.endpoint or "", endpoint):
         return False
-    return provider is None or (summary.provider or "").lower() == provider.lower()
+    return provider is None or (summary.provider or "").casefold() == provider.casefold()
 
 
 _SORT_KEYS = {

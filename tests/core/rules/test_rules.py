@@ -134,6 +134,11 @@ CASES: dict[str, tuple[str, Mutation, Mutation | None]] = {
         lambda d: d["request"].update(body="grant_type=x&client_secret=s3cr3tV4lue"),
         None,
     ),
+    "K005": (
+        SOL,
+        lambda d: d["request"].update(headers={"openai-organization": "org-4f9a2b7c1d8e"}),
+        None,
+    ),
 }
 
 
@@ -342,6 +347,31 @@ def test_headers_at_any_depth_any_case(tmp_path: Path) -> None:
     assert [(f.code, f.pointer) for f in findings] == [
         ("K001", "/response/body/__data__/sdk_http_response/headers/X-GOOG-API-KEY")
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "code"),
+    [
+        ("openai-organization", "user-abc123def456", "K005"),
+        ("Anthropic-Organization-Id", "b3206a3e-1c4f-4f5e-9d1a-0a1b2c3d4e5f", "K005"),
+        ("set-cookie", "__cf_bm=Zx9.aB3-1700000000-1.0.1.1; path=/; HttpOnly", "K005"),
+        ("Cookie", "__cf_bm=Zx9aB3; _cfuvid=Qq7.Lm2-17000", "K005"),
+        ("Cookie", "__cf_bm=Zx9aB3; session=eyJhbGciOi9", "K001"),  # a session beside it
+        ("set-cookie", "sessionid=8f2k3l4m5n6b7v; path=/", "K001"),
+        ("x-api-key", "k3y-of-s0me-kind", "K001"),
+    ],
+)
+def test_identifying_headers_are_info_credentials_are_errors(
+    tmp_path: Path, name: str, value: str, code: str
+) -> None:
+    """An account id or a CDN's session cookie grants no access: K005, info, counted;
+    any header that may authenticate stays K001. Both are what scrub removes."""
+    data = sample(SOL)
+    data["request"]["headers"] = {name: value}
+    findings = [f for f in check(tmp_path, data) if f.code in ("K001", "K005")]
+    assert [(f.code, f.pointer) for f in findings] == [(code, f"/request/headers/{name}")]
+    assert value not in findings[0].message
+    assert (findings[0].severity == "info") == (code == "K005")
 
 
 def test_urls_in_bodies_and_userinfo(tmp_path: Path) -> None:

@@ -363,4 +363,4 @@ def test_a_big_cassette_is_judged_as_when_read_whole(
 
     whole, big = seen(1 << 40), seen(1024)
     assert path.stat().st_size > 1024
-    assert whole == big and {code for code, _, _ in whole} == {"K001", "T010"}
+    assert whole == big and {code for code, _, _ in whole} == {"K001", "K005", "T010"}

@@ -149,9 +149,11 @@ def _loads_slowly(data: bytes, path: Path | str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        hint = " (the file ends too early: truncated?)" if exc.pos >= len(text.rstrip()) else ""
+        # A string left open runs to the end of the file: that is a truncated file too.
+        ends = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        hint = " (the file ends too early: truncated?)" if ends else ""
         raise ReadError(
-            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}",
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {json_problem(exc)}{hint}",
             path,
             line=exc.lineno,
             column=exc.colno,
@@ -160,6 +162,34 @@ def _loads_slowly(data: bytes, path: Path | str) -> Any:
         raise ReadError("JSON nesting is too deep to be a recording", path) from None
     except ValueError as exc:  # an integer of more digits than int() accepts (4300)
         raise ReadError(f"a number in it cannot be read: {exc}", path) from None
+
+
+_PROBLEMS = {
+    "Unterminated string starting at": "a string starts there and is never closed",
+    "Expecting value": "a value was expected",
+    "Expecting ',' delimiter": "a ',' was expected",
+    "Expecting ':' delimiter": "a ':' was expected",
+    "Expecting property name enclosed in double quotes": "a name in double quotes was expected",
+    "Extra data": "more data follows the JSON value",
+}
+
+
+def json_problem(error: json.JSONDecodeError) -> str:
+    """The standard library's reason as a whole phrase: its messages are written to be
+    followed by a position (`Unterminated string starting at: line 1 column 19`), which
+    our message gives before them."""
+    message = error.msg
+    if message in _PROBLEMS:
+        return _PROBLEMS[message]
+    if message.startswith("Invalid control character"):
+        char = error.doc[error.pos : error.pos + 1] or " "
+        return f"a string holds a raw control character ({char!r}); write it as \\u{ord(char):04x}"
+    if message == "Invalid \\uXXXX escape":
+        return "a \\u escape needs four hex digits"
+    if message.startswith("Invalid \\escape"):
+        escape = error.doc[error.pos : error.pos + 2]
+        return f"{escape} is not a JSON escape (a backslash is written \\\\)"
+    return message.removesuffix(" at")
 
 
 def _max_depth(text: str) -> int:

@@ -20,6 +20,7 @@ from typing import Any
 
 from cli.core.equality import same_value
 from cli.core.formats.llamastack import codec, hashing, lazy
+from cli.core.formats.llamastack.lines import line_numbers
 from cli.core.model import CassetteFile, Interaction
 from cli.errors import NotACassette, ReadError
 
@@ -136,6 +137,11 @@ def dump(file: CassetteFile) -> tuple[bytes, bool]:
     assert file.raw is not None, "a lazily read file is never written"
     style = codec.detect_style(file.raw, original(file))
     return codec.dump(file.interactions[0].data, style), style.exact
+
+
+def lines(raw: bytes, pointers: set[str]) -> dict[str, int]:
+    """The line in `raw` of each pointer's value (or of its nearest enclosing one)."""
+    return line_numbers(raw, pointers)
 
 
 def diff_lines(file: CassetteFile) -> tuple[list[str], list[str]]:

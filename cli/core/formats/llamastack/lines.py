@@ -12,6 +12,24 @@ from cli.core.pointer import escape
 _TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 
 
+def line_numbers(raw: bytes, pointers: set[str]) -> dict[str, int]:
+    """The line of each pointer, or of the nearest enclosing value that exists (a missing
+    field gets its parent's line); pointers with no line at all ("") are left out."""
+    prefixes = set()
+    for pointer in pointers:
+        parts = pointer.split("/")
+        prefixes.update("/".join(parts[:end]) for end in range(2, len(parts) + 1))
+    found = locate_lines(raw, prefixes)
+    lines = {}
+    for pointer in pointers:
+        enclosing = pointer
+        while enclosing and enclosing not in found:
+            enclosing = enclosing.rsplit("/", 1)[0]
+        if enclosing:
+            lines[pointer] = found[enclosing]
+    return lines
+
+
 def locate_lines(raw: bytes, pointers: set[str]) -> dict[str, int]:
     """The 1-based line where each JSON pointer's value (or object member) starts.
 

@@ -118,6 +118,36 @@ def test_bad_input_is_rejected_in_one_line_naming_the_file(name: str, tmp_path: 
     assert "\n" not in message
 
 
+JSON_PROBLEMS = {
+    b'{"request": {"a": "unterminat': (
+        "line 1, column 19: a string starts there and is never closed (the file ends too "
+        "early: truncated?)"
+    ),
+    b'{"a": "two\nlines"}': (
+        "line 1, column 11: a string holds a raw control character ('\\n'); write it as \\u000a"
+    ),
+    b'{"a": 1,}': "line 1, column 9: a name in double quotes was expected",
+    b'{"a": 1 "b": 2}': "line 1, column 9: a ',' was expected",
+    b'{"a" 1}': "line 1, column 6: a ':' was expected",
+    b'{"a": }': "line 1, column 7: a value was expected",
+    b'{"a": 1} {}': "line 1, column 10: more data follows the JSON value",
+    b'{"a": "\\q"}': "line 1, column 8: \\q is not a JSON escape (a backslash is written \\\\)",
+    b'{"a": "\\u12"}': "line 1, column 9: a \\u escape needs four hex digits",
+}
+
+
+@pytest.mark.parametrize("data", list(JSON_PROBLEMS))
+def test_json_errors_are_whole_sentences(data: bytes, tmp_path: Path) -> None:
+    """The standard library's reasons are written to be followed by a position
+    ("Unterminated string starting at: line 1 ..."); ours give it first, whole."""
+    path = tmp_path / "bad.json"
+    path.write_bytes(data)
+    with pytest.raises(ReadError) as caught:
+        codec.read(path)
+    assert caught.value.message == f"invalid JSON at {JSON_PROBLEMS[data]}"
+    assert not caught.value.message.endswith(" at")
+
+
 def test_deep_nesting_inside_an_object_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_bytes(b'{"a": ' + b"[" * 10000 + b"]" * 10000 + b"}")
