@@ -59,7 +59,8 @@ NoCache = Annotated[
     bool,
     typer.Option(
         "--no-cache",
-        help="Neither read nor write the result cache (see 'cassette cache info').",
+        help="Neither read nor write the result cache, nor (rename-model, retime) the memo "
+        "of compressed bodies zlib can't make again (see 'cassette cache info').",
     ),
 ]
 

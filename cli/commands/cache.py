@@ -12,18 +12,22 @@ EXAMPLES = [
 HELP = (
     "The result cache: where it is, what it holds; empty it.\n\n"
     "ls, validate and the --check of the editing commands keep each file's result there, "
-    "so a second run over files that did not change reads none of them. It lives in "
-    "$CASSETTE_CACHE_DIR, else $XDG_CACHE_HOME/cassette, else ~/.cache/cassette; "
-    "--no-cache on those commands bypasses it."
+    "so a second run over files that did not change reads none of them. Beside it, "
+    "rename-model and retime remember the compressed bodies zlib can't make again (gzip "
+    "another implementation wrote), so that an edit's reverse gives back their bytes. "
+    "Both live in $CASSETTE_CACHE_DIR, else $XDG_CACHE_HOME/cassette, else "
+    "~/.cache/cassette; --no-cache on those commands bypasses them."
 )
 
 
 def info(format_: Format = OutputFormat.text) -> int:
-    """Show where the result cache is, its size, and its entries by kind."""
-    from cli.core import cache
+    """Show where the result cache is, its size, its entries by kind, and the bodies
+    remembered for edits' reverses."""
+    from cli.core import cache, originals
     from cli.render import json_text
 
     described = cache.info()
+    described["remembered_bodies"] = originals.info()
     if format_ is OutputFormat.json:
         print(json_text.dumps(described, indent=True))
         return 0
@@ -33,15 +37,19 @@ def info(format_: Format = OutputFormat.text) -> int:
     print(f"entries: {sum(entries.values())}")
     for kind, count in sorted(entries.items()):
         print(f"  {kind:<22} {count}")
+    bodies = described["remembered_bodies"]
+    print(f"remembered bodies: {bodies['bodies']} ({_size(bodies['bytes'])})")
     return 0
 
 
 def clear() -> int:
-    """Remove every entry of the result cache."""
-    from cli.core import cache
+    """Remove every entry of the result cache, and every remembered body."""
+    from cli.core import cache, originals
 
     held = cache.clear()
     print(f"removed {cache.cache_dir() / cache.DATABASE} ({_size(held)})")
+    held = originals.clear()
+    print(f"removed {cache.cache_dir() / originals.DATABASE} ({_size(held)})")
     return 0
 
 

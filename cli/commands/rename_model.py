@@ -97,7 +97,7 @@ def command(
         "scope": scope.value,
         "include_model_lists": include_model_lists,
     }
-    edit = Bound(rename_model, options)
+    edit = Bound(rename_model, options, remembers=not no_cache)
     journal = edit_journal(edit, paths, glob, mode)
     if not force:
         users, renaming = count_users(paths, glob, **options, journal=journal, cache=not no_cache)

@@ -97,7 +97,7 @@ def command(
         "include_model_lists": include_model_lists,
         "include_normalized": include_normalized,
     }
-    edit = Bound(retime, options, per_file=file_earliest)
+    edit = Bound(retime, options, per_file=file_earliest, remembers=not no_cache)
     return run_edit_command(
         edit, paths, glob, mode, format_, no_color, command="cassette retime", no_cache=no_cache
     )

@@ -39,7 +39,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from cli.core import formats
+from cli.core import formats, originals
 from cli.core.edit import atomic
 from cli.core.edit.atomic import create_exclusive, write_atomic
 from cli.core.edit.dry_run import unified_diff
@@ -82,6 +82,9 @@ class Bound:
     # of several interactions as one): called with every interaction's data and `kwargs`,
     # it returns the kwargs for that file.
     per_file: Callable[[list[dict[str, Any]], dict[str, Any]], dict[str, Any]] | None = None
+    # Compressed bodies zlib can't make again are remembered and recalled (`originals`),
+    # so that this edit's reverse gives back their bytes. Never for scrub.
+    remembers: bool = False
 
     def __call__(self, data: dict[str, Any], name: str) -> list[Change]:
         if self.takes_name:
@@ -92,7 +95,8 @@ class Bound:
         """This edit with the arguments `per_file` settles for a file's interactions."""
         if self.per_file is None:
             return self
-        return Bound(self.function, self.per_file(datas, self.kwargs), self.takes_name)
+        kwargs = self.per_file(datas, self.kwargs)
+        return Bound(self.function, kwargs, self.takes_name, remembers=self.remembers)
 
 
 @dataclass
@@ -213,7 +217,12 @@ def _clearing(paths: Iterator[Path], mode: Mode, roots: list[Path]) -> Iterator[
         yield path
 
 
-def _edit_one(
+def _edit_one(path: Path, *, edit: Edit | Bound, **rest: Any) -> FileResult:
+    with originals.session(isinstance(edit, Bound) and edit.remembers):
+        return _edit_file(path, edit=edit, **rest)
+
+
+def _edit_file(
     path: Path,
     *,
     edit: Edit | Bound,

@@ -13,7 +13,8 @@ Rules:
   - AWS event-stream: each changed frame's payload rewritten in its own JSON style,
     the frame re-built with its headers and correct CRCs; the others kept as they were;
   - text in its charset, then the content-encodings (gzip, deflate...) redone as the
-    recorded bytes had them (`wire.encoding.encode` with `like`).
+    recorded bytes had them (`wire.encoding.encode` with `like`), or, for bytes zlib
+    can't make again, the recorded bytes of that content if `originals` remembers them.
 - A body that was media, undecodable, or absent can't take an edited value: `BodyError`.
 - `wire_length` is the byte length a recorded body replays with, which a
   `content-length` header is compared with.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cli.core import originals
 from cli.core.equality import same_value
 from cli.core.wire import WireError, encoding, eventstream, sse
 from cli.core.wire import body as wire
@@ -53,10 +55,22 @@ def encode(body: wire.Body, recorded: str | bytes, new: Any, content_type: str |
                 return new_text
             new_data = new_text.encode(charset)
         if body.codings:
-            return encoding.encode(new_data, list(body.codings), like=recorded)  # type: ignore[arg-type]
+            return _compressed(new_data, data, list(body.codings), recorded)  # type: ignore[arg-type]
         return new_data
     except (WireError, UnicodeError) as exc:
         raise BodyError(str(exc)) from None
+
+
+def _compressed(new_data: bytes, old_data: bytes, codings: list[str], recorded: bytes) -> bytes:
+    """`new_data` compressed as `recorded` was: the bytes recorded for that content if
+    `originals` remembers them (an edit's reverse), else by zlib; `recorded` is remembered
+    when zlib can't make it again."""
+    kept = originals.recall(new_data, codings)
+    if kept is not None:
+        return kept
+    if originals.active() and not originals.reproducible(old_data, codings, recorded):
+        originals.remember(old_data, codings, recorded)
+    return encoding.encode(new_data, codings, like=recorded)
 
 
 def wire_length(recorded: Any, parsed: bool = False) -> int | None:
