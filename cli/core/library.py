@@ -56,7 +56,10 @@ DEFAULT_GLOBS = ("*.json", "*.yaml", "*.yml")
 Globs = str | Iterable[str] | None  # one pattern, several, or None for DEFAULT_GLOBS
 LOOKUP_BATCH = 64  # map_cached: files looked up in the cache with one query
 HELD = 256  # map_cached: looked-up files held behind a miss before its chunk is sent
-PARALLEL_THRESHOLD = 250  # files to read: below this, starting workers costs more than it saves
+# Work ahead, in JSON files: below this, starting workers costs more than they save. A
+# YAML file counts for YAML_WEIGHT: libyaml parses several times slower than orjson.
+PARALLEL_THRESHOLD = 250
+YAML_WEIGHT = 6
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -211,10 +214,18 @@ def namer(roots: Iterable[Path | str]) -> Callable[[Path], str]:
     return name
 
 
-def worker_count(job_count: int) -> int:
-    if job_count < PARALLEL_THRESHOLD:
+def worker_count(work: int) -> int:
+    """Workers for `work` JSON files' worth of reading (see `weight`)."""
+    if work < PARALLEL_THRESHOLD:
         return 1
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def weight(path: Path | None) -> int:
+    """What reading `path` costs, in JSON files."""
+    if path is None:
+        return 0
+    return YAML_WEIGHT if path.suffix.lower() in (".yaml", ".yml") else 1
 
 
 def map_paths(
@@ -238,11 +249,13 @@ def map_paths(
     """
     pending = iter(paths)
     head: list[Path | None] = []
+    work = 0
     for path in pending:  # enough files to decide; a None says "decide with what there is"
         head.append(path)
-        if path is None or len(head) >= PARALLEL_THRESHOLD:
+        work += weight(path)
+        if path is None or work >= PARALLEL_THRESHOLD:
             break
-    count = workers if workers is not None else worker_count(sum(p is not None for p in head))
+    count = workers if workers is not None else worker_count(work)
     if count <= 1:
         for path in chain(head, pending):
             if path is None:

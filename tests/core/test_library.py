@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,6 +51,20 @@ def _double(path: Path) -> str:
 def test_map_paths_keeps_the_input_order(count: int) -> None:
     paths = [Path(f"{number:04d}") for number in range(count)]
     assert list(map_paths(_double, iter(paths))) == [p.name * 2 for p in paths]
+
+
+def _pid(path: Path) -> int:
+    return os.getpid()
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: never a pool")
+def test_fifty_yaml_files_are_enough_for_a_pool_fifty_json_files_are_not() -> None:
+    """A VCR cassette costs libyaml several times what orjson spends on a JSON file: the
+    pool pays from fewer of them."""
+    yaml_files = [Path(f"{number}.yaml") for number in range(50)]
+    json_files = [Path(f"{number}.json") for number in range(50)]
+    assert set(map_paths(_pid, iter(yaml_files))) - {os.getpid()}
+    assert set(map_paths(_pid, iter(json_files))) == {os.getpid()}
 
 
 def test_map_paths_takes_paths_lazily_and_answers_before_the_end() -> None:
