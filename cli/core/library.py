@@ -329,14 +329,17 @@ def map_cached(
     decode: Callable[[Path, Any], R],
     given: Iterable[Path | str] = (),
     keep: Callable[[Any], bool] | None = None,
+    depends: Callable[[Path], str] | None = None,
     stop: StopFlag | None = None,
 ) -> Iterator[tuple[Path, R]]:
     """(path, decode(path, record)) for each path, in input order, where the record is
     `encode(function(path))` made in a worker, or the cached one from an earlier run.
 
     `store` None: no cache (every file is a miss, nothing is kept). `keep(record)` False:
-    that record is not cached (it depends on more than its file). A complete run over
-    directories prunes the entries of their files that are gone.
+    that record is not cached (it depends on more than its file). `depends(path)`
+    describes what else a file's result depends on (another file's stat): part of the
+    entry's key. A complete run over directories prunes the entries of their files that
+    are gone.
     """
     from cli.core.cache import MISS, file_key
 
@@ -352,7 +355,9 @@ def map_cached(
         batch = list(islice(source, LOOKUP_BATCH))
         if not batch:
             return False
-        variants = [f"{path}\0{int(path in named)}" for path in batch]
+        variants = [
+            f"{path}\0{int(path in named)}\0{depends(path) if depends else ''}" for path in batch
+        ]
         if store is None:
             keys, hits = [None] * len(batch), [MISS] * len(batch)
         else:

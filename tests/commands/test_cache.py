@@ -236,3 +236,22 @@ def test_a_file_named_or_found_by_a_walk_has_its_own_entry(tmp_path: Path) -> No
         assert judged.exit_code == 1 and json.loads(judged.stdout)["summary"]["files"] == 1
         listed = run("ls", samples)
         assert listed.exit_code == 0 and "passed over" in listed.stderr
+
+
+@pytest.mark.corpus
+def test_a_test_module_renamed_under_a_cached_cassette_is_judged_again(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """V006 reads the test module beside the cassettes: its entry depends on that file
+    too, so renaming the test shows the orphan on the next warm run."""
+    module = tmp_path / "tests" / "test_mod.py"
+    folder = tmp_path / "tests" / "cassettes" / "test_mod"
+    folder.mkdir(parents=True)
+    source = corpus_dir / "vcr/simonw+llm-gemini/tests/cassettes/test_gemini/test_prompt.yaml"
+    (folder / "test_a.yaml").write_bytes(source.read_bytes())
+    module.write_text("def test_a():\n    pass\n")
+    flags = ("--select", "V006", "--fail-on", "warning")
+    assert run("validate", folder, *flags).exit_code == 0
+    module.write_text("def test_b():\n    pass\n")
+    again = run("validate", folder, *flags)
+    assert again.exit_code == 1 and "V006" in again.stdout

@@ -40,11 +40,29 @@ class ModuleNames:
 def module_for(cassette: Path) -> Path | None:
     """`<dir>/<module>.py` for a cassette at `<dir>/cassettes/<module>/<name>.yaml`, when
     that module exists; None otherwise."""
-    folder = cassette.parent
+    module = module_path(cassette.parent)
+    return module if module is not None and module.is_file() else None
+
+
+def module_path(folder: Path) -> Path | None:
+    """Where the module whose tests record into `folder` would be, in pytest-recording's
+    layout (`<dir>/cassettes/<module>/` -> `<dir>/<module>.py`); None outside it."""
     if folder.parent.name != "cassettes":
         return None
-    module = folder.parent.parent / f"{folder.name}.py"
-    return module if module.is_file() else None
+    return folder.parent.parent / f"{folder.name}.py"
+
+
+def module_stamp(cassette: Path) -> str:
+    """The size, mtime and inode of the module a cassette's V006 finding reads, or ""
+    when there is none: what a cached finding depends on besides its own file."""
+    module = module_path(cassette.parent)
+    if module is None:
+        return ""
+    try:
+        info = os.stat(module)
+    except OSError:
+        return "none"
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
 
 
 def is_orphan(cassette: Path, module: Path) -> bool | None:

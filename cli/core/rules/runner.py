@@ -174,8 +174,16 @@ def validate(
 
     cross_file = library.Library(settings, all_rules())
     worker = functools.partial(check_path, settings=settings, given=given)
+    from cli.core.rules.pytest_names import module_stamp
+
     results = map_cached(
-        worker, paths, store, encode=to_record, decode=from_record, given=given or ()
+        worker,
+        paths,
+        store,
+        encode=to_record,
+        decode=from_record,
+        given=given or (),
+        depends=module_stamp if settings.wants("V006") else None,  # V006 reads the module
     )
     for path, (findings, keys) in results:
         if keys is not None and isinstance(findings, list):
