@@ -81,11 +81,11 @@ def fingerprint(kind: str, settings: Any = None) -> str:
     or its `repr` describes), as one string."""
     described = json.dumps(settings, sort_keys=True, default=repr, ensure_ascii=False)
     digest = hashlib.sha256(described.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return f"{__version__}:{_code_stamp()}:{kind}:{digest}"
+    return f"{__version__}:{code_stamp()}:{kind}:{digest}"
 
 
 @functools.cache
-def _code_stamp() -> str:
+def code_stamp() -> str:
     """The size and mtime of every module of the tool: a changed module, even under the
     same version (a development checkout), invalidates every entry."""
     stamp = hashlib.sha1(str(SCHEMA).encode())
@@ -252,7 +252,7 @@ def _open(path: Path) -> sqlite3.Connection | None:
             return db
         except (sqlite3.Error, OSError):
             if attempt == 0:
-                _remove(path)  # corrupt or foreign: rebuild it once
+                remove_database(path)  # corrupt or foreign: rebuild it once
     return None
 
 
@@ -272,10 +272,14 @@ def _ensure_schema(db: sqlite3.Connection) -> None:
         db.execute(f"PRAGMA user_version = {SCHEMA}")
 
 
-def _remove(path: Path) -> None:
+def remove_database(path: Path) -> int:
+    """Remove an SQLite database and its WAL files; returns how many bytes they took."""
+    held = 0
     for suffix in ("", "-wal", "-shm"):
         with contextlib.suppress(OSError):
+            held += os.path.getsize(f"{path}{suffix}")
             os.unlink(f"{path}{suffix}")
+    return held
 
 
 def info() -> dict[str, Any]:
@@ -298,6 +302,4 @@ def info() -> dict[str, Any]:
 
 def clear() -> int:
     """Remove the cache; returns how many bytes it held."""
-    held = info()["bytes"]
-    _remove(cache_dir() / DATABASE)
-    return held
+    return remove_database(cache_dir() / DATABASE)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -197,10 +196,6 @@ def info() -> dict[str, int]:
 
 def clear() -> int:
     """Forget every body; returns how many bytes the database took."""
-    path = _path()
-    held = 0
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(OSError):
-            held += os.path.getsize(f"{path}{suffix}")
-            os.unlink(f"{path}{suffix}")
-    return held
+    from cli.core.cache import remove_database
+
+    return remove_database(_path())
