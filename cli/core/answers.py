@@ -21,7 +21,7 @@ Rules:
   1, all of its output reached its readers, and the question is the same after the run
   as before it (nothing changed while it ran). Outputs above `MAX_OUTPUT` are not kept;
   at most `MAX_ANSWERS` are, the least recently used going first.
-- Storage: `answers.sqlite` beside the result cache (`cache.cache_dir()`). A database
+- Storage: `answers.sqlite` beside the result cache (`home.cache_folder()`). A database
   that can't be used means no answer, never an error. `--no-cache` neither reads nor
   keeps one (`cli.launch`).
 """
@@ -36,10 +36,10 @@ import stat
 import struct
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable
 
 from cli import __version__
+from cli.core import home
 
 DATABASE = "answers.sqlite"
 MAX_ANSWERS = 64
@@ -52,22 +52,24 @@ Writes = list[tuple[int, bytes]]  # (stream, bytes), in the order they were writ
 
 def question(argv: list[str]) -> bytes:
     """The digest of everything the answer to `cassette ARGV` may depend on."""
-    from cli.core.cache import code_stamp
-
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
         digest.update(repr(parts).encode("utf-8", "surrogateescape") + b"\n")
 
-    add(__version__, code_stamp(), sys.executable, sys.version, argv)
+    add(__version__, home.code_stamp(), sys.executable, sys.version, argv)
     cwd = os.getcwd()
     add("cwd", cwd, os.getuid(), os.geteuid(), os.getgid())
     add("env", sorted(item for item in os.environ.items() if item[0] not in VOLATILE))
     for fd in (0, 1, 2):
         add("stream", fd, _stream(fd))
-    folder = Path(cwd)
-    for place in (folder, *folder.parents):
-        add("pyproject", str(place), _stat(str(place / "pyproject.toml")))
+    place = cwd
+    while True:
+        add("pyproject", place, _stat(os.path.join(place, "pyproject.toml")))
+        parent = os.path.dirname(place)
+        if parent == place:
+            break
+        place = parent
     for token in argv:
         _describe(token, add)
     return digest.digest()
@@ -105,31 +107,35 @@ def _describe(token: str, add: Callable[..., None]) -> None:
     _module(os.path.dirname(os.path.abspath(token)), add)
     if os.path.isdir(token):
         _module(os.path.abspath(token), add)
-        for entry in _walk(token, add):
-            add(entry)
+        lines: list[str] = []
+        _walk(token, lines, add)
+        add("tree", hashlib.sha256("".join(lines).encode("utf-8", "surrogateescape")).digest())
 
 
-def _walk(top: str, add: Callable[..., None]) -> Iterator[tuple[object, ...]]:
-    """(path, lstat, target's stat) of everything under `top`; symlinked folders are
-    described, not entered (as `library.iter_paths` does)."""
+def _walk(top: str, lines: list[str], add: Callable[..., None]) -> None:
+    """A line for everything under `top`: its path, lstat and (a symlink) its target's
+    stat. Symlinked folders are described, not entered (as `library.iter_paths` does).
+    Lines rather than tuples: a library has thousands of entries to describe."""
     try:
         with os.scandir(top) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as exc:
-        add("unlisted", top, exc.errno)
+        lines.append(f"unlisted {top} {exc.errno}\n")
         return
     for entry in entries:
         try:
             info = entry.stat(follow_symlinks=False)
         except OSError as exc:
-            yield (entry.path, f"gone:{exc.errno}")
+            lines.append(f"{entry.path}\0gone {exc.errno}\n")
             continue
-        described = (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ino)
-        target = _stat(entry.path, follow=True) if entry.is_symlink() else None
-        yield (entry.path, described, target)
+        target = _stat(entry.path, follow=True) if entry.is_symlink() else ""
+        lines.append(
+            f"{entry.path}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}"
+            f"\0{info.st_ino}\0{target}\n"
+        )
         if stat.S_ISDIR(info.st_mode):
             _module(entry.path, add)
-            yield from _walk(entry.path, add)
+            _walk(entry.path, lines, add)
 
 
 def _module(folder: str, add: Callable[..., None]) -> None:
@@ -196,16 +202,14 @@ def _frames(output: bytes) -> Iterable[tuple[int, bytes]]:
         at += size
 
 
-def _path() -> Path:
-    from cli.core.cache import cache_dir
-
-    return cache_dir() / DATABASE
+def _path() -> str:
+    return os.path.join(home.cache_folder(), DATABASE)
 
 
 def _open() -> sqlite3.Connection | None:
     path = _path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         db = sqlite3.connect(path, timeout=0.2)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute(
@@ -219,7 +223,7 @@ def _open() -> sqlite3.Connection | None:
 
 def info() -> dict[str, int]:
     """How many answers are kept, in how many bytes."""
-    if not _path().exists():
+    if not os.path.exists(_path()):
         return {"answers": 0, "bytes": 0}
     db = _open()
     if db is None:
@@ -234,6 +238,8 @@ def info() -> dict[str, int]:
 
 def clear() -> int:
     """Forget every answer; returns how many bytes the database took."""
+    from pathlib import Path
+
     from cli.core.cache import remove_database
 
-    return remove_database(_path())
+    return remove_database(Path(_path()))

@@ -25,7 +25,6 @@ Rules:
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
@@ -39,6 +38,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from cli import __version__
+from cli.core import home
 
 SCHEMA = 1
 DATABASE = "results.sqlite"
@@ -69,11 +69,7 @@ def file_key(path: Path | str) -> FileKey | None:
 
 
 def cache_dir() -> Path:
-    explicit = os.environ.get("CASSETTE_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cassette"
+    return Path(home.cache_folder())
 
 
 def fingerprint(kind: str, settings: Any = None) -> str:
@@ -81,24 +77,7 @@ def fingerprint(kind: str, settings: Any = None) -> str:
     or its `repr` describes), as one string."""
     described = json.dumps(settings, sort_keys=True, default=repr, ensure_ascii=False)
     digest = hashlib.sha256(described.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return f"{__version__}:{code_stamp()}:{kind}:{digest}"
-
-
-@functools.cache
-def code_stamp() -> str:
-    """The size and mtime of every module of the tool: a changed module, even under the
-    same version (a development checkout), invalidates every entry."""
-    stamp = hashlib.sha1(str(SCHEMA).encode())
-    folders = [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
-    while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
-                    folders.append(entry.path)
-                elif entry.name.endswith(".py"):
-                    info = entry.stat()
-                    stamp.update(f"{entry.path}:{info.st_size}:{info.st_mtime_ns};".encode())
-    return stamp.hexdigest()[:16]
+    return f"{__version__}:{SCHEMA}:{home.code_stamp()}:{kind}:{digest}"
 
 
 class ResultCache:
