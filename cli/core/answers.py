@@ -17,10 +17,11 @@ Rules:
   pytest-recording's layout (V006 reads it). An argument that names nothing is
   recorded as absent.
 - The answer is the run's writes to stdout and stderr, in the order it made them (one
-  terminal shows both), and its exit code. It is kept only when the run ended with 0 or
-  1, all of its output reached its readers, and the question is the same after the run
-  as before it (nothing changed while it ran). Outputs above `MAX_OUTPUT` are not kept;
-  at most `MAX_ANSWERS` are, the least recently used going first.
+  terminal shows both), and its exit code. It is kept, under the question asked before
+  the run, only when the run ended with 0 or 1 and all of its output reached its
+  readers. A file that changed while the run read it has other stats afterwards, so no
+  later run asks that question again. Outputs above `MAX_OUTPUT` are not kept; at most
+  `MAX_ANSWERS` are, the least recently used going first.
 - Storage: `answers.sqlite` beside the result cache (`home.cache_folder()`). A database
   that can't be used means no answer, never an error. `--no-cache` neither reads nor
   keeps one (`cli.launch`).
