@@ -91,6 +91,7 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
         self._pending: list[tuple[Any, ...]] = []
+        self._was_empty: bool | None = None
         self._db = _open(cache_dir() / DATABASE) if enabled else None
 
     def __enter__(self) -> ResultCache:
@@ -109,7 +110,7 @@ class ResultCache:
 
     def get_many(self, keys: list[FileKey | None], variants: list[str]) -> list[Any]:
         """`get` for several files at once, with one query."""
-        if self._db is None:
+        if self._db is None or self._empty():
             return [MISS] * len(keys)
         paths = [key.path for key in keys if key is not None]
         try:
@@ -126,6 +127,20 @@ class ResultCache:
             self._value(key, variant, found.get(key.path) if key else None)
             for key, variant in zip(keys, variants, strict=True)
         ]
+
+    def _empty(self) -> bool:
+        """Whether the cache held no entry of this kind when the run began: a cold run
+        then asks nothing more of it."""
+        if self._was_empty is None:
+            assert self._db is not None
+            try:
+                row = self._db.execute(
+                    "SELECT 1 FROM entries WHERE kind = ? LIMIT 1", (self.kind,)
+                ).fetchone()
+            except sqlite3.Error:
+                row = None
+            self._was_empty = row is None
+        return self._was_empty
 
     def _value(self, key: FileKey | None, variant: str, row: Any) -> Any:
         """The value of `row` if it was made from the file as `key` says it is now."""
@@ -145,9 +160,12 @@ class ResultCache:
 
     def put(self, key: FileKey | None, value: Any, variant: str = "") -> None:
         """Remember `value` (JSON-able) for the file `key` was made from."""
+        self.put_json(key, orjson.dumps(value), variant)
+
+    def put_json(self, key: FileKey | None, data: bytes, variant: str = "") -> None:
+        """`put` of a value already encoded as JSON."""
         if self._db is None or key is None:
             return
-        data = orjson.dumps(value)
         made = self.fingerprint + variant
         entry = (self.kind, key.path, key.size, key.mtime_ns, key.inode, made, data)
         self._pending.append(entry)

@@ -16,8 +16,8 @@ Rules:
 - A directory that can't be listed is yielded itself, so that reading it reports the
   problem: its cassettes are never skipped in silence. A directory given that holds
   nothing to read is named by `nothing_found`, for the commands to say so.
-- `map_paths` runs a function over many files on every core (the workers' side:
-  `cli.core.pool`), in input order, holding a few chunks of paths and results (keep them
+- `map_paths` (from `cli.core.pool`) runs a function over many files on every core, in
+  input order, holding a few chunks of paths and results (keep them
   small), never the cassettes, and never a whole library's paths: memory stays flat from
   10 files to 100,000. Given a stop flag (`interrupt.StopFlag`), it starts no file once
   the flag is set, and still returns the results of the files in hand.
@@ -37,10 +37,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from cli.core.pool import map_paths
 from cli.messages import printable
 
 if TYPE_CHECKING:
@@ -56,10 +57,6 @@ DEFAULT_GLOBS = ("*.json", "*.yaml", "*.yml")
 Globs = str | Iterable[str] | None  # one pattern, several, or None for DEFAULT_GLOBS
 LOOKUP_BATCH = 64  # map_cached: files looked up in the cache with one query
 HELD = 256  # map_cached: looked-up files held behind a miss before its chunk is sent
-# Work ahead, in JSON files: below this, starting workers costs more than they save. A
-# YAML file counts for YAML_WEIGHT: libyaml parses several times slower than orjson.
-PARALLEL_THRESHOLD = 250
-YAML_WEIGHT = 6
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -214,112 +211,6 @@ def namer(roots: Iterable[Path | str]) -> Callable[[Path], str]:
     return name
 
 
-def worker_count(work: int) -> int:
-    """Workers for `work` JSON files' worth of reading (see `weight`)."""
-    if work < PARALLEL_THRESHOLD:
-        return 1
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
-def weight(path: Path | None) -> int:
-    """What reading `path` costs, in JSON files."""
-    if path is None:
-        return 0
-    return YAML_WEIGHT if path.suffix.lower() in (".yaml", ".yml") else 1
-
-
-def map_paths(
-    function: Callable[[Path], T],
-    paths: Iterable[Path | None],
-    workers: int | None = None,
-    stop: StopFlag | None = None,
-) -> Iterator[T]:
-    """`function` over `paths` in input order, on a process pool when there are many.
-
-    `function` must be a module-level function (it is pickled) and should return a small
-    summary. Paths are taken lazily and only a few chunks are in flight at a time, so
-    neither the paths nor the results of a whole library are ever held at once.
-
-    Once `stop` is set, no file is started: the files in hand finish, and their results
-    are still yielded (workers check the flag before each file, and ignore the signals
-    that set it), so the caller hears of every file that was done.
-
-    A None among `paths` is no file: it only cuts the chunk being filled short (and ends
-    the look at the first files that decides whether a pool pays).
-    """
-    pending = iter(paths)
-    head: list[Path | None] = []
-    work = 0
-    for path in pending:  # enough files to decide; a None says "decide with what there is"
-        head.append(path)
-        work += weight(path)
-        if path is None or work >= PARALLEL_THRESHOLD:
-            break
-    count = workers if workers is not None else worker_count(work)
-    if count <= 1:
-        for path in chain(head, pending):
-            if path is None:
-                continue
-            if stop is not None and stop.is_set():
-                stop.cut = True
-                return
-            yield function(path)
-        return
-    from concurrent.futures import Future, ProcessPoolExecutor  # ~12 ms; most runs need none
-
-    from cli.core.pool import run_chunk, start_worker
-
-    # The first file is done here, before the workers start: what it imports and sets up
-    # (modules, compiled patterns), they inherit rather than each do again.
-    first = next((path for path in head if path is not None), None)
-    if first is not None:
-        if stop is not None and stop.is_set():
-            stop.cut = True
-            return
-        head.remove(first)
-        yield function(first)
-    chunks = _chunks(chain(head, pending))
-
-    shared = None if stop is None else stop.shared()
-    options = {"initializer": start_worker, "initargs": (os.getpid(), shared)}
-    with ProcessPoolExecutor(max_workers=count, **options) as pool:
-
-        def submit(chunk: list[Path]) -> tuple[Future[list[T]], int]:
-            if not chunk:  # a cut with nothing in it: nothing to send
-                done: Future[list[T]] = Future()
-                done.set_result([])
-                return done, 0
-            return pool.submit(run_chunk, function, chunk), len(chunk)
-
-        in_flight = deque(submit(chunk) for chunk in islice(chunks, 4 * count))
-        while in_flight:
-            future, size = in_flight.popleft()
-            results = future.result()
-            if stop is not None and (len(results) < size or stop.is_set()):
-                stop.cut = stop.cut or len(results) < size
-            else:
-                for chunk in islice(chunks, 1):
-                    in_flight.append(submit(chunk))
-            yield from results
-        if stop is not None and stop.is_set() and next(chunks, None) is not None:
-            stop.cut = True  # chunks never sent
-
-
-def _chunks(paths: Iterator[Path | None]) -> Iterator[list[Path]]:
-    """Small chunks first (a short run still spreads over every worker), then up to 64.
-    A None in `paths` cuts the chunk short (`map_cached`: the caller holds many files
-    behind it), even to an empty one."""
-    size, chunk = 4, []
-    for path in paths:
-        if path is not None:
-            chunk.append(path)
-        if path is None or len(chunk) >= size:
-            yield chunk
-            chunk, size = [], min(64, size * 2) if chunk else size
-    if chunk:
-        yield chunk
-
-
 def map_cached(
     function: Callable[[Path], T],
     paths: Iterable[Path],
@@ -341,6 +232,8 @@ def map_cached(
     entry's key. A complete run over directories prunes the entries of their files that
     are gone.
     """
+    import orjson
+
     from cli.core.cache import MISS, file_key
 
     given = list(given)
@@ -380,11 +273,15 @@ def map_cached(
     while queue or look_up():
         path, key, variant, record = queue[0]
         if record is MISS:
-            record = next(results, MISS)
-            if record is MISS:  # stopped: the files in hand are done
+            data = next(results, MISS)
+            if data is MISS:  # stopped: the files in hand are done
                 return
-            if store is not None and (keep is None or keep(record)):
-                store.put(key, record, variant)
+            if isinstance(data, Unencoded):
+                record = data.record
+            else:
+                record = orjson.loads(data)
+                if store is not None and (keep is None or keep(record)):
+                    store.put_json(key, data, variant)
         elif stop is not None and stop.is_set():
             stop.cut = True
             return
@@ -394,5 +291,21 @@ def map_cached(
         store.prune(Path(one) for one in given if os.path.isdir(one))
 
 
+@dataclass
+class Unencoded:
+    """A record orjson can't write (a lone surrogate from a damaged file): passed on as it
+    is, and not cached."""
+
+    record: Any
+
+
 def _encoded(function: Callable[[Path], T], encode: Callable[[T], Any], path: Path) -> Any:
-    return encode(function(path))
+    """In the worker: the record as the JSON the cache keeps, so that the main process
+    neither encodes it nor unpickles more than bytes."""
+    import orjson
+
+    record = encode(function(path))
+    try:
+        return orjson.dumps(record)
+    except TypeError:
+        return Unencoded(record)

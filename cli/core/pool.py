@@ -1,7 +1,10 @@
-"""The worker side of `library.map_paths`'s process pool: how a worker starts, stops when
-the main process asks, and dies with the main process.
+"""Work over many files on every core: `map_paths` in the main process, and the workers'
+side of its process pool: how a worker starts, stops when the main process asks, and dies
+with the main process.
 
 Rules:
+- `map_paths` runs a function over many files, in input order, on a pool when there is
+  enough work (`PARALLEL_THRESHOLD`, in JSON files' worth: a YAML file counts more).
 - A worker stops starting files once the main process's `StopFlag` is set (shared
   memory, checked before each file), and ignores SIGINT and SIGTERM itself.
 - A worker never outlives its main process: the kernel kills it when the main process
@@ -15,11 +18,20 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from cli.core.interrupt import StopFlag
 
 T = TypeVar("T")
+# Work ahead, in JSON files: below this, starting workers costs more than they save. A
+# YAML file counts for YAML_WEIGHT: libyaml parses several times slower than orjson.
+PARALLEL_THRESHOLD = 250
+YAML_WEIGHT = 6
 
 _stop: Any = None  # in a worker: the main process's StopFlag, as shared memory
 _parent: int | None = None  # in a worker: the main process's pid
@@ -71,3 +83,107 @@ def run_chunk(function: Callable[[Path], T], chunk: list[Path]) -> list[T]:
             break  # the main process is stopping, or gone: start nothing more
         results.append(function(path))
     return results
+
+
+def worker_count(work: int) -> int:
+    """Workers for `work` JSON files' worth of reading (see `weight`)."""
+    if work < PARALLEL_THRESHOLD:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def weight(path: Path | None) -> int:
+    """What reading `path` costs, in JSON files."""
+    if path is None:
+        return 0
+    return YAML_WEIGHT if path.suffix.lower() in (".yaml", ".yml") else 1
+
+
+def map_paths(
+    function: Callable[[Path], T],
+    paths: Iterable[Path | None],
+    workers: int | None = None,
+    stop: StopFlag | None = None,
+) -> Iterator[T]:
+    """`function` over `paths` in input order, on a process pool when there are many.
+
+    `function` must be a module-level function (it is pickled) and should return a small
+    summary. Paths are taken lazily and only a few chunks are in flight at a time, so
+    neither the paths nor the results of a whole library are ever held at once.
+
+    Once `stop` is set, no file is started: the files in hand finish, and their results
+    are still yielded (workers check the flag before each file, and ignore the signals
+    that set it), so the caller hears of every file that was done.
+
+    A None among `paths` is no file: it only cuts the chunk being filled short (and ends
+    the look at the first files that decides whether a pool pays).
+    """
+    pending = iter(paths)
+    head: list[Path | None] = []
+    work = 0
+    for path in pending:  # enough files to decide; a None says "decide with what there is"
+        head.append(path)
+        work += weight(path)
+        if path is None or work >= PARALLEL_THRESHOLD:
+            break
+    count = workers if workers is not None else worker_count(work)
+    if count <= 1:
+        for path in chain(head, pending):
+            if path is None:
+                continue
+            if stop is not None and stop.is_set():
+                stop.cut = True
+                return
+            yield function(path)
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor  # ~12 ms; most runs need none
+
+    # The first file is done here, before the workers start: what it imports and sets up
+    # (modules, compiled patterns), they inherit rather than each do again.
+    first = next((path for path in head if path is not None), None)
+    if first is not None:
+        if stop is not None and stop.is_set():
+            stop.cut = True
+            return
+        head.remove(first)
+        yield function(first)
+    chunks = _chunks(chain(head, pending))
+
+    shared = None if stop is None else stop.shared()
+    options = {"initializer": start_worker, "initargs": (os.getpid(), shared)}
+    with ProcessPoolExecutor(max_workers=count, **options) as pool:
+
+        def submit(chunk: list[Path]) -> tuple[Future[list[T]], int]:
+            if not chunk:  # a cut with nothing in it: nothing to send
+                done: Future[list[T]] = Future()
+                done.set_result([])
+                return done, 0
+            return pool.submit(run_chunk, function, chunk), len(chunk)
+
+        in_flight = deque(submit(chunk) for chunk in islice(chunks, 4 * count))
+        while in_flight:
+            future, size = in_flight.popleft()
+            results = future.result()
+            if stop is not None and (len(results) < size or stop.is_set()):
+                stop.cut = stop.cut or len(results) < size
+            else:
+                for chunk in islice(chunks, 1):
+                    in_flight.append(submit(chunk))
+            yield from results
+        if stop is not None and stop.is_set() and next(chunks, None) is not None:
+            stop.cut = True  # chunks never sent
+
+
+def _chunks(paths: Iterator[Path | None]) -> Iterator[list[Path]]:
+    """Small chunks first (a short run still spreads over every worker), then up to 64.
+    A None in `paths` cuts the chunk short (`map_cached`: the caller holds many files
+    behind it), even to an empty one."""
+    size, chunk = 4, []
+    for path in paths:
+        if path is not None:
+            chunk.append(path)
+        if path is None or len(chunk) >= size:
+            yield chunk
+            chunk, size = [], min(64, size * 2) if chunk else size
+    if chunk:
+        yield chunk

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cli.core import cache, library
+from cli.core import cache, library, pool
 from cli.core.cache import MISS
 from cli.core.library import TEMP_PREFIX, iter_paths, map_cached, map_paths
 
@@ -47,7 +48,7 @@ def _double(path: Path) -> str:
     return path.name * 2
 
 
-@pytest.mark.parametrize("count", [0, 5, library.PARALLEL_THRESHOLD, 300])
+@pytest.mark.parametrize("count", [0, 5, pool.PARALLEL_THRESHOLD, 300])
 def test_map_paths_keeps_the_input_order(count: int) -> None:
     paths = [Path(f"{number:04d}") for number in range(count)]
     assert list(map_paths(_double, iter(paths))) == [p.name * 2 for p in paths]
@@ -92,8 +93,8 @@ class _Store:
     def get_many(self, keys: list[str], variants: list[str]) -> list[object]:
         return [f"cached {key}" if int(key) in self.cached else MISS for key in keys]
 
-    def put(self, key: str, value: object, variant: str = "") -> None:
-        self.kept[key] = value
+    def put_json(self, key: str, data: bytes, variant: str = "") -> None:
+        self.kept[key] = json.loads(data)
 
     def prune(self, walked: object) -> None:
         pass
