@@ -224,17 +224,13 @@ def _open() -> sqlite3.Connection | None:
 
 def info() -> dict[str, int]:
     """How many answers are kept, in how many bytes."""
-    if not os.path.exists(_path()):
-        return {"answers": 0, "bytes": 0}
-    db = _open()
-    if db is None:
-        return {"answers": 0, "bytes": 0}
-    with contextlib.closing(db), contextlib.suppress(sqlite3.Error):
-        count, size = db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(LENGTH(output)), 0) FROM answers"
-        ).fetchone()
-        return {"answers": count, "bytes": size}
-    return {"answers": 0, "bytes": 0}
+    from pathlib import Path
+
+    from cli.core.cache import tally
+
+    query = "SELECT COUNT(*), COALESCE(SUM(LENGTH(output)), 0) FROM answers"
+    count, size = tally(Path(_path()), query)
+    return {"answers": count, "bytes": size}
 
 
 def clear() -> int:

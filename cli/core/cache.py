@@ -269,6 +269,17 @@ def _ensure_schema(db: sqlite3.Connection) -> None:
         db.execute(f"PRAGMA user_version = {SCHEMA}")
 
 
+def tally(path: Path, query: str) -> tuple[int, int]:
+    """The (count, bytes) a counting `query` gives on the database at `path`; (0, 0) when
+    there is none or it can't be read."""
+    if not path.exists():
+        return 0, 0
+    with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(path)) as db:
+        count, size = db.execute(query).fetchone()
+        return count, size
+    return 0, 0
+
+
 def remove_database(path: Path) -> int:
     """Remove an SQLite database and its WAL files; returns how many bytes they took."""
     held = 0

@@ -180,18 +180,10 @@ def _trim(db: sqlite3.Connection) -> None:
 
 def info() -> dict[str, int]:
     """How many bodies are remembered, in how many bytes."""
-    path = _path()
-    if not path.exists():
-        return {"bodies": 0, "bytes": 0}
-    db = _open(path)
-    if db is None:
-        return {"bodies": 0, "bytes": 0}
-    with contextlib.closing(db), contextlib.suppress(sqlite3.Error):
-        count, size = db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM originals"
-        ).fetchone()
-        return {"bodies": count, "bytes": size}
-    return {"bodies": 0, "bytes": 0}
+    from cli.core.cache import tally
+
+    count, size = tally(_path(), "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM originals")
+    return {"bodies": count, "bytes": size}
 
 
 def clear() -> int:

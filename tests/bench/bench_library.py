@@ -33,22 +33,12 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: make `tests.bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.bench.bench_ls_vcr import FLOOR_SCRIPT as YAML_FLOOR
 from tests.bench.common import CASSETTE, CORPUS, PYTHON, REPO_ROOT, floor_args
 
 JSON_COPIES, VCR_COPIES = 6, 17
 COLD, WARM, VERSION = 2.0, 0.5, 1.3
 COMMANDS = {"ls": ["ls"], "validate": ["validate"], "scrub --check": ["scrub", "--check"]}
-
-YAML_FLOOR = """
-import os, sys, yaml
-for root in sys.argv[1:]:
-    for directory, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith((".yaml", ".yml")):
-                with open(os.path.join(directory, name), "rb") as handle:
-                    yaml.load(handle.read(), Loader=yaml.CSafeLoader)
-"""
 
 
 def make_library(target: Path, sources: list[Path], copies: int) -> int:
