@@ -413,14 +413,7 @@ def test_git_diff_through_show_plain_shows_a_changed_non_cassette_json(tmp_path:
     }
 
     def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-            cwd=repo,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        assert done.returncode == 0, done.stderr
+        done = run_git(repo, env, *args)
         assert "cassette" not in done.stderr, done.stderr
         return done.stdout
 
@@ -579,15 +572,7 @@ def test_the_readme_textconv_line_for_a_venv_works_off_the_path(tmp_path: Path) 
     assert shutil.which("cassette", path=env["PATH"]) is None
 
     def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-            cwd=repo,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+        return run_git(repo, env, *args).stdout
 
     git("init", "-q")
     subprocess.run(  # the README's line, in the directory that holds .venv
@@ -634,3 +619,16 @@ def test_a_lone_surrogate_reaches_a_real_stdout_escaped(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert b"  + \\ud800extra: \\ud800 x\n" in done.stdout
     assert b"Traceback" not in done.stderr
+
+
+def run_git(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """git in `repo`, as a throwaway user; it must succeed."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
