@@ -37,7 +37,7 @@ def main() -> None:
         sys.exit(_replay(*kept))
     writes: list[tuple[int, bytes]] = []
     streams = [_Recorded(fd, writes) for fd in (1, 2)]
-    code: object = 1
+    code: object = None  # stays None if the run ends in an exception: nothing kept
     try:
         _run_app()
         code = 0

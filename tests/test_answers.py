@@ -222,3 +222,19 @@ def test_a_replay_into_a_reader_that_quits_early_ends_quietly(
         done = subprocess.run(["bash", "-o", "pipefail", "-c", line], capture_output=True)
         assert done.returncode == 0 and done.stderr == b""
         assert done.stdout.startswith(b"file")
+
+
+def test_a_run_that_ends_in_an_exception_keeps_no_answer(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli import launch
+
+    def crash() -> None:
+        print("half an answer")
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(launch, "_run_app", crash)
+    monkeypatch.setattr(sys, "argv", ["cassette", "ls", str(tmp_path)])
+    with pytest.raises(RuntimeError):
+        launch.main()
+    assert answers.info()["answers"] == 0
