@@ -242,6 +242,7 @@ def _edit_file(
         if not formats.writes(file):
             message = f"a {file.format} cassette can't be edited yet; left as it is"
             return _passed_over(path, name, raw, mode, roots, CassetteError(message, path))
+        formats.before_edit(file)
         made = _apply(edit, file)
         changes = [change for change in made if isinstance(change, Change)]
         kept = next((item for item in made if isinstance(item, Kept)), None)

@@ -30,6 +30,7 @@ from cli.errors import NotACassette
 
 __all__ = [
     "NotACassette",
+    "before_edit",
     "changed",
     "diff_lines",
     "dump",
@@ -133,6 +134,12 @@ def _head(path: Path) -> bytes:
 def writes(file: CassetteFile) -> bool:
     """Whether `file`'s format can write edits back (VCR: not yet)."""
     return _format_of(file).WRITES
+
+
+def before_edit(file: CassetteFile) -> None:
+    """Keep what `file` holds before its interactions are edited in place, where the
+    format can compare with that more cheaply than by parsing its bytes again."""
+    _format_of(file).before_edit(file)
 
 
 def changed(file: CassetteFile) -> bool:

@@ -50,6 +50,7 @@ class Cassette:
     # The file as read, loaded again from its bytes the first time an edit compares or
     # writes (`format.original`): edits change the interactions' values in place.
     original: Any = None
+    before: bytes | None = None  # the interactions before an edit, marshalled (`before_edit`)
 
 
 def shape_problem(value: Any) -> str | None:
