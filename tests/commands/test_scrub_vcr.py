@@ -394,3 +394,26 @@ def test_placeholders_are_left_as_they_are(corpus_dir: Path, tmp_path: Path) -> 
     assert run("scrub", path, "--check").exit_code == 0
     assert run("scrub", path, "--in-place").exit_code == 0
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("style", ["crewai", "vcr-default", "llm-gemini-gzip"])
+def test_github_annotations_sit_on_the_yaml_line_of_what_they_redact(
+    corpus_dir: Path, tmp_path: Path, style: str
+) -> None:
+    path = tmp_path / "planted.yaml"
+    plant(corpus_dir / "vcr" / STYLES[style], path)
+    result = run("scrub", path, "--check", "--format", "github")
+    assert result.exit_code == 1
+    annotations = result.stdout.splitlines()
+    assert annotations
+    text = path.read_text().splitlines()
+    for annotation in annotations:
+        assert annotation.startswith(f"::error file={path.as_posix()},line="), annotation
+        line = int(annotation.split(",line=")[1].split(",")[0])
+        pointer = annotation.split("::")[2].split(": ")[0]
+        steps = pointer.split("/")
+        named = steps[-2] if steps[-1].isdigit() else steps[-1]
+        if "/body" in pointer or pointer.endswith("/url"):
+            continue  # inside a scalar: its first line, checked by the reader's own tests
+        near = "\n".join(text[max(0, line - 3) : line])  # a header's key, or its item
+        assert named.lower() in near.lower(), annotation

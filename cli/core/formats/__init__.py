@@ -161,7 +161,7 @@ def dump(file: CassetteFile) -> tuple[bytes, bool]:
 def lines(file: CassetteFile, raw: bytes, pointers: set[str]) -> dict[str, int]:
     """The line in the file's bytes `raw` where each pointer's value is (for annotations);
     a pointer the format can't place is left out."""
-    return _format_of(file).lines(raw, pointers)
+    return _format_of(file).lines(file, raw, pointers)
 
 
 def diff_lines(file: CassetteFile) -> tuple[list[str], list[str]]:

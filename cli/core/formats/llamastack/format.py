@@ -143,7 +143,7 @@ def dump(file: CassetteFile) -> tuple[bytes, bool]:
     return codec.dump(file.interactions[0].data, style), style.exact
 
 
-def lines(raw: bytes, pointers: set[str]) -> dict[str, int]:
+def lines(file: CassetteFile, raw: bytes, pointers: set[str]) -> dict[str, int]:
     """The line in `raw` of each pointer's value (or of its nearest enclosing one)."""
     return line_numbers(raw, pointers)
 

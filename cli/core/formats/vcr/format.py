@@ -231,9 +231,10 @@ def _check(new_raw: bytes, path: Path, edited: list[dict[str, Any]]) -> None:
                     )
 
 
-def lines(raw: bytes, pointers: set[str]) -> dict[str, int]:
-    """None known yet: VCR cassettes are not edited, so no edit reports a line in one."""
-    return {}
+def lines(file: CassetteFile, raw: bytes, pointers: set[str]) -> dict[str, int]:
+    """The YAML line of each edited place, from the nodes the file was read from (`raw`
+    is what they were read from)."""
+    return locate_lines(file, pointers)
 
 
 def diff_lines(file: CassetteFile) -> tuple[list[str], list[str]]:
