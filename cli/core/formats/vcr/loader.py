@@ -29,6 +29,10 @@ import yaml
 from cli.errors import ReadError
 
 BOM = b"\xef\xbb\xbf"
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_PLAIN_TAGS: dict[str, str] = {}  # short plain scalar -> its tag (the same in any file)
 _NAME = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _BEFORE = frozenset(b" \t\r\n[{,:")  # what may precede a node's `&anchor` or `*alias`
 _BLOCK = 1024 * 1024
@@ -94,8 +98,33 @@ def refuse_anchors(stream: bytes | IO[bytes], path: Path | str) -> None:
         loader.dispose()
 
 
+class _Loader(yaml.CSafeLoader):
+    """CSafeLoader with the same tags, found faster: libyaml asks Python for the tag of
+    every untagged scalar, and most of a cassette's plain scalars recur (keys, header
+    names and values), so a plain scalar's tag is remembered; a quoted one is a string
+    without asking the regexes. No path resolvers: nothing to descend or ascend."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode:
+            return _SEQ if kind is yaml.SequenceNode else _MAP
+        if not implicit[0]:
+            return _STR  # quoted, or a block: never a number, a bool or a null
+        tag = _PLAIN_TAGS.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(value) <= 64 and len(_PLAIN_TAGS) < 8192:
+                _PLAIN_TAGS[value] = tag
+        return tag
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
 def _compose_and_construct(stream: bytes | IO[bytes], path: Path | str) -> tuple[Any, Any]:
-    loader = yaml.CSafeLoader(stream)
+    loader = _Loader(stream)
     try:
         node = loader.get_single_node()
         value = _build(loader, node) if node is not None else None
@@ -106,11 +135,6 @@ def _compose_and_construct(stream: bytes | IO[bytes], path: Path | str) -> tuple
     finally:
         loader.dispose()
     return node, value
-
-
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
 
 
 def _build(loader: yaml.CSafeLoader, node: yaml.Node) -> Any:

@@ -190,3 +190,22 @@ def test_other_yaml_types_are_the_safe_constructors(data: bytes) -> None:
             loader.load(data, "x.yaml")
         return
     assert loader.load(data, "x.yaml")[1] == expected
+
+
+def test_every_corpus_cassette_loads_to_pyyamls_value_types_and_all(corpus_dir: Path) -> None:
+    """The remembered tags of plain scalars give what PyYAML's resolver gives, type for
+    type (1 is not 1.0 is not True), over every real cassette, read twice."""
+    from cli.core.equality import same_value
+
+    for path in sorted((corpus_dir / "vcr").rglob("*.yaml")) * 2:
+        data = path.read_bytes()
+        assert same_value(loader.load(data, path)[1], yaml.load(data, Loader=yaml.CSafeLoader))
+
+
+@pytest.mark.parametrize("text", ["1", "1.5", "yes", "No", "null", "~", "0o17", "0x1F", ".inf"])
+def test_a_plain_scalar_is_typed_the_same_quoted_or_not_wherever_it_stands(text: str) -> None:
+    data = f"a: {text}\nb: '{text}'\nc:\n- {text}\n- \"{text}\"\n{text}: x\n".encode()
+    from cli.core.equality import same_value
+
+    for _ in range(2):  # the second time from what the first remembered
+        assert same_value(loader.load(data, "x.yaml")[1], yaml.load(data, Loader=yaml.CSafeLoader))
