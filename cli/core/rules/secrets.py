@@ -91,9 +91,11 @@ RULES = (
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+\Z")
 _MAX_URL = 8192  # longer strings are data (a data: URL is not scheme://)
 
-# Cheap tests that rule a file out before its strings are walked one by one. Each is a
-# superset test. Headers and URLs leave a trace in the file's bytes, unless an escape
-# hides it (`\\/`, or `\\u00XX` for a printable character), which turns those tests off.
+# Cheap tests that rule a big file's head and tail (read without its body) out before
+# its strings are walked one by one. Each is a superset test. Headers and URLs leave a
+# trace in the file's bytes, unless an escape hides it (`\\/`, or `\\u00XX` for a
+# printable character), which turns those tests off. A file read whole is walked once
+# without pointers instead (`_look`), which also serves the key tests.
 _HIDDEN = re.compile(rb"\\(?:/|u00[2-7])")
 _HEADERS = re.compile(rb'(?i)"headers"\s*:\s*\{\s*"')  # a non-empty headers object
 _URL_PARTS = re.compile(rb"://\S*?[@?#]")  # userinfo, query or fragment
@@ -116,16 +118,20 @@ class _Look:
     keys: bool  # the detector finds something in its distinct strings
     urls: bool  # a string holds a URL with userinfo, a query or a fragment
     headers: bool  # a `headers` object names a sensitive header
+    split: bool  # a stream's text fields may hold a key split over chunks
 
 
 def _look(value: Any) -> _Look:
     """One walk of the file's distinct strings (joined by NUL: a boundary for every key
     format, so a key in one string is a key in the joined text, and repeated strings, a
-    chunk's `__type__`, model and id, are scanned once), its headers objects' names, and
-    its URLs. An SSE line's JSON is walked by its decoded strings."""
+    chunk's `__type__`, model and id, are scanned once), its headers objects' names, its
+    URLs, and the strings under a stream text field's name (whole: the pieces a stream
+    may split a key over). An SSE line's JSON is walked by its decoded strings."""
     found: set[str] = set()
-    add, stack, longest = found.add, [value], 2 * _RUN_HEAD
+    texts: set[str] = set()
+    add, add_text, stack, longest = found.add, texts.add, [value], 2 * _RUN_HEAD
     push, pop, numbers = stack.append, stack.pop, _NUMBERS.issuperset
+    fields = secrets.STREAM_TEXT_FIELDS
     headers = False
     while stack:  # the hottest loop of validate: plain, with its names bound locally
         item = pop()
@@ -135,10 +141,14 @@ def _look(value: Any) -> _Look:
             if kind is str:
                 value = payload(child) if child.startswith("data:") else None
                 if value is not None:  # an SSE line's JSON: its strings, decoded
-                    for _, text in payload_strings(value):
+                    for inside, text in payload_strings(value):
                         add(text if len(text) <= longest else _head(text))
+                        if inside and inside[-1] in fields:
+                            add_text(text)
                 else:
                     add(child if len(child) <= longest else _head(child))
+                    if key in fields:
+                        add_text(child)
             elif kind is dict:
                 if not headers and is_dict and type(key) is str and key.lower() == "headers":
                     headers = any(secrets.is_sensitive_header(str(name)) for name in child)
@@ -147,9 +157,10 @@ def _look(value: Any) -> _Look:
                 push(child)  # a list of numbers (an embedding) holds no string
     joined = "\x00".join(found)
     return _Look(
-        keys=bool(found) and bool(secrets.find_in_text(joined)),
+        keys=secrets.has_candidate(joined) and bool(secrets.find_in_text(joined)),
         urls=_URL_TEXT.search(joined) is not None,
         headers=headers,
+        split=bool(texts) and secrets.may_split(texts),
     )
 
 
@@ -170,15 +181,15 @@ def _head(text: str) -> str:
 
 def check(ctx: Context) -> None:
     done: set[str] = set()
-    raw = ctx.raw
-    hidden = not raw or _HIDDEN.search(raw) is not None
     whole = ctx.items_reader is None  # read whole: `data` holds the body
-    # Without JSON bytes to test (a VCR interaction) or with escapes that hide what they
-    # would show, one walk without pointers says what the walks with pointers may find.
-    look = _look(ctx.data) if whole and hidden else None
-    headers = ctx.wants("K001", "K005") and (
-        look.headers if look else hidden or _HEADERS.search(raw) is not None
-    )
+    if whole:
+        # One walk without pointers says what the walks with pointers may find.
+        look = _look(ctx.data)
+        headers = ctx.wants("K001", "K005") and look.headers
+    else:  # a big file's `data` has no body: its bytes say what the walk would
+        raw = ctx.raw
+        hidden = not raw or _HIDDEN.search(raw) is not None
+        headers = ctx.wants("K001", "K005") and (hidden or _HEADERS.search(raw) is not None)
     if headers:
         _headers(ctx, "", ctx.data, done)
     if ctx.wants("K002") and isinstance(ctx.interaction.request.get("url"), str):
@@ -186,20 +197,19 @@ def check(ctx: Context) -> None:
         _url(ctx, "/request/url", ctx.interaction.request["url"], done)
     if ctx.wants("K004"):
         _forms(ctx, done)
-    urls = ctx.wants("K002") and (
-        look.urls if look else hidden or _URL_PARTS.search(raw) is not None
-    )
     keys = ctx.wants("K003")
     if whole:
+        urls = ctx.wants("K002") and look.urls
         # Keys split over chunks first: a chunk that holds only their head is not
         # reported again on its own.
         heads: set[tuple[str, int, int]] = set()
-        if keys:  # no test on the bytes: a stream splits a key's prefix too (`s` + `k-...`)
+        if keys and look.split:
             for slots in secrets.stream_fields(ctx.data):
                 pieces = [(path, parent[key]) for parent, key, path in slots]
                 heads |= _split_keys(ctx, pieces)
         _strings(ctx, [("", ctx.data)], urls, done, heads, look=look)
         return
+    urls = ctx.wants("K002") and (hidden or _URL_PARTS.search(raw) is not None)
     _strings(ctx, [("", ctx.data)], urls, done)
     # A big file: its stream's text is gathered as the batches go by, and judged for keys
     # at the end, split keys first, as a whole read judges it.
