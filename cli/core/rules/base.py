@@ -130,7 +130,8 @@ class Context:
     @functools.cached_property
     def interaction(self) -> Interaction:
         """The file's value read as an interaction: its accessors are the rules' too."""
-        return Interaction(Path(self.path), self.data)
+        path = self.file.path if self.file is not None else Path(self.path)  # parsed once
+        return Interaction(path, self.data)
 
     @property
     def body_kind(self) -> str:
