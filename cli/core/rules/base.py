@@ -153,10 +153,11 @@ class Context:
         body = self.interaction.response.get("body")
         return len(body) if isinstance(body, list) else 0
 
-    @property
+    @functools.cached_property
     def body(self) -> Iterable[tuple[str, Any]]:
         """(pointer, item) of each response item as the file holds it: the items of a list
-        body, or the one value (none for a null or missing body)."""
+        body, or the one value (none for a null or missing body). Made once: every family
+        takes a pass."""
         reader = self.items_reader
         if reader is not None:
             return Passes(

@@ -194,6 +194,8 @@ def _chunks(ctx: Context) -> None:
     objects: dict[Any, str] = {}
     previous: tuple[float, str] | None = None
     went_back = False
+    stamp: Any = None  # the last `created` read, and its time: chunks mostly repeat it
+    created = None
     for pointer, type_name, payload in ctx.items:
         if not isinstance(payload, dict):
             continue
@@ -201,7 +203,9 @@ def _chunks(ctx: Context) -> None:
         _first_of(models, payload.get("model"), pointer)
         types.setdefault(type_name, pointer)
         _first_of(objects, payload.get("object"), pointer)
-        created = timestamp(payload.get("created", payload.get("created_at")))
+        value = payload.get("created", payload.get("created_at"))
+        if type(value) is not type(stamp) or value != stamp:
+            stamp, created = value, timestamp(value)
         if created is not None:
             if previous is not None and created < previous[0] and not went_back:
                 went_back = True

@@ -261,8 +261,15 @@ def _stream_end(ctx: Context) -> None:
     """T010: the provider the stream's first known event names, and whether its last
     event came (see the rules)."""
     provider, ended, last, finishing = None, False, "/response/body", False
+    shapes: dict[tuple[Any, ...], set[str]] = {}  # a frame's names are its keys: read once
     for pointer, item in ctx.body:
-        names = _event_names(item)
+        if type(item) is dict:
+            shape = tuple(item)
+            names = shapes.get(shape)
+            if names is None:
+                names = shapes[shape] = _event_names(item)
+        else:
+            names = _event_names(item)
         if not names:
             continue
         last = pointer
