@@ -93,16 +93,20 @@ def look_at(value: Any) -> Look:
             add(text)
             if inside and inside[-1] in fields:
                 add_text(text)
-    longest = 2 * _RUN_HEAD
+    longest, cut = 2 * _RUN_HEAD, False  # cut: a string's tail is left out of `found`
     for text in [text for text in found if len(text) > longest]:
-        found.discard(text)
-        found.add(_head(text))
+        head = _head(text)
+        if len(head) < len(text):
+            found.discard(text)
+            found.add(head)
+            cut = True
     joined = "\x00".join(found)
+    candidate = secrets.has_candidate(joined)  # the texts are among `found`, whole if not cut
     return Look(
-        keys=secrets.has_candidate(joined) and bool(secrets.find_in_text(joined)),
+        keys=candidate and bool(secrets.find_in_text(joined)),
         urls=_URL_TEXT.search(joined) is not None,
         headers=headers,
-        split=bool(texts) and secrets.may_split(texts),
+        split=bool(texts) and secrets.may_split(texts, checked=not (candidate or cut)),
     )
 
 

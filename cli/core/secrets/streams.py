@@ -175,20 +175,19 @@ def _joins() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     )
 
 
-def may_split(texts: Collection[str]) -> bool:
+def may_split(texts: Collection[str], *, checked: bool = False) -> bool:
     """A quick test: False only if `split_secrets` finds nothing in any stream whose pieces
     are among `texts`, however they are grouped and ordered. Every match starts with a
     format's literal (`has_candidate`), which stands either inside one piece or across
     pieces: then one piece ends with the literal's head and the next non-empty one begins
-    with its rest (or is a prefix of it). A text that holds NUL can only make it say True."""
+    with its rest (or is a prefix of it). A text that holds NUL can only make it say True.
+    `checked`: the caller has found no literal inside any of the texts."""
     joined = "\x00".join(texts) + "\x00"
-    if has_candidate(joined):
+    if not checked and has_candidate(joined):
         return True
     by_two, by_one = _joins()
-    for starts, table in (
-        ({text[:2] for text in texts}, by_two),
-        ({text[:1] for text in texts}, by_one),
-    ):
+    twos = {text[:2] for text in texts}
+    for starts, table in ((twos, by_two), ({two[:1] for two in twos}, by_one)):
         for start in starts & table.keys():
             if any(head in joined for head in table[start]):
                 return True
