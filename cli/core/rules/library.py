@@ -86,6 +86,7 @@ CROSS_FILE = ("L003", "L004")
 
 _MODEL_LIST_ENDPOINTS = hashing.MODEL_LIST_ENDPOINTS[hashing.SCHEME_2026]
 _NOT_IDENTITY = frozenset({"headers", "url", "provider_metadata"})
+_NESTED = (dict, list, float)  # what `_denoise` may change; other values stay as they are
 
 
 def check(ctx: Context) -> None:
@@ -172,7 +173,7 @@ def _denoise(value: Any) -> Any:
         kept: dict[str, Any] = {}
         changed = False
         for key, item in value.items():
-            clean = _denoise(item)
+            clean = _denoise(item) if isinstance(item, _NESTED) else item
             if clean in (None, [], {}):
                 changed = True
                 continue
@@ -184,7 +185,7 @@ def _denoise(value: Any) -> Any:
             part = value[0]
             if part["type"] == "text" and isinstance(part["text"], str):
                 return part["text"]
-        items = [_denoise(item) for item in value]
+        items = [_denoise(item) if isinstance(item, _NESTED) else item for item in value]
         return value if all(map(operator.is_, items, value)) else items  # no item changed
     if isinstance(value, float):
         rounded = round(value, 5)
