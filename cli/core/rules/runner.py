@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from cli.core import formats
@@ -109,13 +110,13 @@ def check_path(path: Path, settings: Settings, given: tuple[Path, ...] | None = 
 
 def _check_file(ctx: Context, file: CassetteFile) -> FileResult:
     families = BY_FORMAT[file.format]
+    judging, cross_file = _wanted(ctx.settings, file.format)
     keys = None
     for interaction in file.interactions:
         one = _context(ctx, file, interaction)
-        for family in families:
-            if one.wants(*(rule.code for rule in family.RULES)):
-                family.check(one)
-        if file.format == llamastack.NAME and one.wants(*library.CROSS_FILE):
+        for family in judging:
+            family.check(one)
+        if cross_file:
             keys = library.keys(one)
         for finding in one.findings:
             finding.pointer = interaction.pointer + finding.pointer
@@ -126,6 +127,19 @@ def _check_file(ctx: Context, file: CassetteFile) -> FileResult:
     if ctx.findings:
         _add_lines(ctx.findings, file)
     return ctx.findings, keys
+
+
+@functools.lru_cache(maxsize=16)
+def _wanted(settings: Settings, format_name: str) -> tuple[tuple[ModuleType, ...], bool]:
+    """The families that judge a format's interactions with a rule `settings` wants, and
+    whether the cross-file rules are wanted: the same for every file of a run."""
+    judging = tuple(
+        family
+        for family in BY_FORMAT[format_name]
+        if any(settings.wants(rule.code) for rule in family.RULES)
+    )
+    cross_file = format_name == llamastack.NAME and any(map(settings.wants, library.CROSS_FILE))
+    return judging, cross_file
 
 
 def _context(ctx: Context, file: CassetteFile, interaction: Interaction) -> Context:
