@@ -102,7 +102,6 @@ class Context:
     settings: Settings
     rules: Mapping[str, Rule]  # every rule by code, for severities
     data: dict[str, Any] = field(default_factory=dict)
-    raw: bytes = b""  # the file's JSON bytes, for rules that can rule a file out by them
     findings: list[Finding] = field(default_factory=list)
     # a big file: `data` has no body, and each call gives its items afresh
     items_reader: Callable[[], Iterator[Any]] | None = None

@@ -147,8 +147,6 @@ def _context(ctx: Context, file: CassetteFile, interaction: Interaction) -> Cont
     also completes `data` (what follows the body)."""
     one = Context(ctx.path, ctx.settings, ctx.rules, interaction.data, file=file)
     one.index = interaction.index
-    if file.format == llamastack.NAME and file.raw is not None:
-        one.raw = file.raw  # the K rules rule a JSON file out by its bytes
     reader = interaction.items_reader
     if reader is not None:
         interaction.keep_items()  # every family takes a pass: read the file once

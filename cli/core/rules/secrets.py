@@ -22,6 +22,8 @@ Rules:
   (`secrets.split_secrets`, as `scrub` joins it): a key written token by token is
   reported at the chunk where it starts.
 - One string is reported once: a header or URL finding is not repeated as a key format.
+- A file read whole is first walked once without pointers (`secret_look`): headers, URLs,
+  keys and split keys that walk rules out are not looked for again with pointers.
 - A big file (read a part at a time) is walked without its body, then its body's items
   in batches, in one pass: each item with its own `/response/body/<i>` pointer.
 - Messages show a secret only through `secrets.mask`.
@@ -89,28 +91,16 @@ RULES = (
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+\Z")
 _MAX_URL = 8192  # longer strings are data (a data: URL is not scheme://)
 
-# Cheap tests that rule a big file's head and tail (read without its body) out before
-# its strings are walked one by one. Each is a superset test. Headers and URLs leave a
-# trace in the file's bytes, unless an escape hides it (`\\/`, or `\\u00XX` for a
-# printable character), which turns those tests off. A file read whole is walked once
-# without pointers instead (`secret_look`), which also serves the key tests.
-_HIDDEN = re.compile(rb"\\(?:/|u00[2-7])")
-_HEADERS = re.compile(rb'(?i)"headers"\s*:\s*\{\s*"')  # a non-empty headers object
-_URL_PARTS = re.compile(rb"://\S*?[@?#]")  # userinfo, query or fragment
 _BATCH = 1024  # a big file's items per detector scan
 
 
 def check(ctx: Context) -> None:
     done: set[str] = set()
     whole = ctx.items_reader is None  # read whole: `data` holds the body
-    if whole:
-        # One walk without pointers says what the walks with pointers may find.
-        look = look_at(ctx.data)
-        headers = ctx.wants("K001", "K005") and look.headers
-    else:  # a big file's `data` has no body: its bytes say what the walk would
-        raw = ctx.raw
-        hidden = not raw or _HIDDEN.search(raw) is not None
-        headers = ctx.wants("K001", "K005") and (hidden or _HEADERS.search(raw) is not None)
+    # A file read whole is walked once without pointers first: what that walk rules out
+    # is not looked for with pointers. A big file's head and tail are always looked at.
+    look = look_at(ctx.data) if whole else None
+    headers = ctx.wants("K001", "K005") and (look is None or look.headers)
     if headers:
         _headers(ctx, "", ctx.data, done)
     if ctx.wants("K002") and isinstance(ctx.interaction.request.get("url"), str):
@@ -119,18 +109,17 @@ def check(ctx: Context) -> None:
     if ctx.wants("K004"):
         _forms(ctx, done)
     keys = ctx.wants("K003")
-    if whole:
-        urls = ctx.wants("K002") and look.urls
+    urls = ctx.wants("K002") and (look is None or look.urls)
+    if look is not None:
         # Keys split over chunks first: a chunk that holds only their head is not
         # reported again on its own.
         heads: set[tuple[str, int, int]] = set()
-        if keys and look.split:
+        if keys and look.split:  # a quick test on the stream's text fields (may_split)
             for slots in secrets.stream_fields(ctx.data):
                 pieces = [(path, parent[key]) for parent, key, path in slots]
                 heads |= _split_keys(ctx, pieces)
         _strings(ctx, [("", ctx.data)], urls, done, heads, look=look)
         return
-    urls = ctx.wants("K002") and (hidden or _URL_PARTS.search(raw) is not None)
     _strings(ctx, [("", ctx.data)], urls, done)
     # A big file: its stream's text is gathered as the batches go by, and judged for keys
     # at the end, split keys first, as a whole read judges it.
