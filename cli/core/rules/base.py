@@ -132,9 +132,10 @@ class Context:
         path = self.file.path if self.file is not None else Path(self.path)  # parsed once
         return Interaction(path, self.data)
 
-    @property
+    @functools.cached_property
     def body_kind(self) -> str:
-        """`missing`, `null`, `list`, `object` or `other`: what `response.body` is."""
+        """`missing`, `null`, `list`, `object` or `other`: what `response.body` is (asked
+        by every family: told once)."""
         if self.items_reader is not None:
             return "list"
         if "body" not in self.interaction.response:
