@@ -102,7 +102,6 @@ class Context:
     settings: Settings
     rules: Mapping[str, Rule]  # every rule by code, for severities
     data: dict[str, Any] = field(default_factory=dict)
-    raw: bytes = b""  # the file's JSON bytes, for rules that can rule a file out by them
     findings: list[Finding] = field(default_factory=list)
     # a big file: `data` has no body, and each call gives its items afresh
     items_reader: Callable[[], Iterator[Any]] | None = None
@@ -130,11 +129,13 @@ class Context:
     @functools.cached_property
     def interaction(self) -> Interaction:
         """The file's value read as an interaction: its accessors are the rules' too."""
-        return Interaction(Path(self.path), self.data)
+        path = self.file.path if self.file is not None else Path(self.path)  # parsed once
+        return Interaction(path, self.data)
 
-    @property
+    @functools.cached_property
     def body_kind(self) -> str:
-        """`missing`, `null`, `list`, `object` or `other`: what `response.body` is."""
+        """`missing`, `null`, `list`, `object` or `other`: what `response.body` is (asked
+        by every family: told once)."""
         if self.items_reader is not None:
             return "list"
         if "body" not in self.interaction.response:
@@ -152,10 +153,11 @@ class Context:
         body = self.interaction.response.get("body")
         return len(body) if isinstance(body, list) else 0
 
-    @property
+    @functools.cached_property
     def body(self) -> Iterable[tuple[str, Any]]:
         """(pointer, item) of each response item as the file holds it: the items of a list
-        body, or the one value (none for a null or missing body)."""
+        body, or the one value (none for a null or missing body). Made once: every family
+        takes a pass."""
         reader = self.items_reader
         if reader is not None:
             return Passes(

@@ -194,14 +194,22 @@ def _chunks(ctx: Context) -> None:
     objects: dict[Any, str] = {}
     previous: tuple[float, str] | None = None
     went_back = False
+    stamp: Any = None  # the last `created` read, and its time: chunks mostly repeat it
+    created = None
     for pointer, type_name, payload in ctx.items:
         if not isinstance(payload, dict):
             continue
-        _first_of(ids, payload.get("id"), pointer)
-        _first_of(models, payload.get("model"), pointer)
+        for seen, value in (
+            (ids, payload.get("id")),
+            (models, payload.get("model")),
+            (objects, payload.get("object")),
+        ):
+            if value and isinstance(value, str):  # "" is absent (see the rules)
+                seen.setdefault(value, pointer)
         types.setdefault(type_name, pointer)
-        _first_of(objects, payload.get("object"), pointer)
-        created = timestamp(payload.get("created", payload.get("created_at")))
+        value = payload.get("created", payload.get("created_at"))
+        if type(value) is not type(stamp) or value != stamp:
+            stamp, created = value, timestamp(value)
         if created is not None:
             if previous is not None and created < previous[0] and not went_back:
                 went_back = True
@@ -224,11 +232,6 @@ def _chunks(ctx: Context) -> None:
                 f"{_kind(first, what)}",
             )
             break
-
-
-def _first_of(seen: dict[Any, str], value: Any, pointer: str) -> None:
-    if isinstance(value, str) and value:
-        seen.setdefault(value, pointer)
 
 
 def _mixed(ctx: Context, code: str, seen: dict[Any, str], what: str) -> None:

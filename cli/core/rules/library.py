@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,7 @@ CROSS_FILE = ("L003", "L004")
 
 _MODEL_LIST_ENDPOINTS = hashing.MODEL_LIST_ENDPOINTS[hashing.SCHEME_2026]
 _NOT_IDENTITY = frozenset({"headers", "url", "provider_metadata"})
+_NESTED = (dict, list, float)  # what `_denoise` may change; other values stay as they are
 
 
 def check(ctx: Context) -> None:
@@ -92,7 +94,7 @@ def check(ctx: Context) -> None:
     scheme = _scheme(ctx)
     if scheme is None or not ctx.wants("L001", "L002"):
         return
-    name = Path(ctx.path).name
+    name = ctx.interaction.path.name
     expected = hashing.expected_name(ctx.data, scheme, name)
     if expected is None or expected == name:
         return
@@ -146,8 +148,10 @@ def keys(ctx: Context) -> LibraryKeys | None:
     if not request or request.get("endpoint") in _MODEL_LIST_ENDPOINTS:
         return None
     identity = _identity(ctx, request)
-    directory = str(Path(ctx.path).parent)
-    return _digest([directory, identity]), _digest([directory, _denoise(identity)])
+    directory = str(ctx.interaction.path.parent)
+    exact = _digest([directory, identity])
+    denoised = _denoise(identity)
+    return exact, exact if denoised is identity else _digest([directory, denoised])
 
 
 def _identity(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
@@ -162,18 +166,30 @@ def _identity(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def _denoise(value: Any) -> Any:
-    """A copy without what doesn't change a request's meaning; floats rounded as in 2026."""
+    """A copy without what doesn't change a request's meaning; floats rounded as in 2026.
+    A value with no noise in it comes back itself (not a copy), so that its digest is
+    taken once."""
     if isinstance(value, dict):
-        cleaned = {key: _denoise(item) for key, item in value.items()}
-        return {key: item for key, item in cleaned.items() if item not in (None, [], {})}
+        kept: dict[str, Any] = {}
+        changed = False
+        for key, item in value.items():
+            clean = _denoise(item) if isinstance(item, _NESTED) else item
+            if clean in (None, [], {}):
+                changed = True
+                continue
+            changed = changed or clean is not item
+            kept[key] = clean
+        return kept if changed else value
     if isinstance(value, list):
         if len(value) == 1 and isinstance(value[0], dict) and value[0].keys() == {"type", "text"}:
             part = value[0]
             if part["type"] == "text" and isinstance(part["text"], str):
                 return part["text"]
-        return [_denoise(item) for item in value]
+        items = [_denoise(item) if isinstance(item, _NESTED) else item for item in value]
+        return value if all(map(operator.is_, items, value)) else items  # no item changed
     if isinstance(value, float):
-        return round(value, 5)
+        rounded = round(value, 5)
+        return value if rounded == value else rounded  # equal floats dump the same
     return value
 
 

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from cli.core import formats
@@ -109,13 +110,13 @@ def check_path(path: Path, settings: Settings, given: tuple[Path, ...] | None = 
 
 def _check_file(ctx: Context, file: CassetteFile) -> FileResult:
     families = BY_FORMAT[file.format]
+    judging, cross_file = _wanted(ctx.settings, file.format)
     keys = None
     for interaction in file.interactions:
         one = _context(ctx, file, interaction)
-        for family in families:
-            if one.wants(*(rule.code for rule in family.RULES)):
-                family.check(one)
-        if file.format == llamastack.NAME and one.wants(*library.CROSS_FILE):
+        for family in judging:
+            family.check(one)
+        if cross_file:
             keys = library.keys(one)
         for finding in one.findings:
             finding.pointer = interaction.pointer + finding.pointer
@@ -128,13 +129,24 @@ def _check_file(ctx: Context, file: CassetteFile) -> FileResult:
     return ctx.findings, keys
 
 
+@functools.lru_cache(maxsize=16)
+def _wanted(settings: Settings, format_name: str) -> tuple[tuple[ModuleType, ...], bool]:
+    """The families that judge a format's interactions with a rule `settings` wants, and
+    whether the cross-file rules are wanted: the same for every file of a run."""
+    judging = tuple(
+        family
+        for family in BY_FORMAT[format_name]
+        if any(settings.wants(rule.code) for rule in family.RULES)
+    )
+    cross_file = format_name == llamastack.NAME and any(map(settings.wants, library.CROSS_FILE))
+    return judging, cross_file
+
+
 def _context(ctx: Context, file: CassetteFile, interaction: Interaction) -> Context:
     """The context of one interaction. A lazily read body is counted first: that pass
     also completes `data` (what follows the body)."""
     one = Context(ctx.path, ctx.settings, ctx.rules, interaction.data, file=file)
     one.index = interaction.index
-    if file.format == llamastack.NAME and file.raw is not None:
-        one.raw = file.raw  # the K rules rule a JSON file out by its bytes
     reader = interaction.items_reader
     if reader is not None:
         interaction.keep_items()  # every family takes a pass: read the file once

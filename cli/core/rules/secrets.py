@@ -22,6 +22,8 @@ Rules:
   (`secrets.split_secrets`, as `scrub` joins it): a key written token by token is
   reported at the chunk where it starts.
 - One string is reported once: a header or URL finding is not repeated as a key format.
+- A file read whole is first walked once without pointers (`secret_look`): headers, URLs,
+  keys and split keys that walk rules out are not looked for again with pointers.
 - A big file (read a part at a time) is walked without its body, then its body's items
   in batches, in one pass: each item with its own `/response/body/<i>` pointer.
 - Messages show a secret only through `secrets.mask`.
@@ -31,16 +33,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Iterator
-from dataclasses import dataclass
-from itertools import islice, repeat
+from itertools import islice
 from typing import Any, TypeVar
 
 from cli.core import secrets
 from cli.core.pointer import escape
 from cli.core.pointer import join as join_pointer
 from cli.core.rules.base import ERROR, INFO, Context, Rule
-from cli.core.wire.sse_data import payload
-from cli.core.wire.sse_data import strings as payload_strings
+from cli.core.rules.secret_look import Look, look_at, may_hold_key
 
 T = TypeVar("T")
 
@@ -91,94 +91,16 @@ RULES = (
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+\Z")
 _MAX_URL = 8192  # longer strings are data (a data: URL is not scheme://)
 
-# Cheap tests that rule a file out before its strings are walked one by one. Each is a
-# superset test. Headers and URLs leave a trace in the file's bytes, unless an escape
-# hides it (`\\/`, or `\\u00XX` for a printable character), which turns those tests off.
-_HIDDEN = re.compile(rb"\\(?:/|u00[2-7])")
-_HEADERS = re.compile(rb'(?i)"headers"\s*:\s*\{\s*"')  # a non-empty headers object
-_URL_PARTS = re.compile(rb"://\S*?[@?#]")  # userinfo, query or fragment
-_URL_TEXT = re.compile(r"://\S*?[@?#]")
-
-
-# Base64 runs (embeddings, image data) are most of a cassette's text. The detector's
-# boundary excludes the whole base64 alphabet (secret_formats), so inside a run only its
-# first character can start a key: the test keeps a run's head and drops the rest.
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{1024,}={0,2}")
-_RUN_HEAD = 512
-_NUMBERS = frozenset({float, int, bool, type(None)})
 _BATCH = 1024  # a big file's items per detector scan
-
-
-@dataclass(frozen=True)
-class _Look:
-    """What one walk of a value without pointers says may be there (never a false no)."""
-
-    keys: bool  # the detector finds something in its distinct strings
-    urls: bool  # a string holds a URL with userinfo, a query or a fragment
-    headers: bool  # a `headers` object names a sensitive header
-
-
-def _look(value: Any) -> _Look:
-    """One walk of the file's distinct strings (joined by NUL: a boundary for every key
-    format, so a key in one string is a key in the joined text, and repeated strings, a
-    chunk's `__type__`, model and id, are scanned once), its headers objects' names, and
-    its URLs. An SSE line's JSON is walked by its decoded strings."""
-    found: set[str] = set()
-    add, stack, longest = found.add, [value], 2 * _RUN_HEAD
-    push, pop, numbers = stack.append, stack.pop, _NUMBERS.issuperset
-    headers = False
-    while stack:  # the hottest loop of validate: plain, with its names bound locally
-        item = pop()
-        is_dict = type(item) is dict
-        for key, child in item.items() if is_dict else zip(repeat(None), item):
-            kind = type(child)
-            if kind is str:
-                value = payload(child) if child.startswith("data:") else None
-                if value is not None:  # an SSE line's JSON: its strings, decoded
-                    for _, text in payload_strings(value):
-                        add(text if len(text) <= longest else _head(text))
-                else:
-                    add(child if len(child) <= longest else _head(child))
-            elif kind is dict:
-                if not headers and is_dict and type(key) is str and key.lower() == "headers":
-                    headers = any(secrets.is_sensitive_header(str(name)) for name in child)
-                push(child)
-            elif kind is list and not numbers(map(type, child)):
-                push(child)  # a list of numbers (an embedding) holds no string
-    joined = "\x00".join(found)
-    return _Look(
-        keys=bool(found) and bool(secrets.find_in_text(joined)),
-        urls=_URL_TEXT.search(joined) is not None,
-        headers=headers,
-    )
-
-
-def _may_hold_key(value: Any) -> bool:
-    """Whether the detector finds anything in the distinct strings of `value`."""
-    return _look(value).keys
-
-
-def _head(text: str) -> str:
-    """A long string with its trailing base64 run cut to the run's head: a data: URL's
-    payload, or an embedding sent as base64."""
-    comma = text.find(",", 0, 256) + 1 if text.startswith("data:") else 0
-    run = _BASE64_RUN.match(text, comma)
-    if run is None or run.end() != len(text):
-        return text
-    return text[: comma + _RUN_HEAD]
 
 
 def check(ctx: Context) -> None:
     done: set[str] = set()
-    raw = ctx.raw
-    hidden = not raw or _HIDDEN.search(raw) is not None
     whole = ctx.items_reader is None  # read whole: `data` holds the body
-    # Without JSON bytes to test (a VCR interaction) or with escapes that hide what they
-    # would show, one walk without pointers says what the walks with pointers may find.
-    look = _look(ctx.data) if whole and hidden else None
-    headers = ctx.wants("K001", "K005") and (
-        look.headers if look else hidden or _HEADERS.search(raw) is not None
-    )
+    # A file read whole is walked once without pointers first: what that walk rules out
+    # is not looked for with pointers. A big file's head and tail are always looked at.
+    look = look_at(ctx.data) if whole else None
+    headers = ctx.wants("K001", "K005") and (look is None or look.headers)
     if headers:
         _headers(ctx, "", ctx.data, done)
     if ctx.wants("K002") and isinstance(ctx.interaction.request.get("url"), str):
@@ -186,15 +108,13 @@ def check(ctx: Context) -> None:
         _url(ctx, "/request/url", ctx.interaction.request["url"], done)
     if ctx.wants("K004"):
         _forms(ctx, done)
-    urls = ctx.wants("K002") and (
-        look.urls if look else hidden or _URL_PARTS.search(raw) is not None
-    )
     keys = ctx.wants("K003")
-    if whole:
+    urls = ctx.wants("K002") and (look is None or look.urls)
+    if look is not None:
         # Keys split over chunks first: a chunk that holds only their head is not
         # reported again on its own.
         heads: set[tuple[str, int, int]] = set()
-        if keys:  # no test on the bytes: a stream splits a key's prefix too (`s` + `k-...`)
+        if keys and look.split:  # a quick test on the stream's text fields (may_split)
             for slots in secrets.stream_fields(ctx.data):
                 pieces = [(path, parent[key]) for parent, key, path in slots]
                 heads |= _split_keys(ctx, pieces)
@@ -246,13 +166,13 @@ def _strings(
     done: set[str],
     heads: Container[tuple[str, int, int]] = (),
     later: Container[str] = (),
-    look: _Look | None = None,
+    look: Look | None = None,
 ) -> None:
     """K002 and K003 on every string of each (pointer, value) part; `heads` are spans
     (pointer, start, end) already reported as part of a key split over chunks; the
     strings at `later` pointers are judged for keys later (a big file's stream text)."""
     keys = ctx.wants("K003") and (
-        look.keys if look else _may_hold_key([value for _, value in parts])
+        look.keys if look else may_hold_key([value for _, value in parts])
     )
     if not (urls or keys):
         return

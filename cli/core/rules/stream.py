@@ -261,15 +261,26 @@ def _stream_end(ctx: Context) -> None:
     """T010: the provider the stream's first known event names, and whether its last
     event came (see the rules)."""
     provider, ended, last, finishing = None, False, "/response/body", False
+    # a frame's names are its keys, and they alone name its provider: read once per shape
+    shapes: dict[tuple[Any, ...], tuple[set[str], str | None]] = {}
     for pointer, item in ctx.body:
-        names = _event_names(item)
+        if type(item) is dict:
+            shape = tuple(item)
+            known = shapes.get(shape)
+            if known is None:
+                names = _event_names(item)
+                known = shapes[shape] = (names, _provider(names, item))
+            names, named = known
+        else:
+            names = _event_names(item)
+            named = None
         if not names:
             continue
         last = pointer
         if "error" in names:
             return  # a recorded failure: the stream is whole
         if provider is None:
-            provider = _provider(names, item)
+            provider = named if type(item) is dict else _provider(names, item)
         if provider is not None and names & _ENDS[provider][0]:
             ended = True
         finishing = _FINISHING in names

@@ -61,8 +61,10 @@ from cli.core.secrets.scan import (
     redact_text,
 )
 from cli.core.secrets.streams import (
+    STREAM_TEXT_FIELDS,
     SplitSecret,
     StreamTexts,
+    may_split,
     split_secrets,
     stream_fields,
 )
@@ -81,6 +83,7 @@ __all__ = [
     "SENSITIVE_HEADERS",
     "SENSITIVE_HEADER_PATTERNS",
     "SHORTEST_MATCH",
+    "STREAM_TEXT_FIELDS",
     "ExtraPattern",
     "KeyFormat",
     "Match",
@@ -101,6 +104,7 @@ __all__ = [
     "marker",
     "mask",
     "may_hold_secrets",
+    "may_split",
     "redact_form",
     "redact_header",
     "redact_text",

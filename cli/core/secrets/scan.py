@@ -216,7 +216,7 @@ def may_hold_secrets(text: str, literals: Iterable[str] = ()) -> bool:
     return len(text) >= SHORTEST_MATCH and next(_table_matches(text), None) is not None
 
 
-_LITERALS = tuple(  # the tables' literals, in their order, without compiling their regexes
+LITERALS = tuple(  # the tables' literals, in their order, without compiling their regexes
     literal
     for formats in (KEY_FORMATS, CONTEXT_FORMATS)
     for literal in dict.fromkeys(start for key_format in formats for start in key_format.starts)
@@ -226,7 +226,7 @@ _LITERALS = tuple(  # the tables' literals, in their order, without compiling th
 def has_candidate(text: str) -> bool:
     """A quicker test than `may_hold_secrets`, and one that stays true when neighbouring
     texts are redacted first: whether any format's literal start is in `text` at all."""
-    return any(literal in text for literal in _LITERALS)
+    return any(literal in text for literal in LITERALS)
 
 
 def mask(secret: str) -> str:

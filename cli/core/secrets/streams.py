@@ -24,12 +24,13 @@ Rules:
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from cli.core.secrets.scan import SHORTEST_MATCH, find_in_text, has_candidate
+from cli.core.secrets.scan import LITERALS, SHORTEST_MATCH, find_in_text, has_candidate
 from cli.core.wire.sse_data import DataLine, payload
 
 Tokens = tuple[Any, ...]  # JSON pointer tokens, root first; made a pointer only when needed
@@ -151,6 +152,46 @@ def _collect(
                     index = element.get("index")
                     token = index if type(index) is int else f"#{position}"
                     yield from _collect(element, (*field, key, token), (*path, key, position))
+
+
+@functools.cache
+def _joins() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Where a literal can be cut in two: (what the next text begins with -> the heads a
+    text before it ends with, NUL-terminated). Keyed by the rest's first two characters or
+    a one-character text that is its first; a rest of one character by that character."""
+    by_two: dict[str, list[str]] = {}
+    by_one: dict[str, list[str]] = {}
+    for literal in LITERALS:
+        for cut in range(1, len(literal)):
+            head, rest = literal[:cut] + "\x00", literal[cut:]
+            if len(rest) == 1:
+                by_one.setdefault(rest, []).append(head)
+            else:
+                by_two.setdefault(rest[:2], []).append(head)
+                by_two.setdefault(rest[0], []).append(head)
+    return (
+        {start: tuple(heads) for start, heads in by_two.items()},
+        {start: tuple(heads) for start, heads in by_one.items()},
+    )
+
+
+def may_split(texts: Collection[str], *, checked: bool = False) -> bool:
+    """A quick test: False only if `split_secrets` finds nothing in any stream whose pieces
+    are among `texts`, however they are grouped and ordered. Every match starts with a
+    format's literal (`has_candidate`), which stands either inside one piece or across
+    pieces: then one piece ends with the literal's head and the next non-empty one begins
+    with its rest (or is a prefix of it). A text that holds NUL can only make it say True.
+    `checked`: the caller has found no literal inside any of the texts."""
+    joined = "\x00".join(texts) + "\x00"
+    if not checked and has_candidate(joined):
+        return True
+    by_two, by_one = _joins()
+    twos = {text[:2] for text in texts}
+    for starts, table in ((twos, by_two), ({two[:1] for two in twos}, by_one)):
+        for start in starts & table.keys():
+            if any(head in joined for head in table[start]):
+                return True
+    return False
 
 
 def split_secrets(pieces: list[str]) -> list[SplitSecret]:

@@ -26,7 +26,7 @@ from cli.core.rules import (
     validate,
 )
 from cli.core.rules.runner import check_path
-from cli.core.rules.secrets import _may_hold_key
+from cli.core.rules.secret_look import may_hold_key as _may_hold_key
 from tests.commands.helpers import SAMPLES, copy_samples
 from tests.core.rules.test_rules import GOOGLE_KEY, OPENAI_KEY, sample
 
