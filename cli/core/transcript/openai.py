@@ -81,7 +81,9 @@ def add_choice(builder: ChoiceBuilder, choice: dict[str, Any]) -> list[CallPiece
     else:
         builder.add_text(choice.get("text"))
         pieces = []
-    builder.finish(choice.get("finish_reason"), choice.get("stop_reason"))
+    reason, stop_reason = choice.get("finish_reason"), choice.get("stop_reason")
+    if reason is not None or stop_reason is not None:  # only a choice's last piece has them
+        builder.finish(reason, stop_reason)
     return pieces
 
 
@@ -96,7 +98,8 @@ def _choices(
         usage = data.get("usage")
         if usage is None and "x_groq" in data:  # Groq: a stream's usage on its last chunk
             usage = as_dict(data["x_groq"]).get("usage")
-        meta.usage = _usage(usage) or meta.usage
+        if usage is not None:  # most chunks have none
+            meta.usage = _usage(usage) or meta.usage
         if "error" in data and data["error"] and meta.error is None:
             meta.error = error_from_body(data)  # OpenRouter ends a failed stream with one
         for position, raw in enumerate(as_list(data.get("choices"))):
@@ -114,12 +117,15 @@ def _add_message(
     if not reasoning and "reasoning_details" in message:  # OpenRouter, Snowflake
         details = [as_dict(item) for item in as_list(message["reasoning_details"])]
         reasoning = "".join(as_str(first_key(d, "text", "summary")) or "" for d in details)
-    builder.add_reasoning(reasoning)
+    if reasoning:  # an empty value adds nothing: the call is saved on every delta
+        builder.add_reasoning(reasoning)
     if isinstance(content, list):  # Mistral's thinking chunks: `{"type": "thinking", ...}`
         for part in content:
             if as_dict(part).get("type") == "thinking":
                 builder.add_reasoning(part.get("thinking"))
-    builder.add_refusal(message.get("refusal"))
+    refusal = message.get("refusal")
+    if refusal:
+        builder.add_refusal(refusal)
     # the rarer fields, looked up only when present: a stream has many thousands of deltas
     if message.get("audio"):
         builder.add_text(as_dict(message["audio"]).get("transcript"))
