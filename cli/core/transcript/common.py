@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from cli.core.jsontext import has_long_integer
-from cli.core.timestamps import unix_seconds
+from cli.core.timestamps import NewestTime, unix_seconds
 from cli.core.transcript.model import Choice, ErrorInfo, ToolCall, Transcript, Usage
 
 # tolerant readers ------------------------------------------------------------
@@ -287,52 +287,24 @@ class Meta:
         self._seen: set[str] = set()  # a stream may give each of 200,000 chunks its own id
         self.model: str | None = None
         self.created_first: int | float | None = None
-        self._last: int | float | None = None
-        # Times given as text after the first (Ollama's `created_at`, one per chunk): only
-        # the newest that reads as a time counts, so they are read newest first, when
-        # `created_last` is asked for (or when this many are held), not one per chunk.
-        self._later: list[str] = []
+        self._last = NewestTime()  # a stream's times, read once at its end where they can be
         self.error: ErrorInfo | None = None  # an error object met inside a stream
 
     def see(self, id_: Any = None, model: Any = None, created: Any = None) -> None:
-        # Called for every chunk of a stream: the readers are inlined, and a number
-        # (OpenAI's `created`) is its own time without a call.
+        # Called for every chunk of a stream: the readers are inlined.
         if isinstance(id_, str) and id_ and id_ not in self._seen:
             self._seen.add(id_)
             self.ids.append(id_)
         if isinstance(model, str) and model:
             self.model = model
-        if created is None:
-            return
-        kind = type(created)
-        if kind is str and self.created_first is not None:
-            self._later.append(created)
-            if len(self._later) >= _HELD_TIMES:
-                self._settle()
-            return
-        when = created if kind is int or kind is float else timestamp(created)
-        if when is not None:
+        if created is not None:
             if self.created_first is None:
-                self.created_first = when
-            self._last = when
-            self._later.clear()  # older than this one
+                self.created_first = timestamp(created)
+            self._last.add(created)
 
     @property
     def created_last(self) -> int | float | None:
-        self._settle()
-        return self._last
-
-    def _settle(self) -> None:
-        """The newest of the held times that reads as one becomes the last."""
-        for text in reversed(self._later):
-            when = timestamp(text)
-            if when is not None:
-                self._last = when
-                break
-        self._later.clear()
-
-
-_HELD_TIMES = 64
+        return self._last.value
 
 
 def build_transcript(
