@@ -110,14 +110,18 @@ def _choices(
 def _add_message(
     builder: ChoiceBuilder, message: dict[str, Any], *, whole: bool
 ) -> list[CallPiece]:
-    builder.add_role(message.get("role"))
+    # Every delta of a stream passes here: what adds nothing (a role already known, empty
+    # content or reasoning) calls nothing.
+    if builder.role is None:
+        builder.add_role(message.get("role"))
     content = message.get("content")
-    builder.add_text(content)
+    if content:
+        builder.add_text(content)
     reasoning = first_key(message, "reasoning_content", "reasoning")
     if not reasoning and "reasoning_details" in message:  # OpenRouter, Snowflake
         details = [as_dict(item) for item in as_list(message["reasoning_details"])]
         reasoning = "".join(as_str(first_key(d, "text", "summary")) or "" for d in details)
-    if reasoning:  # an empty value adds nothing: the call is saved on every delta
+    if reasoning:
         builder.add_reasoning(reasoning)
     if isinstance(content, list):  # Mistral's thinking chunks: `{"type": "thinking", ...}`
         for part in content:
