@@ -264,7 +264,8 @@ class Choices:
         self.by_index: dict[int, ChoiceBuilder] = {}
 
     def get(self, index: Any, fallback: int = 0) -> ChoiceBuilder:
-        number = as_int(index)
+        # `as_int`, inlined: asked for each choice of each chunk
+        number = index if isinstance(index, int) and not isinstance(index, bool) else None
         key = fallback if number is None else number
         builder = self.by_index.get(key)
         if builder is None:

@@ -92,8 +92,8 @@ def _choices(
 ) -> Iterator[tuple[ChoiceBuilder, dict[str, Any]]]:
     """Each choice of each chunk or object, with its builder; ids, models, times and the
     last non-null usage go to `meta`."""
-    for payload in payloads:
-        data = as_dict(payload)
+    for payload in payloads:  # every chunk of a stream: `as_dict` and `as_list` inlined
+        data = payload if isinstance(payload, dict) else {}
         meta.see(data.get("id"), data.get("model"), data.get("created"))
         usage = data.get("usage")
         if usage is None and "x_groq" in data:  # Groq: a stream's usage on its last chunk
@@ -102,8 +102,9 @@ def _choices(
             meta.usage = _usage(usage) or meta.usage
         if "error" in data and data["error"] and meta.error is None:
             meta.error = error_from_body(data)  # OpenRouter ends a failed stream with one
-        for position, raw in enumerate(as_list(data.get("choices"))):
-            choice = as_dict(raw)
+        listed = data.get("choices")
+        for position, raw in enumerate(listed if isinstance(listed, list) else ()):
+            choice = raw if isinstance(raw, dict) else {}
             yield choices.get(choice.get("index"), position), choice
 
 
