@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -124,11 +125,7 @@ def summarize_path(path: Path, given: tuple[Path, ...] = ()) -> list[Summary] | 
     """Worker: one summary per interaction; or Skipped for a file a walk of `given` found
     that isn't a cassette; or the one-line error that stopped it. A big file's chunks are
     read one at a time, never all held."""
-    from cli.core import formats
-    from cli.core.library import pass_over
-    from cli.core.transcript.summary import summarize
-    from cli.errors import CassetteError, NotACassette
-
+    formats, pass_over, summarize, CassetteError, NotACassette = _worker_parts()
     try:
         with formats.read(path, lazy=True) as file:
             summaries = []
@@ -144,23 +141,40 @@ def summarize_path(path: Path, given: tuple[Path, ...] = ()) -> list[Summary] | 
         return str(exc)
 
 
+@cache
+def _worker_parts() -> tuple[Any, ...]:
+    """What the worker reads with, imported on its first file, not at start-up (nor again
+    for every file: four import statements cost what parsing a small cassette does)."""
+    from cli.core import formats
+    from cli.core.library import pass_over
+    from cli.core.transcript.summary import summarize
+    from cli.errors import CassetteError, NotACassette
+
+    return formats, pass_over, summarize, CassetteError, NotACassette
+
+
 def to_record(result: list[Summary] | Skipped | str) -> dict[str, Any]:
     """A worker's answer as the JSON record the cache keeps (`from_record` reads it)."""
-    from cli.core.library import Skipped
-
-    if isinstance(result, Skipped):
-        return {"skipped": result.note}
+    if isinstance(result, list):  # the common answer, told without an import
+        return {"rows": [vars(summary) for summary in result]}
     if isinstance(result, str):
         return {"error": result}
-    return {"rows": [vars(summary) for summary in result]}
+    return {"skipped": result.note}
 
 
 def from_record(path: Path, record: dict[str, Any]) -> list[Summary] | Skipped | str:
+    skipped, summary = _record_parts()
+    if "skipped" in record:
+        return skipped(record["skipped"])
+    if "error" in record:
+        return record["error"]
+    return [summary(**row) for row in record["rows"]]
+
+
+@cache
+def _record_parts() -> tuple[Any, Any]:
+    """The classes a record becomes, imported once (`from_record` runs for every file)."""
     from cli.core.library import Skipped
     from cli.core.transcript.summary import Summary
 
-    if "skipped" in record:
-        return Skipped(record["skipped"])
-    if "error" in record:
-        return record["error"]
-    return [Summary(**row) for row in record["rows"]]
+    return Skipped, Summary

@@ -37,7 +37,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import partial
-from itertools import repeat
 from typing import Any
 
 from cli.core import secrets
@@ -103,10 +102,6 @@ class _Need:
     headers: bool = False
     strings: bool = False
 
-    @property
-    def both(self) -> bool:
-        return self.headers and self.strings
-
 
 def _needs_scrub(data: dict[str, Any], options: ScrubOptions) -> _Need:
     """What scrubbing `data`, streams aside, may change (see `_Need`)."""
@@ -136,18 +131,18 @@ def _needs_scrub(data: dict[str, Any], options: ScrubOptions) -> _Need:
 
 def _gather(value: Any, options: ScrubOptions, texts: set[str], shortest: int, need: _Need) -> None:
     """Add the strings worth scanning to `texts`, and note in `need` a header or URL that
-    needs scrubbing; stop once both are noted."""
-    is_dict = type(value) is dict
-    for key, child in value.items() if is_dict else zip(repeat(None), value):
-        if need.both:
-            return
+    needs scrubbing; stop once both are noted. (The hottest walk of `scrub --check`: the
+    checks are inlined, and a list's keys are its indexes, never "headers".)"""
+    if need.headers and need.strings:
+        return
+    for key, child in value.items() if type(value) is dict else enumerate(value):
         kind = type(child)
-        if kind is str and child.startswith("data:"):
-            parsed = payload(child)
-            if parsed is not None:  # an SSE line's JSON: its strings, decoded
-                _gather(parsed, options, texts, shortest, need)
-                continue
         if kind is str:
+            if child.startswith("data:"):
+                parsed = payload(child)
+                if parsed is not None:  # an SSE line's JSON: its strings, decoded
+                    _gather(parsed, options, texts, shortest, need)
+                    continue
             if (
                 not need.strings
                 and "://" in child
@@ -163,20 +158,18 @@ def _gather(value: Any, options: ScrubOptions, texts: set[str], shortest: int, n
                 ):
                     child = child[:_HEAD]
                 texts.add(child)
-        elif kind is dict or kind is list:
+        elif kind is dict:
             if (
                 not need.headers
-                and is_dict
-                and kind is dict
                 and type(key) is str
                 and key.lower() == "headers"
                 and _headers_need_scrub(child, options)
             ):
                 need.headers = True
-            if kind is list and numbers_only(child):
-                continue
             if child:
                 _gather(child, options, texts, shortest, need)
+        elif kind is list and child and not numbers_only(child):
+            _gather(child, options, texts, shortest, need)
 
 
 def _url_needs_scrub(url: str, options: ScrubOptions) -> bool:

@@ -65,7 +65,7 @@ def read(path: Path | str, *, lazy: bool = False, damaged: bool = False) -> Cass
     from cli.core.formats.llamastack import codec
     from cli.core.formats.llamastack import lazy as big
 
-    path = Path(path)
+    path = _as_path(path)
     if lazy and big.is_big(path):
         opened = _claimant(_head(path), path).open_lazy(path)
         if opened is not None:
@@ -75,7 +75,7 @@ def read(path: Path | str, *, lazy: bool = False, damaged: bool = False) -> Cass
 
 def load(raw: bytes, path: Path | str, *, damaged: bool = False) -> CassetteFile:
     """The cassette file in `raw`, read by the format that claims it."""
-    path = Path(path)
+    path = _as_path(path)
     return _claimant(raw[:_HEAD], path).load(raw, path, damaged=damaged)
 
 
@@ -113,6 +113,11 @@ def raw_text(file: CassetteFile) -> bytes | None:
     """The file's own bytes when they already are `show --raw`'s JSON (a JSON recording);
     None when the raw view is built from decoded bodies (VCR)."""
     return _format_of(file).raw_text(file)
+
+
+def _as_path(path: Path | str) -> Path:
+    """`path` as a Path: one given is kept (`Path(path)` parses it again, for every file)."""
+    return path if isinstance(path, Path) else Path(path)
 
 
 def _claimant(head: bytes, path: Path) -> ModuleType:

@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from cli.core.jsontext import has_long_integer
-from cli.core.timestamps import unix_seconds
+from cli.core.timestamps import NewestTime, unix_seconds
 from cli.core.transcript.model import Choice, ErrorInfo, ToolCall, Transcript, Usage
 
 # tolerant readers ------------------------------------------------------------
@@ -264,7 +264,8 @@ class Choices:
         self.by_index: dict[int, ChoiceBuilder] = {}
 
     def get(self, index: Any, fallback: int = 0) -> ChoiceBuilder:
-        number = as_int(index)
+        # `as_int`, inlined: asked for each choice of each chunk
+        number = index if isinstance(index, int) and not isinstance(index, bool) else None
         key = fallback if number is None else number
         builder = self.by_index.get(key)
         if builder is None:
@@ -287,20 +288,24 @@ class Meta:
         self._seen: set[str] = set()  # a stream may give each of 200,000 chunks its own id
         self.model: str | None = None
         self.created_first: int | float | None = None
-        self.created_last: int | float | None = None
+        self._last = NewestTime()  # a stream's times, read once at its end where they can be
         self.error: ErrorInfo | None = None  # an error object met inside a stream
 
     def see(self, id_: Any = None, model: Any = None, created: Any = None) -> None:
-        ident = as_str(id_)
-        if ident and ident not in self._seen:
-            self._seen.add(ident)
-            self.ids.append(ident)
-        self.model = as_str(model) or self.model
-        when = timestamp(created)
-        if when is not None:
+        # Called for every chunk of a stream: the readers are inlined.
+        if isinstance(id_, str) and id_ and id_ not in self._seen:
+            self._seen.add(id_)
+            self.ids.append(id_)
+        if isinstance(model, str) and model:
+            self.model = model
+        if created is not None:
             if self.created_first is None:
-                self.created_first = when
-            self.created_last = when
+                self.created_first = timestamp(created)
+            self._last.add(created)
+
+    @property
+    def created_last(self) -> int | float | None:
+        return self._last.value
 
 
 def build_transcript(

@@ -81,7 +81,9 @@ def add_choice(builder: ChoiceBuilder, choice: dict[str, Any]) -> list[CallPiece
     else:
         builder.add_text(choice.get("text"))
         pieces = []
-    builder.finish(choice.get("finish_reason"), choice.get("stop_reason"))
+    reason, stop_reason = choice.get("finish_reason"), choice.get("stop_reason")
+    if reason is not None or stop_reason is not None:  # only a choice's last piece has them
+        builder.finish(reason, stop_reason)
     return pieces
 
 
@@ -90,36 +92,45 @@ def _choices(
 ) -> Iterator[tuple[ChoiceBuilder, dict[str, Any]]]:
     """Each choice of each chunk or object, with its builder; ids, models, times and the
     last non-null usage go to `meta`."""
-    for payload in payloads:
-        data = as_dict(payload)
+    for payload in payloads:  # every chunk of a stream: `as_dict` and `as_list` inlined
+        data = payload if isinstance(payload, dict) else {}
         meta.see(data.get("id"), data.get("model"), data.get("created"))
         usage = data.get("usage")
         if usage is None and "x_groq" in data:  # Groq: a stream's usage on its last chunk
             usage = as_dict(data["x_groq"]).get("usage")
-        meta.usage = _usage(usage) or meta.usage
+        if usage is not None:  # most chunks have none
+            meta.usage = _usage(usage) or meta.usage
         if "error" in data and data["error"] and meta.error is None:
             meta.error = error_from_body(data)  # OpenRouter ends a failed stream with one
-        for position, raw in enumerate(as_list(data.get("choices"))):
-            choice = as_dict(raw)
+        listed = data.get("choices")
+        for position, raw in enumerate(listed if isinstance(listed, list) else ()):
+            choice = raw if isinstance(raw, dict) else {}
             yield choices.get(choice.get("index"), position), choice
 
 
 def _add_message(
     builder: ChoiceBuilder, message: dict[str, Any], *, whole: bool
 ) -> list[CallPiece]:
-    builder.add_role(message.get("role"))
+    # Every delta of a stream passes here: what adds nothing (a role already known, empty
+    # content or reasoning) calls nothing.
+    if builder.role is None:
+        builder.add_role(message.get("role"))
     content = message.get("content")
-    builder.add_text(content)
+    if content:
+        builder.add_text(content)
     reasoning = first_key(message, "reasoning_content", "reasoning")
     if not reasoning and "reasoning_details" in message:  # OpenRouter, Snowflake
         details = [as_dict(item) for item in as_list(message["reasoning_details"])]
         reasoning = "".join(as_str(first_key(d, "text", "summary")) or "" for d in details)
-    builder.add_reasoning(reasoning)
+    if reasoning:
+        builder.add_reasoning(reasoning)
     if isinstance(content, list):  # Mistral's thinking chunks: `{"type": "thinking", ...}`
         for part in content:
             if as_dict(part).get("type") == "thinking":
                 builder.add_reasoning(part.get("thinking"))
-    builder.add_refusal(message.get("refusal"))
+    refusal = message.get("refusal")
+    if refusal:
+        builder.add_refusal(refusal)
     # the rarer fields, looked up only when present: a stream has many thousands of deltas
     if message.get("audio"):
         builder.add_text(as_dict(message["audio"]).get("transcript"))

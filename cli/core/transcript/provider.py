@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from cli.core.model import Interaction
@@ -79,12 +80,7 @@ _MODEL_IN_PATH = re.compile(r"/model/([^/]+)/|/models/([^/:]+)(?::|$)|/deploymen
 
 
 def guess_provider(cassette: Interaction) -> str | None:
-    url = (cassette.url or "").lower()
-    for hint, provider in _URL_HINTS:
-        if hint in url:
-            return provider
-    host, port = _host_and_port(url)
-    provider = _by_host(host)
+    provider, host, port = _by_url(cassette.url or "")
     if provider is not None:
         return provider
     request = cassette.request
@@ -100,6 +96,18 @@ def guess_provider(cassette: Interaction) -> str | None:
         if match:
             return match.group(1)
     return host
+
+
+@lru_cache(maxsize=1024)
+def _by_url(url: str) -> tuple[str | None, str | None, int | None]:
+    """(the provider the URL names, by rule 1, or None; its host; its port). A library's
+    files call a few URLs: each is taken apart once."""
+    url = url.lower()
+    for hint, provider in _URL_HINTS:
+        if hint in url:
+            return provider, None, None
+    host, port = _host_and_port(url)
+    return _by_host(host), host, port
 
 
 def _host_and_port(url: str) -> tuple[str | None, int | None]:

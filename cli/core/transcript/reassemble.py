@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import Any
 
-from cli.core.model import Interaction, short_type, unwrap
+from cli.core.model import Interaction, unwrap
 from cli.core.transcript import (
     anthropic,
     bedrock,
@@ -334,8 +334,8 @@ def _error_event(events: list[tuple[str | None, Any]]) -> ErrorInfo | None:
 
 def _family(type_name: Any, payload: Any) -> str | None:
     """Which handler reads this item, or None when no handler does."""
-    if isinstance(type_name, str) and type_name:
-        return _TYPED.get(short_type(type_name) or "")
+    if isinstance(type_name, str) and type_name:  # its short name: `short_type`, inlined
+        return _TYPED.get(type_name.rpartition(".")[2])
     if not isinstance(payload, dict):
         return None
     kind = payload.get("object")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where a summary is made: a cached `ls` row needs none of them
@@ -48,10 +50,7 @@ def summarize(
     transcript: Transcript | None = None,
     request: RequestView | None = None,
 ) -> Summary:
-    from cli.core.transcript.provider import guess_provider, requested_model
-    from cli.core.transcript.reassemble import transcribe
-    from cli.core.transcript.request import view_request
-
+    guess_provider, requested_model, transcribe, view_request = _readers()
     transcript = transcript if transcript is not None else transcribe(cassette)
     request = request if request is not None else view_request(cassette)
     usage = transcript.usage
@@ -78,6 +77,17 @@ def summarize(
         status=(error.status if error else None) or cassette.status,
         error=(error.message or error.type) if error else None,
     )
+
+
+@cache
+def _readers() -> tuple[Callable[..., Any], ...]:
+    """What a summary is made with, imported once, on the first summary: a cached `ls` row
+    needs none of it, and an import statement run for every file costs a microsecond."""
+    from cli.core.transcript.provider import guess_provider, requested_model
+    from cli.core.transcript.reassemble import transcribe
+    from cli.core.transcript.request import view_request
+
+    return guess_provider, requested_model, transcribe, view_request
 
 
 def _first_message(request: RequestView) -> str | None:

@@ -66,3 +66,23 @@ def test_a_json_lines_stream_as_recorded_text() -> None:
     )
     assert (transcript.usage.input_tokens, transcript.usage.output_tokens) == (5, 2)
     assert transcript.created_last - transcript.created_first == 2
+
+
+@pytest.mark.parametrize("count", [3, 4, 64, 65, 200])
+def test_the_last_time_is_the_newest_that_reads_as_one(count: int) -> None:
+    """Times as text are read at the stream's end, newest first: one that isn't a time
+    (or a number's time after them) decides as if each had been read in turn."""
+
+    def line(created: Any) -> dict[str, Any]:
+        return {"model": "m", "created_at": created, "response": "a", "done": False}
+
+    lines = [line(f"2025-01-01T00:{i // 60:02}:{i % 60:02}Z") for i in range(count)]
+    lines[1]["created_at"] = "soon"
+    lines[-1]["created_at"] = "not a time"
+    transcript = transcribe(cassette(lines))
+    assert transcript.created_first == 1735689600
+    assert transcript.created_last == 1735689600 + (count - 2 if count > 3 else 0)
+    lines.append(line(7))  # a number, newest
+    assert transcribe(cassette(lines)).created_last == 7
+    lines += [line(True), line("Wed, 01 Jan 2025 00:00:09 GMT"), line(None)]
+    assert transcribe(cassette(lines)).created_last == 1735689609
