@@ -14,6 +14,7 @@ import sqlite3
 import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def cassette(*args: str | Path, cwd: Path | None = None, **env: str) -> tuple[in
 def fake_every_answer(home: Path) -> int:
     """Replace every kept answer's output with MARKER; how many there were."""
     with sqlite3.connect(home / answers.DATABASE) as db:
-        frame = struct.pack("<BI", 1, len(MARKER)) + MARKER
+        frame = zlib.compress(struct.pack("<BI", 1, len(MARKER)) + MARKER)
         return db.execute("UPDATE answers SET output = ?, code = 0", (frame,)).rowcount
 
 
@@ -201,6 +202,18 @@ def test_editing_runs_and_help_are_never_answered(tmp_path: Path, cache_home: Pa
     ):
         cassette(*args)
     assert answers.info()["answers"] == 0
+
+
+def test_a_damaged_answer_is_never_replayed(tmp_path: Path, cache_home: Path) -> None:
+    """A kept answer whose bytes changed (a torn write, a flipped bit) fails zlib's
+    checksum, and the question is answered afresh."""
+    library = copy_samples(tmp_path)
+    fresh = cassette("ls", library)
+    with sqlite3.connect(cache_home / answers.DATABASE) as db:
+        (output,) = db.execute("SELECT output FROM answers").fetchone()
+        damaged = output[:40] + bytes([output[40] ^ 1]) + output[41:]
+        db.execute("UPDATE answers SET output = ?", (damaged,))
+    assert cassette("ls", library) == fresh
 
 
 def test_a_damaged_answers_database_gives_correct_output(tmp_path: Path, cache_home: Path) -> None:

@@ -168,7 +168,7 @@ def from_record(path: Path, record: dict[str, Any]) -> list[Summary] | Skipped |
         return skipped(record["skipped"])
     if "error" in record:
         return record["error"]
-    return [summary(**row) for row in record["rows"]]
+    return [summary.from_fields(row) for row in record["rows"]]
 
 
 @cache

@@ -10,10 +10,10 @@ Rules:
 - Settings are kept only as a digest: a `--literal` secret never reaches the disk.
 - Location: `$CASSETTE_CACHE_DIR`, else `$XDG_CACHE_HOME/cassette`, else
   `~/.cache/cassette`: never inside the user's repository.
-- Storage: one SQLite database in WAL mode. Writes are batched in transactions, so a run
-  killed midway loses at most its last batch and never leaves a torn entry; two runs at
-  once both succeed (a writer that finds the database busy drops its batch rather than
-  wait long).
+- Storage: one SQLite database in WAL mode. Writes are batched in transactions, on a
+  thread of their own, so a run killed midway loses at most its last batches and never
+  leaves a torn entry; two runs at once both succeed (a writer that finds the database
+  busy drops its batch rather than wait long).
 - A database that can't be opened or read, is corrupt, or has another schema is never
   trusted and never a crash: it is removed and rebuilt when possible, else the run goes
   on without a cache.
@@ -28,10 +28,12 @@ import contextlib
 import hashlib
 import json
 import os
+import queue
 import sqlite3
 import stat
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -56,16 +58,26 @@ class FileKey(NamedTuple):  # a tuple: made for every file of every run
     inode: int
 
 
-def file_key(path: Path | str) -> FileKey | None:
+def file_key(path: Path | str, cwd: str | None = None) -> FileKey | None:
     """The key of a regular file as it is now; None when it can't be stat'ed (the run
-    itself reports why) or is not a regular file."""
+    itself reports why) or is not a regular file. `cwd`: the working directory, if known."""
     try:
         info = os.stat(path)
     except OSError:
         return None
     if not stat.S_ISREG(info.st_mode):
         return None
-    return FileKey(os.path.abspath(path), info.st_size, info.st_mtime_ns, info.st_ino)
+    return FileKey(_absolute(os.fspath(path), cwd), info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def _absolute(text: str, cwd: str | None) -> str:
+    """`os.path.abspath`, given the working directory (asking for it is a system call,
+    once per file of a library otherwise)."""
+    if not text.startswith(os.sep):
+        text = os.path.join(os.getcwd() if cwd is None else cwd, text)
+    if f"{os.sep}." in text or os.sep * 2 in text:
+        text = os.path.normpath(text)
+    return text
 
 
 def cache_dir() -> Path:
@@ -92,6 +104,7 @@ class ResultCache:
         self.misses = 0
         self._pending: list[tuple[Any, ...]] = []
         self._was_empty: bool | None = None
+        self._writer: _Writer | None = None
         self._db = _open(cache_dir() / DATABASE) if enabled else None
 
     def __enter__(self) -> ResultCache:
@@ -173,56 +186,37 @@ class ResultCache:
             self.flush()
 
     def flush(self) -> None:
+        """Hand what is pending to the writer thread."""
         if self._db is None or not self._pending:
             return
         now = int(time.time())
         rows = [(*entry, now) for entry in self._pending]
         self._pending = []
-        try:
-            with self._db:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO entries "
-                    "(kind, path, size, mtime_ns, inode, fingerprint, value, used) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-        except sqlite3.OperationalError:
-            pass  # busy with another run: this batch goes unwritten, the next run redoes it
-        except sqlite3.Error:
-            self._give_up()
+        if self._writer is None:
+            self._writer = _Writer(cache_dir() / DATABASE)
+        self._writer.write(rows)
+
+    def _settle(self) -> None:
+        """Wait until everything handed to the writer is written."""
+        self.flush()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     def prune(self, walked: Iterable[Path]) -> None:
         """Forget this kind's entries of files that are gone from the walked directories,
-        mark the others used now, and forget every entry unused for `MAX_AGE_DAYS`."""
+        mark the others used now, and forget every entry unused for `MAX_AGE_DAYS`. Done
+        by the writer thread, after what is pending, while the run goes on."""
+        if self._db is None or self._was_empty:
+            return  # a cache that held none of this kind: nothing in it is stale
         self.flush()
-        if self._db is None:
-            return
-        now = int(time.time())
-        try:
-            with self._db:
-                for directory in walked:
-                    prefix = os.path.join(os.path.abspath(directory), "")
-                    rows = self._db.execute(  # a cursor: a library's paths are never all held
-                        "SELECT path FROM entries WHERE kind = ? AND path >= ? AND path < ?",
-                        (self.kind, prefix, prefix + "\U0010ffff"),
-                    )
-                    # Asking the disk, not remembering the files seen: memory stays flat.
-                    gone = [(self.kind, p) for (p,) in rows if not os.path.exists(p)]
-                    self._db.executemany("DELETE FROM entries WHERE kind = ? AND path = ?", gone)
-                    self._db.execute(
-                        "UPDATE entries SET used = ? WHERE kind = ? AND path >= ? AND path < ? "
-                        "AND used < ?",  # once a day at most: a warm run writes nothing
-                        (now, self.kind, prefix, prefix + "\U0010ffff", now - 86400),
-                    )
-                cutoff = now - MAX_AGE_DAYS * 86400
-                self._db.execute("DELETE FROM entries WHERE used < ?", (cutoff,))
-        except sqlite3.OperationalError:
-            pass
-        except sqlite3.Error:
-            self._give_up()
+        if self._writer is None:
+            self._writer = _Writer(cache_dir() / DATABASE)
+        folders = [os.path.join(os.path.abspath(directory), "") for directory in walked]
+        self._writer.prune(self.kind, folders)
 
     def close(self) -> None:
-        self.flush()
+        self._settle()
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
@@ -235,6 +229,76 @@ class ResultCache:
                 self._db.close()
         self._db = None
         self._pending = []
+
+
+class _Writer:
+    """Writes batches of entries on a thread of its own, with a connection of its own:
+    SQLite lets go of the GIL while it writes and syncs, so the main thread of a cold run
+    goes on rendering meanwhile. A batch that can't be written (another run holds the
+    database) is dropped: the next run redoes it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.jobs: queue.SimpleQueue[Callable[[sqlite3.Connection], None] | None] = (
+            queue.SimpleQueue()
+        )
+        self.thread = threading.Thread(target=self._run, name="cassette-cache", daemon=True)
+        self.thread.start()
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        self.jobs.put(lambda db: _insert(db, rows))
+
+    def prune(self, kind: str, folders: list[str]) -> None:
+        self.jobs.put(lambda db: _prune(db, kind, folders))
+
+    def close(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+
+    def _run(self) -> None:
+        try:
+            db = sqlite3.connect(self.path, timeout=0.2, isolation_level="DEFERRED")
+            db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error:
+            db = None
+        while (job := self.jobs.get()) is not None:
+            if db is None:
+                continue
+            try:
+                with db:
+                    job(db)
+            except sqlite3.Error:
+                pass  # busy with another run, or broken: the next run redoes it
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
+
+def _insert(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    db.executemany(
+        "INSERT OR REPLACE INTO entries "
+        "(kind, path, size, mtime_ns, inode, fingerprint, value, used) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _prune(db: sqlite3.Connection, kind: str, folders: list[str]) -> None:
+    now = int(time.time())
+    for prefix in folders:
+        rows = db.execute(  # a cursor: a library's paths are never all held
+            "SELECT path FROM entries WHERE kind = ? AND path >= ? AND path < ?",
+            (kind, prefix, prefix + "\U0010ffff"),
+        )
+        # Asking the disk, not remembering the files seen: memory stays flat.
+        gone = [(kind, path) for (path,) in rows if not os.path.exists(path)]
+        db.executemany("DELETE FROM entries WHERE kind = ? AND path = ?", gone)
+        db.execute(
+            "UPDATE entries SET used = ? WHERE kind = ? AND path >= ? AND path < ? "
+            "AND used < ?",  # once a day at most: a warm run writes nothing
+            (now, kind, prefix, prefix + "\U0010ffff", now - 86400),
+        )
+    db.execute("DELETE FROM entries WHERE used < ?", (now - MAX_AGE_DAYS * 86400,))
 
 
 def _open(path: Path) -> sqlite3.Connection | None:

@@ -32,7 +32,9 @@ Rules:
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -160,7 +162,15 @@ def _listing(directory: Path, prefix: str) -> Iterator[tuple[Path, str, str]]:
 def _wanted(name: str, relative: str, glob: tuple[str, ...]) -> bool:
     if name.startswith(OWN_PREFIXES):  # our own temp files and journals are never cassettes
         return False
-    return any(fnmatch.fnmatch(name, one) or fnmatch.fnmatch(relative, one) for one in glob)
+    match = _pattern(glob).match
+    return match(name) is not None or match(relative) is not None
+
+
+@functools.lru_cache(maxsize=16)
+def _pattern(glob: tuple[str, ...]) -> re.Pattern[str]:
+    """The globs as one regex: what `fnmatch` does per glob and file, done once a walk
+    (names here are matched as written, as `fnmatch` does on POSIX)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(os.path.normcase(one))})" for one in glob))
 
 
 def _kind(entry: os.DirEntry[str]) -> str:
@@ -237,7 +247,8 @@ def map_cached(
     from cli.core.cache import MISS, file_key
 
     given = list(given)
-    named = {Path(one) for one in given}
+    named = {str(Path(one)) for one in given}  # strings: a Path hashes its parts each time
+    cwd = os.getcwd()
     work = partial(_encoded, function, encode)
     source = iter(paths)
     queue: deque[tuple[Path, Any, str, Any]] = deque()  # looked up, not yielded yet
@@ -249,12 +260,13 @@ def map_cached(
         if not batch:
             return False
         variants = [
-            f"{path}\0{int(path in named)}\0{depends(path) if depends else ''}" for path in batch
+            f"{path}\0{int(str(path) in named)}\0{depends(path) if depends else ''}"
+            for path in batch
         ]
         if store is None:
             keys, hits = [None] * len(batch), [MISS] * len(batch)
         else:
-            keys = [file_key(path) for path in batch]
+            keys = [file_key(path, cwd) for path in batch]
             hits = store.get_many(keys, variants)
         for entry in zip(batch, keys, variants, hits, strict=True):
             queue.append(entry)

@@ -106,7 +106,7 @@ def _mapped(path: Path, record: object) -> tuple[str, object]:
 
 @pytest.fixture
 def keys_are_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "file_key", lambda path: Path(path).name)
+    monkeypatch.setattr(cache, "file_key", lambda path, cwd=None: Path(path).name)
 
 
 @pytest.mark.parametrize("count", [10, 700])  # one process; a pool

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -37,9 +37,18 @@ class Summary:
     error: str | None = None
     interaction: int | None = None  # its index in a file of several (VCR); else None
 
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> Summary:
+        """A summary from all of its fields, as `vars` gave them (a cached row): set as
+        they are, which costs a fifth of `__init__`'s checks of 21 fields."""
+        summary = cls.__new__(cls)
+        summary.__dict__.update(fields)
+        return summary
+
     def to_json(self) -> dict[str, Any]:
         """The documented row: `interaction` only for files that hold several."""
-        value = asdict(self)
+        value = dict(vars(self))  # every field is a plain value: no deep copy but the list
+        value["finish_reasons"] = list(self.finish_reasons)
         if self.interaction is None:
             del value["interaction"]
         return value
