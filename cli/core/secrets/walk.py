@@ -44,22 +44,39 @@ def iter_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
 
 def iter_headers(value: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """(JSON pointer, object) for every object held under a key named `headers` (any case)
-    at any depth: `/request/headers`, Gemini's `.../sdk_http_response/headers`, ..."""
-    stack: list[tuple[str, Any]] = [(pointer, value)]
+    at any depth: `/request/headers`, Gemini's `.../sdk_http_response/headers`, ...
+
+    A walk of every container of a cassette, run by validate and scrub on every file: a
+    place is kept as a link to its parent, and made a pointer only for what is yielded;
+    a list of values alone (an embedding, lines of text) is told by its items' types, in C."""
+    stack: list[tuple[Any, _Link]] = [(value, None)]
     while stack:
-        where, item = stack.pop()
+        item, link = stack.pop()
         if isinstance(item, dict):
             children = []
             for key, child in item.items():
-                child_pointer = f"{where}/{escape(str(key))}"
-                if isinstance(child, dict) and str(key).lower() == "headers":
-                    yield child_pointer, child
-                if isinstance(child, (dict, list)):
-                    children.append((child_pointer, child))
+                if isinstance(child, dict):
+                    if isinstance(key, str) and key.lower() == "headers":
+                        yield _pointer(pointer, (key, link)), child
+                    children.append((child, (key, link)))
+                elif isinstance(child, list):
+                    children.append((child, (key, link)))
             stack.extend(reversed(children))
-        elif isinstance(item, list):
+        elif isinstance(item, list) and not _SCALARS.issuperset(map(type, item)):
             stack.extend(
-                (f"{where}/{index}", item[index])
+                (item[index], (index, link))
                 for index in range(len(item) - 1, -1, -1)
-                if isinstance(item[index], (dict, list))
+                if isinstance(item[index], dict | list)
             )
+
+
+_Link = tuple[Any, "_Link"] | None  # (key or index, the parent's link)
+_SCALARS = frozenset({str, int, float, bool, type(None), bytes})  # what a list of values holds
+
+
+def _pointer(prefix: str, link: _Link) -> str:
+    parts = []
+    while link is not None:
+        key, link = link
+        parts.append(f"/{escape(str(key))}")
+    return prefix + "".join(reversed(parts))
