@@ -5,7 +5,10 @@ Rules:
 - ISO 8601 is read as recorders write it (`2025-09-16T15:15:35.123456Z`: any number of
   fraction digits, `Z` or an offset, or no zone, which means UTC). `parse_iso` keeps the
   fraction and zone text, so that a moved time is written back in the same form.
-- HTTP dates (`Tue, 16 Sep 2025 15:15:35 GMT`) are `wire.http_date`'s.
+- HTTP dates (RFC 1123, as `Date` headers carry them: `Tue, 16 Sep 2025 15:15:35 GMT`)
+  are read only in the form every server sends; the obsolete RFC 850 and asctime forms,
+  and a weekday that doesn't fit the date, are not dates. `format_date` writes that same
+  form, the weekday computed from the date, so a date read and written back is the same.
 - Anything else is not a timestamp: None, never a guess.
 """
 
@@ -17,11 +20,42 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from cli.core.wire.http_date import parse_date
-
 _ISO = re.compile(
     r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$", re.ASCII
 )
+
+
+EPOCH_DATE = "Thu, 01 Jan 1970 00:00:00 GMT"
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DATE = re.compile(
+    rf"^(?:{'|'.join(_DAYS)}), (\d\d) ({'|'.join(_MONTHS)}) (\d{{4}}) (\d\d):(\d\d):(\d\d) GMT$",
+    re.ASCII,
+)
+
+
+def parse_date(text: str) -> datetime | None:
+    """The date as a naive UTC datetime, or None when `text` isn't an RFC 1123 date."""
+    match = _DATE.match(text)
+    if not match:
+        return None
+    day, month, year, hour, minute, second = match.groups()
+    if int(second) > 59:
+        return None
+    try:
+        when = datetime(int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute))
+    except ValueError:
+        return None
+    when += timedelta(seconds=int(second))
+    return when if text.startswith(_DAYS[when.weekday()]) else None
+
+
+def format_date(when: datetime) -> str:
+    """`when` (naive, UTC) as an RFC 1123 date."""
+    return (
+        f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
+        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} GMT"
+    )
 
 
 def is_number(value: Any) -> bool:

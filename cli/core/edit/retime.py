@@ -41,9 +41,15 @@ from typing import Any, Literal
 from cli.core.edit.fields import ChangeLog, Item, is_model_object, response_items
 from cli.core.edit.pipeline import Change, Kept
 from cli.core.pointer import escape
-from cli.core.timestamps import is_number, is_timestamp, parse_iso, unix_seconds
-from cli.core.wire.http_date import EPOCH as EPOCH_DATE
-from cli.core.wire.http_date import format_date, parse_date
+from cli.core.timestamps import (
+    EPOCH_DATE,
+    format_date,
+    is_number,
+    is_timestamp,
+    parse_date,
+    parse_iso,
+    unix_seconds,
+)
 from cli.errors import CassetteError
 
 How = Literal["epoch", "shift", "start"]

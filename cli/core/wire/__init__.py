@@ -1,6 +1,6 @@
 """HTTP bodies as they travel: content-encodings, server-sent events, AWS event-stream
-frames and media types; JSON text inside them (`json_text`) and HTTP dates
-(`http_date`). Each module decodes a layer and encodes it back, side by side.
+frames and media types, and JSON text inside them (`json_text`). Each module decodes a
+layer and encodes it back, side by side (HTTP dates are `cli.core.timestamps`').
 
 Rules:
 - Pure: bytes and text in, values out; no files, no printing, nothing about cassettes.

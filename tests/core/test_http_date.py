@@ -1,4 +1,4 @@
-"""wire.http_date: RFC 1123 dates read and written back in the same form."""
+"""timestamps: RFC 1123 dates read and written back in the same form."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli.core.wire.http_date import EPOCH, format_date, parse_date
+from cli.core.timestamps import EPOCH_DATE as EPOCH
+from cli.core.timestamps import format_date, parse_date
 
 
 def test_a_date_is_read_and_written_back() -> None:
