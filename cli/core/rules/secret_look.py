@@ -26,7 +26,7 @@ from cli.core.wire.sse_data import strings as payload_strings
 _URL_TEXT = re.compile(r"://\S*?[@?#]")
 
 # Base64 runs (embeddings, image data) are most of a cassette's text. The detector's
-# boundary excludes the whole base64 alphabet (secret_formats), so inside a run only its
+# boundary excludes the whole base64 alphabet (`secrets.key_formats`), so inside a run only its
 # first character can start a key: the test keeps a run's head and drops the rest.
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{1024,}={0,2}")
 _RUN_HEAD = 512

@@ -1,7 +1,7 @@
 """The one secret detector, shared by `validate` (report) and `scrub` (redact).
 
 This package's face: import from `cli.core.secrets`. The parts live beside it:
-- `formats`: the curated table of provider key formats (`KEY_FORMATS`), tight
+- `key_formats`: the curated table of provider key formats (`KEY_FORMATS`), tight
   enough that prose (`sk-learn`) and base64 image data do not match;
 - `scan`: `find_in_text` / `redact_text` over one string (markers never match,
   redaction is idempotent, overlaps merge) and `mask`, the only form in which a secret
@@ -22,14 +22,6 @@ Rules: pure functions, no printing, no I/O; redaction markers look like
 
 from __future__ import annotations
 
-from cli.core.secrets.formats import (
-    CONTEXT_FORMATS,
-    KEY_FORMATS,
-    MARKER_PATTERN,
-    MARKER_PREFIX,
-    KeyFormat,
-    marker,
-)
 from cli.core.secrets.http import (
     CREDENTIAL_QUERY_PARAMS,
     CREDENTIAL_QUERY_PREFIXES,
@@ -46,6 +38,14 @@ from cli.core.secrets.http import (
     redact_header,
     redact_url,
     url_secrets,
+)
+from cli.core.secrets.key_formats import (
+    CONTEXT_FORMATS,
+    KEY_FORMATS,
+    MARKER_PATTERN,
+    MARKER_PREFIX,
+    KeyFormat,
+    marker,
 )
 from cli.core.secrets.placeholders import is_placeholder, is_placeholder_cookie
 from cli.core.secrets.scan import (

@@ -31,7 +31,7 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 from urllib.parse import unquote
 
-from cli.core.secrets.formats import MARKER_PATTERN, has_digit_and_letter, marker
+from cli.core.secrets.key_formats import MARKER_PATTERN, has_digit_and_letter, marker
 from cli.core.secrets.placeholders import cookie_pairs, is_placeholder, is_placeholder_cookie
 from cli.core.secrets.scan import find_in_text
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from cli.core.secrets.formats import MARKER_PREFIX
+from cli.core.secrets.key_formats import MARKER_PREFIX
 
 WORDS = frozenset(
     {

@@ -1,4 +1,4 @@
-"""Finding and redacting secrets in one string, with the table of `secret_formats`.
+"""Finding and redacting secrets in one string, with the table of `key_formats`.
 
 Rules:
 - A redaction marker never matches anything: matches that overlap an existing marker are
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from cli.core.secrets.formats import (
+from cli.core.secrets.key_formats import (
     CONTEXT_FORMATS,
     KEY_FORMATS,
     MARKER_PATTERN,
