@@ -35,8 +35,8 @@ def main() -> None:
     kept = answers.recall(asked)
     if kept is not None:
         sys.exit(_replay(*kept))
-    writes: list[tuple[int, bytes]] = []
-    streams = [_Recorded(fd, writes) for fd in (1, 2)]
+    held = _Held(answers.MAX_OUTPUT)
+    streams = [_Recorded(fd, held) for fd in (1, 2)]
     code: object = None  # stays None if the run ends in an exception: nothing kept
     try:
         _run_app()
@@ -48,8 +48,8 @@ def main() -> None:
         whole = _restore(streams)
         # Kept under the question asked before the run: a file that changed while it ran
         # has other stats now, so the next run asks another question.
-        if code in (0, 1) and whole:
-            answers.keep(asked, int(code), writes)  # type: ignore[call-overload]
+        if code in (0, 1) and whole and held.whole:
+            answers.keep(asked, int(code), held.writes)  # type: ignore[call-overload]
 
 
 def answerable(argv: list[str]) -> bool:
@@ -79,13 +79,33 @@ def _replay(code: int, writes: list[tuple[int, bytes]]) -> int:
     return code
 
 
+class _Held:
+    """Both streams' writes, in order; past `limit` bytes none (too much to keep)."""
+
+    def __init__(self, limit: int) -> None:
+        self.writes: list[tuple[int, bytes]] = []
+        self.size = 0
+        self.limit = limit
+
+    @property
+    def whole(self) -> bool:
+        return self.size <= self.limit
+
+    def add(self, fd: int, data: bytes) -> None:
+        if self.whole:
+            self.writes.append((fd, data))
+            self.size += len(data)
+            if not self.whole:
+                self.writes.clear()  # stop holding what won't be kept
+
+
 class _Tee(io.RawIOBase):
     """Writes go to the descriptor, and are kept in order with the other stream's."""
 
-    def __init__(self, fd: int, writes: list[tuple[int, bytes]]) -> None:
+    def __init__(self, fd: int, held: _Held) -> None:
         super().__init__()
         self.fd = fd
-        self.writes = writes
+        self.held = held
         self.whole = True  # every byte reached the reader
 
     def writable(self) -> bool:
@@ -97,7 +117,7 @@ class _Tee(io.RawIOBase):
         except OSError:
             self.whole = False  # a reader gone (or a full disk): no answer to keep
             raise
-        self.writes.append((self.fd, bytes(memoryview(data)[:written])))
+        self.held.add(self.fd, bytes(memoryview(data)[:written]))
         return written
 
     def isatty(self) -> bool:
@@ -110,11 +130,11 @@ class _Tee(io.RawIOBase):
 class _Recorded:
     """sys.stdout or sys.stderr, replaced by a stream alike but for the tee beneath it."""
 
-    def __init__(self, fd: int, writes: list[tuple[int, bytes]]) -> None:
+    def __init__(self, fd: int, held: _Held) -> None:
         self.name = "stdout" if fd == 1 else "stderr"
         self.original = getattr(sys, self.name)
         self.original.flush()
-        self.tee = _Tee(fd, writes)
+        self.tee = _Tee(fd, held)
         stream = io.TextIOWrapper(
             io.BufferedWriter(self.tee),
             encoding=self.original.encoding,

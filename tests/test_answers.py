@@ -251,3 +251,19 @@ def test_a_run_that_ends_in_an_exception_keeps_no_answer(
     with pytest.raises(RuntimeError):
         launch.main()
     assert answers.info()["answers"] == 0
+
+
+def test_an_answer_too_big_to_keep_is_not_held(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `MAX_OUTPUT` the run stops holding its output: none is handed to be kept."""
+    monkeypatch.setattr(answers, "MAX_OUTPUT", 100)
+    handed: list[object] = []
+    monkeypatch.setattr(answers, "keep", lambda *args: handed.append(args))
+    library = copy_samples(tmp_path)
+    from cli import launch
+
+    monkeypatch.setattr(sys, "argv", ["cassette", "ls", str(library)])
+    with pytest.raises(SystemExit):
+        launch.main()
+    assert handed == []
