@@ -668,3 +668,27 @@ def test_request_shaped_junk_never_raises(body: dict[str, Any], responses: bool)
         assert isinstance(message.role, str)
         assert all(isinstance(part.text, str) for part in message.parts)
     assert all(isinstance(tool.name, str) for tool in got.tools)
+
+
+def test_a_required_list_of_odd_values_names_only_its_strings() -> None:
+    """`{"required": [[1], {"x": 1}, 2, "a"]}` from a damaged file: no traceback (a list
+    can't be looked up as a name); the one name it holds is still required."""
+    body = {
+        "model": "m",
+        "messages": [{"role": "user", "content": "hi"}],
+        "tools": [
+            {
+                "type": "function",
+                "function": {
+                    "name": "f",
+                    "parameters": {
+                        "type": "object",
+                        "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+                        "required": [[1], {"x": 1}, 2, "a"],
+                    },
+                },
+            }
+        ],
+    }
+    got = view(body, "http://localhost/v1/chat/completions")
+    assert [(p.name, p.required) for p in got.tools[0].parameters] == [("a", True), ("b", False)]

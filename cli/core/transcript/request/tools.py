@@ -72,7 +72,8 @@ def _tool(item: Any) -> Tool | None:
         or {}
     )
     properties = schema.get("properties") if isinstance(schema, dict) else None
-    required = set(_as_list(schema.get("required"))) if isinstance(schema, dict) else set()
+    listed = _as_list(schema.get("required")) if isinstance(schema, dict) else []
+    required = {name for name in listed if isinstance(name, str)}  # names; anything else: none
     parameters = []
     if isinstance(properties, dict):
         for key, spec in properties.items():
