@@ -4,7 +4,7 @@ text's own style.
 Rules:
 - `rewrite(text, new)` gives `text` itself when `new` is the value `text` holds (types
   exact, `equality.same_value`). Otherwise:
-  1. when the style `codec.detect_style` finds (separators, indent, ASCII escaping, what
+  1. when the style `jsontext.detect_style` finds (separators, indent, ASCII escaping, what
      follows the value) writes the old value back as `text` byte for byte, `new` is
      written in that style (keys in their own order, as the value keeps them);
   2. else (a writer whose spacing, escapes or number spelling Python's json doesn't
@@ -25,7 +25,7 @@ from json.decoder import scanstring
 from typing import Any
 
 from cli.core.equality import same_value
-from cli.core.formats.llamastack.codec import detect_style, dump
+from cli.core.jsontext import detect_style, dump
 from cli.core.transcript.common import parse_json
 from cli.core.wire import WireError
 

@@ -1,4 +1,4 @@
-"""Bytes <-> JSON value, keeping each file's own style; and the one atomic write.
+"""Bytes <-> JSON value for llama-stack recordings, keeping each file's own style.
 
 Rules:
 - Reading uses orjson. Only when orjson refuses a file does the standard library get a
@@ -6,11 +6,12 @@ Rules:
   bits) still loads and a refusal can name its line and column.
 - A file's style (indent, separators, ASCII escaping, the seeds' collapsed single line,
   line endings, byte-order mark, what follows the last brace) is detected only when
-  something is about to be written, since reading never needs it.
+  something is about to be written, since reading never needs it. Style is JSON text's,
+  not llama-stack's (`cli.core.jsontext`, which VCR bodies' JSON uses too); it is
+  re-exported here for this format's callers.
 - Writing uses the standard library, because orjson can neither escape to ASCII nor
   reproduce Python's float repr. `dump(value, detect_style(raw, value)) == raw` for every
   file a Python recorder wrote; `Style.exact` says whether that held for this file.
-- Writing the bytes to disk is `cli.core.edit.atomic`'s job (re-exported here).
 """
 
 from __future__ import annotations
@@ -18,16 +19,17 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from cli.core.jsontext import has_long_integer
+from cli.core.jsontext import BOM, DEFAULT_STYLE, Style, detect_style, dump, has_long_integer
 from cli.errors import NotACassette, ReadError
 
 __all__ = [
+    "BOM",
+    "DEFAULT_STYLE",
     "Style",
     "detect_style",
     "dump",
@@ -36,27 +38,7 @@ __all__ = [
     "read_bytes",
 ]
 
-BOM = b"\xef\xbb\xbf"
 MAX_DEPTH = 1000  # below Python's recursion limit, far above any real recording
-_NEWLINE_INDENT = re.compile(r"\n[ \t]*")
-
-
-@dataclass(frozen=True)
-class Style:
-    """How a file was written: enough to write an edited value back the same way."""
-
-    indent: str | None = "  "  # None: everything on one line
-    collapsed: bool = False  # the seeds: pretty layout with each newline+indent folded to " "
-    ensure_ascii: bool = True
-    item_separator: str = ","
-    key_separator: str = ": "
-    line_ending: str = "\n"
-    tail: bytes = b"\n"  # whatever follows the closing brace
-    bom: bool = False
-    exact: bool = True  # dump(load(file)) reproduced the file byte for byte
-
-
-DEFAULT_STYLE = Style()  # json.dumps(obj, indent=2) + "\n", as llama-stack writes
 
 
 def loads(data: bytes, path: Path | str) -> dict[str, Any]:
@@ -213,64 +195,3 @@ def _json_kind(python_kind: str) -> str:
         "float": "number",
         "bool": "boolean",
     }.get(python_kind, python_kind)
-
-
-def dump(value: Any, style: Style = DEFAULT_STYLE) -> bytes:
-    """Serialize `value` the way `style` says."""
-    if style.indent is None:
-        text = json.dumps(
-            value,
-            ensure_ascii=style.ensure_ascii,
-            separators=(style.item_separator, style.key_separator),
-        )
-    else:
-        text = json.dumps(
-            value,
-            ensure_ascii=style.ensure_ascii,
-            indent=style.indent,
-            separators=(style.item_separator, style.key_separator),
-        )
-        # JSON strings never hold a raw newline, so every "\n" here is layout.
-        if style.collapsed:
-            text = _NEWLINE_INDENT.sub(" ", text)
-        elif style.line_ending != "\n":
-            text = text.replace("\n", style.line_ending)
-    body = text.encode("utf-8", "surrogatepass")
-    return (BOM if style.bom else b"") + body + style.tail
-
-
-def detect_style(raw: bytes, value: Any) -> Style:
-    """The style that writes `value` back as `raw`; `exact=False` if none of ours does."""
-    bom = raw.startswith(BOM)
-    data = raw[len(BOM) :] if bom else raw
-    stripped = data.rstrip()
-    base = Style(
-        tail=data[len(stripped) :],
-        bom=bom,
-        ensure_ascii=data.isascii(),
-    )
-    candidates = _candidates(stripped, base)
-    if base.ensure_ascii:  # all-ASCII bytes may still be unescaped output (DEL, say)
-        candidates += [replace(c, ensure_ascii=False) for c in candidates]
-    for candidate in candidates:
-        if dump(value, candidate) == raw:
-            return candidate
-    return replace(candidates[0], exact=False)
-
-
-def _candidates(stripped: bytes, base: Style) -> list[Style]:
-    newline = stripped.find(b"\n")
-    if newline != -1:
-        line_ending = "\r\n" if stripped[newline - 1 : newline] == b"\r" else "\n"
-        after = stripped[newline + 1 :]
-        indent = after[: len(after) - len(after.lstrip(b" \t"))].decode("ascii") or "  "
-        pretty = replace(base, indent=indent, line_ending=line_ending, item_separator=",")
-        return [pretty, replace(pretty, item_separator=", ")]
-    collapsed = replace(base, indent="  ", collapsed=True, item_separator=",")
-    spaced = replace(base, indent=None, item_separator=", ", key_separator=": ")
-    compact = replace(base, indent=None, item_separator=",", key_separator=":")
-    if stripped.startswith((b"{ ", b"[ ")):
-        return [collapsed, spaced, compact]
-    if b'":' in stripped[:200] and b'": ' not in stripped[:200]:
-        return [compact, spaced, collapsed]
-    return [spaced, compact, collapsed]
