@@ -267,3 +267,18 @@ def test_an_answer_too_big_to_keep_is_not_held(
     with pytest.raises(SystemExit):
         launch.main()
     assert handed == []
+
+
+def test_another_version_of_a_package_beside_the_tool_asks_another_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PyYAML, Rich or orjson upgraded: an answer they made is not given again."""
+    packages = tmp_path / "site-packages"
+    (packages / "PyYAML-6.0.2.dist-info").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [*sys.path, str(packages)])
+    library = tmp_path / "lib"  # asked about; the packages lie outside it
+    library.mkdir()
+    before = answers.question(["ls", str(library)])
+    assert answers.question(["ls", str(library)]) == before
+    (packages / "PyYAML-6.0.2.dist-info").rename(packages / "PyYAML-6.0.3.dist-info")
+    assert answers.question(["ls", str(library)]) != before

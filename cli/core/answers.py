@@ -8,9 +8,10 @@ walk of the library's stats and one SQLite read.
 
 Rules:
 - The question is everything an answer can depend on: the tool's version and code, the
-  Python running it, the arguments, the working directory, the environment (but for `_`
-  and `OLDPWD`, which the shell changes between any two commands), the user, what stdin,
-  stdout and stderr are (terminal, pipe or file; a terminal's size), every
+  Python running it and the packages installed beside it (their versions), the
+  arguments, the working directory, the environment (but for `_` and `OLDPWD`, which the
+  shell changes between any two commands), the user, what stdin, stdout and stderr are
+  (terminal, pipe or file; a terminal's size), every
   `pyproject.toml` from the working directory up, and, for each argument that names
   something on disk, the stat (type, mode, size, mtime in ns, inode) of it and of
   everything under it (a symlink's target too), and the test module of each folder in
@@ -59,7 +60,7 @@ def question(argv: list[str]) -> bytes:
     def add(*parts: object) -> None:
         digest.update(repr(parts).encode("utf-8", "surrogateescape") + b"\n")
 
-    add(__version__, home.code_stamp(), sys.executable, sys.version, argv)
+    add(__version__, home.code_stamp(), sys.executable, sys.version, _installed(), argv)
     cwd = os.getcwd()
     add("cwd", cwd, os.getuid(), os.geteuid(), os.getgid())
     add("env", sorted(item for item in os.environ.items() if item[0] not in VOLATILE))
@@ -75,6 +76,17 @@ def question(argv: list[str]) -> bytes:
     for token in argv:
         _describe(token, add)
     return digest.digest()
+
+
+def _installed() -> list[str]:
+    """The packages installed beside the tool, with their versions (`*.dist-info` names):
+    another PyYAML, Rich or orjson may answer otherwise."""
+    names = []
+    for folder in sys.path:
+        if folder.endswith(("site-packages", "dist-packages")):
+            with contextlib.suppress(OSError), os.scandir(folder) as entries:
+                names += sorted(e.name for e in entries if e.name.endswith(".dist-info"))
+    return names
 
 
 def _stream(fd: int) -> tuple[int, ...]:
