@@ -29,6 +29,7 @@ from urllib.parse import unquote
 
 import yaml
 
+from cli.core.formats.vcr.lines import value_node
 from cli.core.model import Interaction, url_path
 from cli.core.wire import sse
 from cli.core.wire.body import Body, decode, parsed
@@ -203,20 +204,15 @@ def _writer(value: dict[str, Any], root: yaml.Node | None) -> str:
 def _body_nodes(root: yaml.Node | None) -> list[yaml.ScalarNode]:
     """The scalar nodes of every request body and response body string."""
     found: list[yaml.ScalarNode] = []
-    for entry in _sequence(_get(root, "interactions")):
-        request, response = _get(entry, "request"), _get(entry, "response")
-        for node in (_get(request, "body"), _get(_get(response, "body"), "string")):
+    for entry in _sequence(value_node(root, "interactions")):
+        request, response = value_node(entry, "request"), value_node(entry, "response")
+        response_body = value_node(value_node(response, "body"), "string")
+        for node in (value_node(request, "body"), response_body):
             if isinstance(node, yaml.ScalarNode):
                 found.append(node)
     return found
 
 
-def _get(node: Any, key: str) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                return value_node
-    return None
 
 
 def _sequence(node: Any) -> list[Any]:

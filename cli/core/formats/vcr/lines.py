@@ -44,14 +44,14 @@ def locate_lines(root: yaml.Node | None, pointers: set[str]) -> dict[str, int]:
 def _line(root: yaml.Node | None, tokens: tuple[str, ...]) -> int | None:
     if len(tokens) < 2 or tokens[0] != "interactions":
         return None
-    interactions = _value(root, "interactions")
+    interactions = value_node(root, "interactions")
     entry = _item(interactions, tokens[1])
     if entry is None:
         return None
     if len(tokens) == 2:
         return _start(entry)
     side, rest = tokens[2], tokens[3:]
-    node = _value(entry, side)
+    node = value_node(entry, side)
     if node is None:
         return _start(entry)
     line = _start(_key(entry, side) or node)
@@ -66,19 +66,19 @@ def _line(root: yaml.Node | None, tokens: tuple[str, ...]) -> int | None:
         key = _key(node, step)
         if key is None:
             return key_line
-        key_line, node = _start(key), _value(node, step)
+        key_line, node = _start(key), value_node(node, step)
     return _walk(node, inside, key_line) if head == "headers" else key_line
 
 
 def _body_line(side: yaml.Node, inside: tuple[str, ...], line: int) -> int:
-    parsed = _value(side, "parsed_body")
+    parsed = value_node(side, "parsed_body")
     if parsed is not None:
         return _walk(parsed, inside, _start(_key(side, "parsed_body") or parsed))
-    body = _value(side, "body")
+    body = value_node(side, "body")
     if body is None:
         return line
     line = _start(_key(side, "body") or body)
-    string = _value(body, "string")
+    string = value_node(body, "string")
     if string is not None:
         body, line = string, _start(string)
     if not isinstance(body, yaml.ScalarNode):
@@ -95,7 +95,7 @@ def _walk(node: Any, tokens: tuple[str, ...], line: int) -> int:
             key = _key(node, token)
             if key is None:
                 return line
-            line, node = _start(key), _value(node, token)
+            line, node = _start(key), value_node(node, token)
         elif isinstance(node, yaml.SequenceNode):
             node = _item(node, token)
             if node is None:
@@ -114,7 +114,8 @@ def _key(node: Any, name: str) -> yaml.Node | None:
     return None
 
 
-def _value(node: Any, name: str) -> Any:
+def value_node(node: Any, name: str) -> Any:
+    """The value node of the key `name` in a mapping node; None if there is none."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == name:
