@@ -213,8 +213,6 @@ def _body_nodes(root: yaml.Node | None) -> list[yaml.ScalarNode]:
     return found
 
 
-
-
 def _sequence(node: Any) -> list[Any]:
     return node.value if isinstance(node, yaml.SequenceNode) else []
 
