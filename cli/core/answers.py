@@ -222,18 +222,9 @@ def _path() -> str:
 
 
 def _open() -> sqlite3.Connection | None:
-    path = _path()
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        db = sqlite3.connect(path, timeout=0.2)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS answers "
-            "(question BLOB PRIMARY KEY, code INTEGER, output BLOB, used REAL)"
-        )
-        return db
-    except (sqlite3.Error, OSError):
-        return None
+    return home.open_table(
+        DATABASE, "answers (question BLOB PRIMARY KEY, code INTEGER, output BLOB, used REAL)", 0.2
+    )
 
 
 def info() -> dict[str, int]:

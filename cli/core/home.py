@@ -5,8 +5,10 @@ Rules:
   `~/.cache/cassette`: never inside the user's repository.
 - The code stamp changes with any module of the tool (its path, size or mtime), so a
   development checkout's edits invalidate what older code remembered.
-- Light on purpose (`os` and `hashlib` only): a replayed answer (`answers`) starts here,
-  before anything else is imported.
+- Light on purpose (`os`, `hashlib`, `sqlite3`): a replayed answer (`answers`) starts
+  here, before anything else is imported.
+- `open_table` opens a side database of the cache folder (answers, remembered bodies):
+  created if missing, WAL mode; None, never an error, when it can't be used.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sqlite3
 
 
 def cache_folder() -> str:
@@ -38,3 +41,16 @@ def code_stamp() -> str:
                     info = entry.stat()
                     stamp.update(f"{entry.path}:{info.st_size}:{info.st_mtime_ns};".encode())
     return stamp.hexdigest()[:16]
+
+
+def open_table(name: str, table: str, timeout: float) -> sqlite3.Connection | None:
+    """The database `name` in the cache folder with `table` (its CREATE TABLE text)."""
+    path = os.path.join(cache_folder(), name)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        db = sqlite3.connect(path, timeout=timeout)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(f"CREATE TABLE IF NOT EXISTS {table}")
+        return db
+    except (sqlite3.Error, OSError):
+        return None

@@ -15,7 +15,7 @@ Rules:
   `MAX_BODY` bytes, and when the secret detector finds nothing in its content.
 - A body is recalled by the digest of its content and codings, and only if its bytes
   decode to exactly that content: a damaged entry is never written into a cassette.
-- Storage: `originals.sqlite` beside the result cache (`cache.cache_dir()`), at most
+- Storage: `originals.sqlite` beside the result cache (`home.open_table`), at most
   `MAX_BYTES`, least recently used first out. A database that can't be used is no
   error: the edit then compresses with zlib, as it would without the memo.
 """
@@ -28,6 +28,8 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from cli.core import home
 
 DATABASE = "originals.sqlite"
 MAX_BODY = 1024 * 1024
@@ -103,7 +105,7 @@ class _Memo:
     def _connection(self) -> sqlite3.Connection | None:
         if not self._opened:
             self._opened = True
-            self._db = _open(_path())
+            self._db = _open()
         return self._db
 
     def get(self, digest: bytes) -> bytes | None:
@@ -144,23 +146,12 @@ class _Memo:
 
 
 def _path() -> Path:
-    from cli.core.cache import cache_dir
-
-    return cache_dir() / DATABASE
+    return Path(home.cache_folder(), DATABASE)
 
 
-def _open(path: Path) -> sqlite3.Connection | None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, timeout=1.0)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS originals "
-            "(digest BLOB PRIMARY KEY, body BLOB NOT NULL, size INTEGER, used REAL)"
-        )
-        return db
-    except (sqlite3.Error, OSError):
-        return None
+def _open() -> sqlite3.Connection | None:
+    table = "originals (digest BLOB PRIMARY KEY, body BLOB NOT NULL, size INTEGER, used REAL)"
+    return home.open_table(DATABASE, table, 1.0)
 
 
 def _trim(db: sqlite3.Connection) -> None:
